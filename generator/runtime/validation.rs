@@ -1,0 +1,1128 @@
+// Request validation: the `Validate` trait that generated types implement, the `Validator` that
+// collects every violation of the API's constraints (with wire path, rule and limit), and the
+// `ValidationError` returned when a request breaks any of them. Nothing is sent in that case.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+
+/// Where a value sits inside a request, as a chain of wire names, indices and map keys.
+///
+/// A `FieldPath` borrows its parent, so building one costs nothing; it is only rendered to a
+/// string (`customerExternalId`, `items[3].name`, `metadata.plan`) when a violation is recorded.
+/// The root renders as the empty string.
+#[derive(Debug, Clone, Copy)]
+pub struct FieldPath<'a> {
+    parent: Option<&'a FieldPath<'a>>,
+    segment: Segment<'a>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Segment<'a> {
+    Root,
+    Field(&'static str),
+    Index(usize),
+    Key(&'a str),
+}
+
+impl FieldPath<'static> {
+    /// The path of the request itself (renders as `""`, shown as `(root)` in messages).
+    pub fn root() -> FieldPath<'static> {
+        FieldPath {
+            parent: None,
+            segment: Segment::Root,
+        }
+    }
+}
+
+impl<'a> FieldPath<'a> {
+    /// The path of the field `wire_name` (its name in the JSON body) inside this value.
+    pub fn field(&'a self, wire_name: &'static str) -> FieldPath<'a> {
+        FieldPath {
+            parent: Some(self),
+            segment: Segment::Field(wire_name),
+        }
+    }
+
+    /// The path of item `i` of this array.
+    pub fn index(&'a self, i: usize) -> FieldPath<'a> {
+        FieldPath {
+            parent: Some(self),
+            segment: Segment::Index(i),
+        }
+    }
+
+    /// The path of the entry `k` of this map.
+    pub fn key(&'a self, k: &'a str) -> FieldPath<'a> {
+        FieldPath {
+            parent: Some(self),
+            segment: Segment::Key(k),
+        }
+    }
+
+    /// Whether this is the root path.
+    pub fn is_root(&self) -> bool {
+        matches!(self.segment, Segment::Root)
+    }
+}
+
+/// Whether a map key can be written after a dot (`metadata.plan`) rather than quoted
+/// (`metadata["two words"]`).
+fn is_plain_key(k: &str) -> bool {
+    !k.is_empty()
+        && k.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '$')
+}
+
+impl fmt::Display for FieldPath<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parent_is_root = match self.parent {
+            Some(parent) => {
+                fmt::Display::fmt(parent, f)?;
+                parent.is_root()
+            }
+            None => true,
+        };
+        match self.segment {
+            Segment::Root => Ok(()),
+            Segment::Field(name) if parent_is_root => f.write_str(name),
+            Segment::Field(name) => write!(f, ".{name}"),
+            Segment::Index(i) => write!(f, "[{i}]"),
+            Segment::Key(k) if is_plain_key(k) && parent_is_root => f.write_str(k),
+            Segment::Key(k) if is_plain_key(k) => write!(f, ".{k}"),
+            Segment::Key(k) => {
+                let quoted = serde_json::to_string(k).map_err(|_| fmt::Error)?;
+                write!(f, "[{quoted}]")
+            }
+        }
+    }
+}
+
+/// A constraint of the API description, with its limit.
+///
+/// Displays as the JSON Schema keyword and its limit: `maxLength 100`, `minimum 0`,
+/// `format email`, `x-max-stringified-length 10000`.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Rule {
+    /// A required field was never set.
+    Required,
+    /// `minLength`: fewest characters (Unicode scalar values) a string may have.
+    MinLength(u64),
+    /// `maxLength`: most characters (Unicode scalar values) a string may have.
+    MaxLength(u64),
+    /// `minimum`: smallest allowed number (inclusive).
+    Minimum(serde_json::Number),
+    /// `exclusiveMinimum`: the number must be greater than this.
+    ExclusiveMinimum(serde_json::Number),
+    /// `maximum`: largest allowed number (inclusive).
+    Maximum(serde_json::Number),
+    /// `exclusiveMaximum`: the number must be less than this.
+    ExclusiveMaximum(serde_json::Number),
+    /// `multipleOf`: the number must be a multiple of this.
+    MultipleOf(serde_json::Number),
+    /// `pattern`: the string must contain a match of this ECMAScript regular expression.
+    Pattern(String),
+    /// `format`: the string must be in this format (e.g. `email`).
+    Format(String),
+    /// `enum`: the value must be one of these.
+    Enum(Vec<String>),
+    /// `minItems`: fewest items an array may have.
+    MinItems(u64),
+    /// `maxItems`: most items an array may have.
+    MaxItems(u64),
+    /// `uniqueItems`: no two items of the array may be equal.
+    UniqueItems,
+    /// `minProperties`: fewest entries an object may have.
+    MinProperties(u64),
+    /// `maxProperties`: most entries an object may have.
+    MaxProperties(u64),
+    /// `x-max-stringified-length`: most UTF-16 code units the value's compact JSON text may have.
+    MaxStringifiedLength(u64),
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Rule::Required => f.write_str("required"),
+            Rule::MinLength(n) => write!(f, "minLength {n}"),
+            Rule::MaxLength(n) => write!(f, "maxLength {n}"),
+            Rule::Minimum(n) => write!(f, "minimum {n}"),
+            Rule::ExclusiveMinimum(n) => write!(f, "exclusiveMinimum {n}"),
+            Rule::Maximum(n) => write!(f, "maximum {n}"),
+            Rule::ExclusiveMaximum(n) => write!(f, "exclusiveMaximum {n}"),
+            Rule::MultipleOf(n) => write!(f, "multipleOf {n}"),
+            Rule::Pattern(p) => write!(f, "pattern {p}"),
+            Rule::Format(name) => write!(f, "format {name}"),
+            Rule::Enum(values) => write!(f, "enum [{}]", values.join(", ")),
+            Rule::MinItems(n) => write!(f, "minItems {n}"),
+            Rule::MaxItems(n) => write!(f, "maxItems {n}"),
+            Rule::UniqueItems => f.write_str("uniqueItems"),
+            Rule::MinProperties(n) => write!(f, "minProperties {n}"),
+            Rule::MaxProperties(n) => write!(f, "maxProperties {n}"),
+            Rule::MaxStringifiedLength(n) => write!(f, "x-max-stringified-length {n}"),
+        }
+    }
+}
+
+/// One broken constraint: where, which rule, and what was wrong.
+///
+/// Displays as `{path}: {message}`, e.g.
+/// `customerExternalId: is 101 characters long, more than maxLength 100`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Violation {
+    /// The wire path of the offending value (`""` for the request itself).
+    pub path: String,
+    /// The rule that was broken, with its limit.
+    pub rule: Rule,
+    /// What was wrong, e.g. `is 101 characters long, more than maxLength 100`.
+    pub message: String,
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = if self.path.is_empty() {
+            "(root)"
+        } else {
+            &self.path
+        };
+        write!(f, "{path}: {}", self.message)
+    }
+}
+
+/// A request broke one or more of the API's constraints; nothing was sent.
+///
+/// Holds every violation found, not just the first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidationError {
+    /// Every violation, in the order the fields were checked.
+    pub violations: Vec<Violation>,
+}
+
+impl ValidationError {
+    /// Every violation, in the order the fields were checked.
+    pub fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.violations.len();
+        match n {
+            0 => return f.write_str("request is invalid"),
+            1 => f.write_str("request is invalid (1 violation): ")?,
+            _ => write!(f, "request is invalid ({n} violations): ")?,
+        }
+        for (i, violation) in self.violations.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            fmt::Display::fmt(violation, f)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ValidationError {}
+
+/// A value that can check itself against the API's constraints.
+///
+/// Generated request types implement `validate_at`; callers use `validate`.
+pub trait Validate {
+    /// Records every violation in `self` (found at `path`) into `v`.
+    fn validate_at(&self, path: &FieldPath<'_>, v: &mut Validator);
+
+    /// Checks `self` against every constraint and returns all violations at once.
+    fn validate(&self) -> Result<(), ValidationError> {
+        let mut v = Validator::new();
+        self.validate_at(&FieldPath::root(), &mut v);
+        v.finish()
+    }
+}
+
+impl<T: Validate + ?Sized> Validate for &T {
+    fn validate_at(&self, path: &FieldPath<'_>, v: &mut Validator) {
+        (**self).validate_at(path, v);
+    }
+}
+
+impl<T: Validate + ?Sized> Validate for Box<T> {
+    fn validate_at(&self, path: &FieldPath<'_>, v: &mut Validator) {
+        (**self).validate_at(path, v);
+    }
+}
+
+impl<T: Validate> Validate for Option<T> {
+    fn validate_at(&self, path: &FieldPath<'_>, v: &mut Validator) {
+        if let Some(value) = self {
+            value.validate_at(path, v);
+        }
+    }
+}
+
+impl<T: Validate> Validate for [T] {
+    fn validate_at(&self, path: &FieldPath<'_>, v: &mut Validator) {
+        for (i, item) in self.iter().enumerate() {
+            item.validate_at(&path.index(i), v);
+        }
+    }
+}
+
+impl<T: Validate> Validate for Vec<T> {
+    fn validate_at(&self, path: &FieldPath<'_>, v: &mut Validator) {
+        self.as_slice().validate_at(path, v);
+    }
+}
+
+impl<T: Validate> Validate for BTreeMap<String, T> {
+    fn validate_at(&self, path: &FieldPath<'_>, v: &mut Validator) {
+        for (k, value) in self {
+            value.validate_at(&path.key(k), v);
+        }
+    }
+}
+
+impl<T: Validate, S> Validate for HashMap<String, T, S> {
+    fn validate_at(&self, path: &FieldPath<'_>, v: &mut Validator) {
+        // Sorted so that the violations come out in the same order on every run.
+        let mut entries: Vec<(&String, &T)> = self.iter().collect();
+        entries.sort_by(|a, b| a.0.cmp(b.0));
+        for (k, value) in entries {
+            value.validate_at(&path.key(k), v);
+        }
+    }
+}
+
+/// Leaf types carry no constraints of their own (the field that holds them does), so validating
+/// them records nothing. These impls let generated code treat every field alike.
+macro_rules! no_constraints {
+    ($($t:ty),* $(,)?) => {
+        $(
+            impl Validate for $t {
+                fn validate_at(&self, _path: &FieldPath<'_>, _v: &mut Validator) {}
+            }
+        )*
+    };
+}
+
+no_constraints!(
+    str,
+    String,
+    bool,
+    i8,
+    i16,
+    i32,
+    i64,
+    i128,
+    isize,
+    u8,
+    u16,
+    u32,
+    u64,
+    u128,
+    usize,
+    f32,
+    f64,
+    serde_json::Value,
+    serde_json::Number,
+    serde_json::Map<String, serde_json::Value>,
+);
+
+/// Collects violations while a request is checked.
+#[derive(Debug, Default)]
+pub struct Validator {
+    violations: Vec<Violation>,
+}
+
+/// A finite `f64` limit as a JSON number, written without a fraction when it has none
+/// (`minimum 0`, not `minimum 0.0`). `None` for NaN and infinities.
+fn f64_number(x: f64) -> Option<serde_json::Number> {
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53: integers below are exact in f64
+    if x.is_finite() && x.fract() == 0.0 && x.abs() < EXACT {
+        Some(serde_json::Number::from(x as i64))
+    } else {
+        serde_json::Number::from_f64(x)
+    }
+}
+
+/// An `f64` value for a message, formatted like the limits are.
+fn f64_text(x: f64) -> String {
+    match f64_number(x) {
+        Some(n) => n.to_string(),
+        None => x.to_string(),
+    }
+}
+
+/// Quotes a user value for a message, cut to a readable length.
+fn quote_value(value: &str) -> String {
+    const MAX_CHARS: usize = 64;
+    let mut chars = value.chars();
+    let shown: String = chars.by_ref().take(MAX_CHARS).collect();
+    let quoted = serde_json::to_string(&shown).unwrap_or_else(|_| String::from("\"?\""));
+    if chars.next().is_some() {
+        format!("{quoted}…")
+    } else {
+        quoted
+    }
+}
+
+fn plural(n: u64, one: &'static str, many: &'static str) -> &'static str {
+    if n == 1 { one } else { many }
+}
+
+/// Counts the UTF-16 code units of the UTF-8 text written into it, without keeping the text.
+#[derive(Debug, Default)]
+struct Utf16Counter {
+    units: u64,
+}
+
+impl std::io::Write for Utf16Counter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        for &b in buf {
+            // Each character contributes exactly one lead byte; 4-byte UTF-8 sequences (lead
+            // bytes 0xF0..) are the characters outside the BMP, which take two UTF-16 units.
+            if b & 0xC0 != 0x80 {
+                self.units += if b >= 0xF0 { 2 } else { 1 };
+            }
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Validator {
+    /// An empty validator.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// `Ok(())` if nothing was recorded, else every violation.
+    pub fn finish(self) -> Result<(), ValidationError> {
+        if self.violations.is_empty() {
+            Ok(())
+        } else {
+            Err(ValidationError {
+                violations: self.violations,
+            })
+        }
+    }
+
+    /// Every violation recorded, as an error (empty if there were none: check [`Validator::is_empty`]
+    /// first, or use [`Validator::finish`]).
+    pub fn into_error(self) -> ValidationError {
+        ValidationError {
+            violations: self.violations,
+        }
+    }
+
+    /// Whether no violation has been recorded.
+    pub fn is_empty(&self) -> bool {
+        self.violations.is_empty()
+    }
+
+    /// The violations recorded so far.
+    pub fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+
+    /// Records a violation of `rule` at `path`.
+    pub fn violation(&mut self, path: &FieldPath<'_>, rule: Rule, message: impl Into<String>) {
+        self.violations.push(Violation {
+            path: path.to_string(),
+            rule,
+            message: message.into(),
+        });
+    }
+
+    /// Validates a nested value at `path`.
+    pub fn nested<T: Validate + ?Sized>(&mut self, path: &FieldPath<'_>, value: &T) {
+        value.validate_at(path, self);
+    }
+
+    /// A required field was never set (reported by builders).
+    pub fn required(&mut self, path: &FieldPath<'_>) {
+        self.violation(path, Rule::Required, "is required but was not set");
+    }
+
+    /// `minLength`: `value` must have at least `min` characters (Unicode scalar values, as JSON
+    /// Schema counts them).
+    pub fn min_length(&mut self, path: &FieldPath<'_>, value: &str, min: u64) {
+        let len = value.chars().count() as u64;
+        if len < min {
+            let unit = plural(len, "character", "characters");
+            self.violation(
+                path,
+                Rule::MinLength(min),
+                format!("is {len} {unit} long, less than minLength {min}"),
+            );
+        }
+    }
+
+    /// `maxLength`: `value` must have at most `max` characters (Unicode scalar values, as JSON
+    /// Schema counts them).
+    pub fn max_length(&mut self, path: &FieldPath<'_>, value: &str, max: u64) {
+        // A string with no more bytes than the limit cannot have more characters.
+        if value.len() as u64 <= max {
+            return;
+        }
+        let len = value.chars().count() as u64;
+        if len > max {
+            let unit = plural(len, "character", "characters");
+            self.violation(
+                path,
+                Rule::MaxLength(max),
+                format!("is {len} {unit} long, more than maxLength {max}"),
+            );
+        }
+    }
+
+    /// `minimum` on an integer: `value >= min`.
+    pub fn minimum_i64(&mut self, path: &FieldPath<'_>, value: i64, min: i64) {
+        if value < min {
+            self.violation(
+                path,
+                Rule::Minimum(min.into()),
+                format!("is {value}, less than minimum {min}"),
+            );
+        }
+    }
+
+    /// `maximum` on an integer: `value <= max`.
+    pub fn maximum_i64(&mut self, path: &FieldPath<'_>, value: i64, max: i64) {
+        if value > max {
+            self.violation(
+                path,
+                Rule::Maximum(max.into()),
+                format!("is {value}, more than maximum {max}"),
+            );
+        }
+    }
+
+    /// `exclusiveMinimum` on an integer: `value > min`.
+    pub fn exclusive_minimum_i64(&mut self, path: &FieldPath<'_>, value: i64, min: i64) {
+        if value <= min {
+            self.violation(
+                path,
+                Rule::ExclusiveMinimum(min.into()),
+                format!("is {value}, not more than exclusiveMinimum {min}"),
+            );
+        }
+    }
+
+    /// `exclusiveMaximum` on an integer: `value < max`.
+    pub fn exclusive_maximum_i64(&mut self, path: &FieldPath<'_>, value: i64, max: i64) {
+        if value >= max {
+            self.violation(
+                path,
+                Rule::ExclusiveMaximum(max.into()),
+                format!("is {value}, not less than exclusiveMaximum {max}"),
+            );
+        }
+    }
+
+    /// `multipleOf` on an integer. A zero divisor (not allowed by JSON Schema) checks nothing.
+    pub fn multiple_of_i64(&mut self, path: &FieldPath<'_>, value: i64, by: i64) {
+        if by == 0 {
+            return;
+        }
+        // `checked_rem` is `None` only for `i64::MIN % -1`, whose remainder is 0.
+        if value.checked_rem(by).unwrap_or(0) != 0 {
+            self.violation(
+                path,
+                Rule::MultipleOf(by.into()),
+                format!("is {value}, not a multiple of {by}"),
+            );
+        }
+    }
+
+    /// Records an `f64` comparison failure. NaN fails every comparison.
+    fn f64_check(
+        &mut self,
+        path: &FieldPath<'_>,
+        ok: bool,
+        value: f64,
+        limit: f64,
+        rule: fn(serde_json::Number) -> Rule,
+        relation: &str,
+    ) {
+        if ok {
+            return;
+        }
+        // A limit that is not a finite number (never written by the generator) constrains nothing.
+        let Some(number) = f64_number(limit) else {
+            return;
+        };
+        let rule = rule(number);
+        let message = if value.is_nan() {
+            format!("is NaN, which is not a number and cannot satisfy {rule}")
+        } else {
+            format!("is {}, {relation} {rule}", f64_text(value))
+        };
+        self.violation(path, rule, message);
+    }
+
+    /// `minimum` on a number: `value >= min`.
+    pub fn minimum_f64(&mut self, path: &FieldPath<'_>, value: f64, min: f64) {
+        self.f64_check(path, value >= min, value, min, Rule::Minimum, "less than");
+    }
+
+    /// `maximum` on a number: `value <= max`.
+    pub fn maximum_f64(&mut self, path: &FieldPath<'_>, value: f64, max: f64) {
+        self.f64_check(path, value <= max, value, max, Rule::Maximum, "more than");
+    }
+
+    /// `exclusiveMinimum` on a number: `value > min`.
+    pub fn exclusive_minimum_f64(&mut self, path: &FieldPath<'_>, value: f64, min: f64) {
+        self.f64_check(
+            path,
+            value > min,
+            value,
+            min,
+            Rule::ExclusiveMinimum,
+            "not more than",
+        );
+    }
+
+    /// `exclusiveMaximum` on a number: `value < max`.
+    pub fn exclusive_maximum_f64(&mut self, path: &FieldPath<'_>, value: f64, max: f64) {
+        self.f64_check(
+            path,
+            value < max,
+            value,
+            max,
+            Rule::ExclusiveMaximum,
+            "not less than",
+        );
+    }
+
+    /// `multipleOf` on a number, with a relative tolerance for binary rounding
+    /// (`0.3` is a multiple of `0.1`). A divisor that is not a positive finite number checks
+    /// nothing.
+    pub fn multiple_of_f64(&mut self, path: &FieldPath<'_>, value: f64, by: f64) {
+        if !(by.is_finite() && by > 0.0) {
+            return;
+        }
+        let quotient = value / by;
+        let ok = quotient.is_finite()
+            && (quotient - quotient.round()).abs() <= 1e-9 * quotient.abs().max(1.0);
+        if ok {
+            return;
+        }
+        let Some(number) = f64_number(by) else {
+            return;
+        };
+        let message = format!("is {}, not a multiple of {number}", f64_text(value));
+        self.violation(path, Rule::MultipleOf(number), message);
+    }
+
+    /// `pattern`: `value` must contain a match of `regex` (compiled from `source`), as JSON
+    /// Schema's unanchored ECMAScript semantics require.
+    pub fn pattern(
+        &mut self,
+        path: &FieldPath<'_>,
+        value: &str,
+        regex: &regress::Regex,
+        source: &'static str,
+    ) {
+        if regex.find(value).is_none() {
+            self.violation(
+                path,
+                Rule::Pattern(source.to_owned()),
+                format!("does not match pattern {source}"),
+            );
+        }
+    }
+
+    /// `format: email`: `value` must be an email address (RFC 5322 `addr-spec`).
+    pub fn email(&mut self, path: &FieldPath<'_>, value: &str) {
+        if !email_address::EmailAddress::is_valid(value) {
+            self.violation(
+                path,
+                Rule::Format(String::from("email")),
+                "is not a valid email address",
+            );
+        }
+    }
+
+    /// `enum`: a value the API does not list (`is_known == false`, e.g. an enum's catch-all
+    /// variant holding `value`) may not be sent.
+    pub fn enum_value(
+        &mut self,
+        path: &FieldPath<'_>,
+        is_known: bool,
+        value: &str,
+        allowed: &'static [&'static str],
+    ) {
+        if !is_known {
+            let allowed: Vec<String> = allowed.iter().map(|s| (*s).to_owned()).collect();
+            let message = format!(
+                "is {}, not one of the allowed values: {}",
+                quote_value(value),
+                allowed.join(", ")
+            );
+            self.violation(path, Rule::Enum(allowed), message);
+        }
+    }
+
+    /// `minItems`: an array of `len` items must have at least `min`.
+    pub fn min_items(&mut self, path: &FieldPath<'_>, len: usize, min: u64) {
+        let len = len as u64;
+        if len < min {
+            let unit = plural(len, "item", "items");
+            self.violation(
+                path,
+                Rule::MinItems(min),
+                format!("has {len} {unit}, fewer than minItems {min}"),
+            );
+        }
+    }
+
+    /// `maxItems`: an array of `len` items must have at most `max`.
+    pub fn max_items(&mut self, path: &FieldPath<'_>, len: usize, max: u64) {
+        let len = len as u64;
+        if len > max {
+            let unit = plural(len, "item", "items");
+            self.violation(
+                path,
+                Rule::MaxItems(max),
+                format!("has {len} {unit}, more than maxItems {max}"),
+            );
+        }
+    }
+
+    /// `uniqueItems`: no two items may be equal. Reports the first repeated pair.
+    pub fn unique_items<T: PartialEq>(&mut self, path: &FieldPath<'_>, items: &[T]) {
+        for (j, later) in items.iter().enumerate() {
+            if let Some(i) = items[..j].iter().position(|earlier| earlier == later) {
+                self.violation(
+                    path,
+                    Rule::UniqueItems,
+                    format!("has equal items at [{i}] and [{j}], but uniqueItems is required"),
+                );
+                return;
+            }
+        }
+    }
+
+    /// `minProperties`: an object of `len` entries must have at least `limit`.
+    pub fn min_properties(&mut self, path: &FieldPath<'_>, len: usize, limit: u64) {
+        let len = len as u64;
+        if len < limit {
+            let unit = plural(len, "property", "properties");
+            self.violation(
+                path,
+                Rule::MinProperties(limit),
+                format!("has {len} {unit}, fewer than minProperties {limit}"),
+            );
+        }
+    }
+
+    /// `maxProperties`: an object of `len` entries must have at most `limit`.
+    pub fn max_properties(&mut self, path: &FieldPath<'_>, len: usize, limit: u64) {
+        let len = len as u64;
+        if len > limit {
+            let unit = plural(len, "property", "properties");
+            self.violation(
+                path,
+                Rule::MaxProperties(limit),
+                format!("has {len} {unit}, more than maxProperties {limit}"),
+            );
+        }
+    }
+
+    /// `x-max-stringified-length`: the compact JSON text of `value` (as `serde_json::to_string`
+    /// writes it) may be at most `max` UTF-16 code units long — what the server's JavaScript
+    /// `JSON.stringify(value).length` measures.
+    pub fn max_stringified_length<T: serde::Serialize + ?Sized>(
+        &mut self,
+        path: &FieldPath<'_>,
+        value: &T,
+        max: u64,
+    ) {
+        let mut counter = Utf16Counter::default();
+        match serde_json::to_writer(&mut counter, value) {
+            Ok(()) if counter.units <= max => {}
+            Ok(()) => {
+                let len = counter.units;
+                self.violation(
+                    path,
+                    Rule::MaxStringifiedLength(max),
+                    format!(
+                        "is {len} characters long as JSON text, more than x-max-stringified-length {max}"
+                    ),
+                );
+            }
+            Err(e) => self.violation(
+                path,
+                Rule::MaxStringifiedLength(max),
+                format!("cannot be written as JSON text: {e}"),
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+
+    fn one(v: Validator) -> Violation {
+        let err = v.finish().unwrap_err();
+        assert_eq!(err.violations.len(), 1, "{err}");
+        err.violations.into_iter().next().unwrap()
+    }
+
+    #[test]
+    fn paths_render_as_wire_paths() {
+        let root = FieldPath::root();
+        assert_eq!(root.to_string(), "");
+        assert!(root.is_root());
+        let items = root.field("items");
+        let third = items.index(3);
+        let name = third.field("name");
+        assert_eq!(name.to_string(), "items[3].name");
+        let metadata = root.field("metadata");
+        assert_eq!(metadata.key("foo").to_string(), "metadata.foo");
+        assert_eq!(
+            metadata.key("two words").to_string(),
+            r#"metadata["two words"]"#
+        );
+        assert_eq!(metadata.key("").to_string(), r#"metadata[""]"#);
+        assert_eq!(root.key("plan").to_string(), "plan");
+        assert_eq!(root.index(0).to_string(), "[0]");
+        assert!(!metadata.is_root());
+    }
+
+    #[test]
+    fn max_length_counts_chars_not_bytes() {
+        let root = FieldPath::root();
+        let path = root.field("customerExternalId");
+        let mut v = Validator::new();
+        v.max_length(&path, &"é".repeat(100), 100);
+        v.max_length(&path, &"a".repeat(100), 100);
+        v.max_length(&path, "", 100);
+        assert!(v.is_empty());
+
+        let mut v = Validator::new();
+        v.max_length(&path, &"é".repeat(101), 100);
+        let violation = one(v);
+        assert_eq!(violation.rule, Rule::MaxLength(100));
+        assert_eq!(
+            violation.to_string(),
+            "customerExternalId: is 101 characters long, more than maxLength 100"
+        );
+    }
+
+    #[test]
+    fn min_length_at_and_below_limit() {
+        let root = FieldPath::root();
+        let path = root.field("customerExternalId");
+        let mut v = Validator::new();
+        v.min_length(&path, "x", 1);
+        v.min_length(&path, "🦀", 1);
+        assert!(v.is_empty());
+        let mut v = Validator::new();
+        v.min_length(&path, "", 1);
+        let violation = one(v);
+        assert_eq!(violation.rule, Rule::MinLength(1));
+        assert_eq!(
+            violation.message,
+            "is 0 characters long, less than minLength 1"
+        );
+    }
+
+    #[test]
+    fn integer_bounds() {
+        let root = FieldPath::root();
+        let path = root.field("amount");
+        let mut v = Validator::new();
+        v.minimum_i64(&path, 0, 0);
+        v.maximum_i64(&path, 10, 10);
+        v.exclusive_minimum_i64(&path, 1, 0);
+        v.exclusive_maximum_i64(&path, 9, 10);
+        v.multiple_of_i64(&path, 10, 5);
+        v.multiple_of_i64(&path, i64::MIN, -1);
+        v.multiple_of_i64(&path, 7, 0);
+        assert!(v.is_empty());
+
+        let mut v = Validator::new();
+        v.minimum_i64(&path, -1, 0);
+        let violation = one(v);
+        assert_eq!(violation.rule, Rule::Minimum(0.into()));
+        assert_eq!(violation.to_string(), "amount: is -1, less than minimum 0");
+        assert_eq!(violation.rule.to_string(), "minimum 0");
+
+        let mut v = Validator::new();
+        v.maximum_i64(&path, 11, 10);
+        v.exclusive_minimum_i64(&path, 0, 0);
+        v.exclusive_maximum_i64(&path, 10, 10);
+        v.multiple_of_i64(&path, 7, 5);
+        let err = v.finish().unwrap_err();
+        let rules: Vec<String> = err
+            .violations()
+            .iter()
+            .map(|v| v.rule.to_string())
+            .collect();
+        assert_eq!(
+            rules,
+            [
+                "maximum 10",
+                "exclusiveMinimum 0",
+                "exclusiveMaximum 10",
+                "multipleOf 5"
+            ]
+        );
+    }
+
+    #[test]
+    fn float_bounds_and_nan() {
+        let root = FieldPath::root();
+        let path = root.field("amount");
+        let mut v = Validator::new();
+        v.minimum_f64(&path, 0.0, 0.0);
+        v.maximum_f64(&path, 1.5, 1.5);
+        v.exclusive_minimum_f64(&path, 0.1, 0.0);
+        v.exclusive_maximum_f64(&path, 1.4, 1.5);
+        v.multiple_of_f64(&path, 0.3, 0.1);
+        v.multiple_of_f64(&path, 1e6, 0.01);
+        v.minimum_f64(&path, -1.0, f64::NEG_INFINITY);
+        assert!(v.is_empty());
+
+        let mut v = Validator::new();
+        v.minimum_f64(&path, -0.5, 0.0);
+        let violation = one(v);
+        assert_eq!(violation.message, "is -0.5, less than minimum 0");
+        assert_eq!(violation.rule, Rule::Minimum(0.into()));
+
+        let mut v = Validator::new();
+        v.minimum_f64(&path, f64::NAN, 0.0);
+        assert!(one(v).message.contains("NaN"));
+
+        let mut v = Validator::new();
+        v.exclusive_maximum_f64(&path, 1.5, 1.5);
+        v.multiple_of_f64(&path, 0.35, 0.1);
+        let err = v.finish().unwrap_err();
+        assert_eq!(
+            err.violations[0].message,
+            "is 1.5, not less than exclusiveMaximum 1.5"
+        );
+        assert_eq!(err.violations[1].message, "is 0.35, not a multiple of 0.1");
+    }
+
+    #[test]
+    fn pattern_is_unanchored_search() {
+        let regex = regress::Regex::new("^cus_[0-9]+$").unwrap();
+        let root = FieldPath::root();
+        let path = root.field("customerExternalId");
+        let mut v = Validator::new();
+        v.pattern(&path, "cus_123", &regex, "^cus_[0-9]+$");
+        let contains = regress::Regex::new("[0-9]").unwrap();
+        v.pattern(&path, "abc1def", &contains, "[0-9]");
+        assert!(v.is_empty());
+        v.pattern(&path, "cus_x", &regex, "^cus_[0-9]+$");
+        let violation = one(v);
+        assert_eq!(violation.rule, Rule::Pattern("^cus_[0-9]+$".into()));
+        assert_eq!(violation.message, "does not match pattern ^cus_[0-9]+$");
+    }
+
+    #[test]
+    fn email_format() {
+        let root = FieldPath::root();
+        let path = root.field("customerEmail");
+        let mut v = Validator::new();
+        v.email(&path, "jane@example.com");
+        assert!(v.is_empty());
+        v.email(&path, "not an email");
+        let violation = one(v);
+        assert_eq!(violation.rule, Rule::Format("email".into()));
+        assert_eq!(violation.rule.to_string(), "format email");
+        assert!(!violation.message.contains("not an email"));
+    }
+
+    #[test]
+    fn enum_values() {
+        const ALLOWED: &[&str] = &["stripe", "shopify"];
+        let root = FieldPath::root();
+        let path = root.field("paymentProcessor");
+        let mut v = Validator::new();
+        v.enum_value(&path, true, "stripe", ALLOWED);
+        assert!(v.is_empty());
+        v.enum_value(&path, false, "paypal", ALLOWED);
+        let violation = one(v);
+        assert_eq!(
+            violation.message,
+            r#"is "paypal", not one of the allowed values: stripe, shopify"#
+        );
+        assert_eq!(violation.rule.to_string(), "enum [stripe, shopify]");
+    }
+
+    #[test]
+    fn item_and_property_counts() {
+        let root = FieldPath::root();
+        let path = root.field("items");
+        let mut v = Validator::new();
+        v.min_items(&path, 1, 1);
+        v.max_items(&path, 3, 3);
+        v.unique_items(&path, &[1, 2, 3]);
+        v.unique_items::<i32>(&path, &[]);
+        v.min_properties(&path, 2, 2);
+        v.max_properties(&path, 2, 2);
+        assert!(v.is_empty());
+
+        v.min_items(&path, 0, 1);
+        v.max_items(&path, 4, 3);
+        v.unique_items(&path, &["a", "b", "a", "b"]);
+        v.min_properties(&path, 1, 2);
+        v.max_properties(&path, 3, 2);
+        let err = v.finish().unwrap_err();
+        let messages: Vec<&str> = err.violations.iter().map(|v| v.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "has 0 items, fewer than minItems 1",
+                "has 4 items, more than maxItems 3",
+                "has equal items at [0] and [2], but uniqueItems is required",
+                "has 1 property, fewer than minProperties 2",
+                "has 3 properties, more than maxProperties 2",
+            ]
+        );
+    }
+
+    #[test]
+    fn stringified_length_counts_utf16_units_of_compact_json() {
+        let root = FieldPath::root();
+        let path = root.field("metadata");
+        // {"k":"<s>"} is 8 units plus the string.
+        let ascii = serde_json::json!({ "k": "a".repeat(92) });
+        let mut v = Validator::new();
+        v.max_stringified_length(&path, &ascii, 100);
+        assert!(v.is_empty());
+        let over = serde_json::json!({ "k": "a".repeat(93) });
+        v.max_stringified_length(&path, &over, 100);
+        let violation = one(v);
+        assert_eq!(violation.rule, Rule::MaxStringifiedLength(100));
+        assert_eq!(
+            violation.to_string(),
+            "metadata: is 101 characters long as JSON text, more than x-max-stringified-length 100"
+        );
+
+        // "é" is one UTF-16 unit (two UTF-8 bytes); "🦀" is two units (four bytes); a quote is
+        // escaped to two units.
+        let mut v = Validator::new();
+        v.max_stringified_length(&path, &serde_json::json!({ "k": "é".repeat(92) }), 100);
+        v.max_stringified_length(&path, &serde_json::json!({ "k": "🦀".repeat(46) }), 100);
+        v.max_stringified_length(&path, &serde_json::json!({ "k": "\"".repeat(46) }), 100);
+        assert!(v.is_empty());
+        v.max_stringified_length(&path, &serde_json::json!({ "k": "🦀".repeat(47) }), 100);
+        v.max_stringified_length(&path, &serde_json::json!({ "k": "\"".repeat(47) }), 100);
+        assert_eq!(v.finish().unwrap_err().violations.len(), 2);
+    }
+
+    #[test]
+    fn stringified_length_reports_unserializable_values() {
+        let mut map = BTreeMap::new();
+        map.insert(vec![1u8], 1u8);
+        let mut v = Validator::new();
+        v.max_stringified_length(&FieldPath::root(), &map, 100);
+        let violation = one(v);
+        assert!(
+            violation
+                .message
+                .starts_with("cannot be written as JSON text")
+        );
+        assert_eq!(violation.to_string().split(':').next(), Some("(root)"));
+    }
+
+    struct Item {
+        name: String,
+    }
+
+    impl Validate for Item {
+        fn validate_at(&self, path: &FieldPath<'_>, v: &mut Validator) {
+            v.max_length(&path.field("name"), &self.name, 3);
+        }
+    }
+
+    struct Order {
+        id: Option<String>,
+        items: Vec<Item>,
+        tags: HashMap<String, Item>,
+        extra: Option<Box<Item>>,
+    }
+
+    impl Validate for Order {
+        fn validate_at(&self, path: &FieldPath<'_>, v: &mut Validator) {
+            match &self.id {
+                Some(id) => v.min_length(&path.field("id"), id, 1),
+                None => v.required(&path.field("id")),
+            }
+            v.nested(&path.field("items"), &self.items);
+            v.nested(&path.field("tags"), &self.tags);
+            v.nested(&path.field("extra"), &self.extra);
+        }
+    }
+
+    #[test]
+    fn validate_collects_every_violation_with_paths() {
+        let item = |name: &str| Item { name: name.into() };
+        let order = Order {
+            id: None,
+            items: vec![item("ok"), item("toolong")],
+            tags: [
+                ("b".to_string(), item("long")),
+                ("a".to_string(), item("long")),
+            ]
+            .into_iter()
+            .collect(),
+            extra: Some(Box::new(item("four"))),
+        };
+        let err = order.validate().unwrap_err();
+        let paths: Vec<&str> = err.violations().iter().map(|v| v.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "id",
+                "items[1].name",
+                "tags.a.name",
+                "tags.b.name",
+                "extra.name"
+            ]
+        );
+        assert_eq!(err.violations[0].rule, Rule::Required);
+        let text = err.to_string();
+        assert!(text.starts_with("request is invalid (5 violations): id: is required but was not set; items[1].name: is 7 characters long, more than maxLength 3; "), "{text}");
+
+        let fine = Order {
+            id: Some("x".into()),
+            items: vec![],
+            tags: HashMap::new(),
+            extra: None,
+        };
+        assert_eq!(fine.validate(), Ok(()));
+    }
+
+    #[test]
+    fn single_violation_display() {
+        let mut v = Validator::new();
+        v.required(&FieldPath::root().field("amount"));
+        let err = v.finish().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "request is invalid (1 violation): amount: is required but was not set"
+        );
+    }
+
+    #[test]
+    fn leaf_impls_record_nothing() {
+        let mut v = Validator::new();
+        let root = FieldPath::root();
+        v.nested(&root, "text");
+        v.nested(&root, &5_i64);
+        v.nested(&root, &serde_json::json!({"a": 1}));
+        v.nested(&root, &Some(vec![1.5_f64]));
+        assert!(v.finish().is_ok());
+    }
+}

@@ -1,0 +1,128 @@
+//! Fluent builders for request types, in the aws-sdk-rust manner: `x(impl Into<T>)`,
+//! `set_x(Option<T>)`, `get_x()`, and a `build()` that reports every violation at once,
+//! missing required fields included.
+
+use super::types::{field_doc, inner_type};
+use super::validation;
+use crate::model::{Model, Struct};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+/// `impl Name { fn builder() }` and `NameBuilder`.
+pub(crate) fn builder(model: &Model, name: &str, s: &Struct) -> TokenStream {
+    let ident = format_ident!("{}", name);
+    let builder = format_ident!("{}Builder", name);
+    let builder_doc = format!(
+        " Builds a [`{name}`], checking every constraint of the API in [`{name}Builder::build`]."
+    );
+    let slots = s.fields.iter().map(|f| {
+        let id = format_ident!("{}", f.ident);
+        let ty = inner_type(name, f);
+        quote! { #id: Option<#ty>, }
+    });
+    let methods = s.fields.iter().map(|f| {
+        let id = format_ident!("{}", f.ident);
+        let set = format_ident!("set_{}", f.ident.trim_end_matches('_'));
+        let get = format_ident!("get_{}", f.ident.trim_end_matches('_'));
+        let ty = inner_type(name, f);
+        let doc = field_doc(f);
+        let set_doc = format!(" Sets or clears `{}`.", f.wire_name);
+        let get_doc = format!(" The `{}` set so far.", f.wire_name);
+        quote! {
+            #doc
+            pub fn #id(mut self, value: impl Into<#ty>) -> Self {
+                self.#id = Some(value.into());
+                self
+            }
+            #[doc = #set_doc]
+            pub fn #set(mut self, value: Option<#ty>) -> Self {
+                self.#id = value;
+                self
+            }
+            #[doc = #get_doc]
+            pub fn #get(&self) -> Option<&#ty> {
+                self.#id.as_ref()
+            }
+        }
+    });
+    let must_have: Vec<_> = s
+        .fields
+        .iter()
+        .filter(|f| f.required && !f.nullable)
+        .collect();
+    let missing = must_have.iter().map(|f| {
+        let id = format_ident!("{}", f.ident);
+        let wire = &f.wire_name;
+        quote! { if self.#id.is_none() { v.required(&path.field(#wire)); } }
+    });
+    let checks = s
+        .fields
+        .iter()
+        .filter(|f| validation::has_checks(model, &f.shape))
+        .map(|f| {
+            let id = format_ident!("{}", f.ident);
+            let wire = &f.wire_name;
+            let body = validation::checks(model, &f.shape, &quote! { value }, &quote! { &path });
+            quote! { if let Some(value) = &self.#id { let path = path.field(#wire); #body } }
+        });
+    let inits = s.fields.iter().map(|f| {
+        let id = format_ident!("{}", f.ident);
+        if f.required && !f.nullable {
+            quote! { #id, }
+        } else {
+            quote! { #id: self.#id, }
+        }
+    });
+    let build_body = if must_have.is_empty() {
+        quote! {
+            if !v.is_empty() {
+                return Err(v.into_error());
+            }
+            Ok(#ident { #(#inits)* })
+        }
+    } else {
+        let takes = must_have.iter().map(|f| {
+            let id = format_ident!("{}", f.ident);
+            quote! { self.#id }
+        });
+        let somes = must_have.iter().map(|f| {
+            let id = format_ident!("{}", f.ident);
+            quote! { Some(#id) }
+        });
+        quote! {
+            match (#(#takes,)*) {
+                (#(#somes,)*) if v.is_empty() => Ok(#ident { #(#inits)* }),
+                _ => Err(v.into_error()),
+            }
+        }
+    };
+    let uses_path = !must_have.is_empty()
+        || s.fields
+            .iter()
+            .any(|f| validation::has_checks(model, &f.shape));
+    let path_decl = uses_path.then(|| quote! { let path = crate::validation::FieldPath::root(); });
+    let v_mut = uses_path.then(|| quote! { mut });
+    quote! {
+        impl #ident {
+            /// Starts a builder; `build()` checks the value against the API's constraints.
+            pub fn builder() -> #builder {
+                #builder::default()
+            }
+        }
+        #[doc = #builder_doc]
+        #[derive(Debug, Clone, Default)]
+        pub struct #builder { #(#slots)* }
+        impl #builder {
+            #(#methods)*
+            /// Checks every constraint of the API and returns the value, or every violation found
+            /// (missing required fields included).
+            pub fn build(self) -> Result<#ident, crate::validation::ValidationError> {
+                let #v_mut v = crate::validation::Validator::new();
+                #path_decl
+                #(#missing)*
+                #(#checks)*
+                #build_body
+            }
+        }
+    }
+}

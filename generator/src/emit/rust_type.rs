@@ -1,0 +1,43 @@
+//! The Rust spelling of a model [`TypeRef`], from inside the `types` module or from elsewhere in
+//! the crate.
+
+use crate::model::{IntWidth, TypeRef};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+/// Where the type is named from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum From {
+    /// Inside `types`: named types by bare name.
+    Types,
+    /// Elsewhere in the crate: `crate::types::Name`.
+    Crate,
+}
+
+/// The Rust type for `ty`.
+pub(crate) fn tokens(ty: &TypeRef, from: From) -> TokenStream {
+    match ty {
+        TypeRef::String => quote! { String },
+        TypeRef::Integer(IntWidth::I32) => quote! { i32 },
+        TypeRef::Integer(IntWidth::I64) => quote! { i64 },
+        TypeRef::Number => quote! { f64 },
+        TypeRef::Boolean => quote! { bool },
+        TypeRef::Named(name) => {
+            let ident = format_ident!("{}", name);
+            match from {
+                From::Types => quote! { #ident },
+                From::Crate => quote! { crate::types::#ident },
+            }
+        }
+        TypeRef::Array(inner) => {
+            let inner = tokens(inner, from);
+            quote! { Vec<#inner> }
+        }
+        TypeRef::Map(inner) => {
+            let inner = tokens(inner, from);
+            quote! { ::std::collections::BTreeMap<String, #inner> }
+        }
+        TypeRef::Object => quote! { ::serde_json::Map<String, ::serde_json::Value> },
+        TypeRef::Any => quote! { ::serde_json::Value },
+    }
+}

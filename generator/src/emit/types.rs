@@ -1,0 +1,253 @@
+//! The `types` module: one Rust item per model type. Structs derive serde with wire names;
+//! string enums keep unknown values; request types get `impl Validate` (see `validation.rs`) and
+//! a builder (see `builders.rs`).
+
+use super::docs;
+use super::rust_type::{self, From};
+use super::{builders, validation};
+use crate::model::{Field, Model, StringEnum, Struct, TypeDef, TypeKind, TypeRef};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+/// Every type of the model, in name order.
+pub(crate) fn module(model: &Model) -> TokenStream {
+    let items = model.types.values().map(|def| type_def(model, def));
+    quote! { #(#items)* }
+}
+
+fn type_def(model: &Model, def: &TypeDef) -> TokenStream {
+    let TypeDef {
+        name,
+        pointer: _,
+        description,
+        kind,
+        in_request,
+        deprecated,
+    } = def;
+    let mut doc = docs::doc(description.as_deref());
+    if *deprecated {
+        doc.extend(quote! { #[deprecated] });
+    }
+    match kind {
+        TypeKind::Struct(s) => struct_def(model, name, doc, s, *in_request),
+        TypeKind::Enum(e) => enum_def(name, doc, e),
+        TypeKind::Alias(shape) => {
+            let ident = format_ident!("{}", name);
+            let ty = rust_type::tokens(&shape.ty, From::Types);
+            quote! { #doc pub type #ident = #ty; }
+        }
+    }
+}
+
+/// The field's Rust type: `Option` unless required and not nullable; boxed when the type holds
+/// itself directly.
+pub(crate) fn field_type(owner: &str, field: &Field) -> TokenStream {
+    let inner = inner_type(owner, field);
+    if field.required && !field.nullable {
+        inner
+    } else {
+        quote! { Option<#inner> }
+    }
+}
+
+/// The field's type without the `Option`.
+pub(crate) fn inner_type(owner: &str, field: &Field) -> TokenStream {
+    let ty = rust_type::tokens(&field.shape.ty, From::Types);
+    if matches!(&field.shape.ty, TypeRef::Named(n) if n == owner) {
+        quote! { Box<#ty> }
+    } else {
+        ty
+    }
+}
+
+/// Field docs: the description, then the server's default.
+pub(crate) fn field_doc(field: &Field) -> TokenStream {
+    let mut parts = Vec::new();
+    if let Some(d) = &field.description {
+        parts.push(docs::sanitize(d.trim()));
+    }
+    if let Some(default) = &field.default {
+        parts.push(format!(
+            "Server default when omitted: {}.",
+            docs::code(default)
+        ));
+    }
+    let mut doc = docs::paragraphs(&parts);
+    if field.deprecated {
+        doc.extend(quote! { #[deprecated] });
+    }
+    doc
+}
+
+fn struct_def(
+    model: &Model,
+    name: &str,
+    doc: TokenStream,
+    s: &Struct,
+    in_request: bool,
+) -> TokenStream {
+    let ident = format_ident!("{}", name);
+    let fields = s.fields.iter().map(|field| {
+        let f = format_ident!("{}", field.ident);
+        let ty = field_type(name, field);
+        let doc = field_doc(field);
+        let wire = &field.wire_name;
+        let rename = (field.ident != *wire).then(|| quote! { rename = #wire });
+        let optional = !field.required;
+        let mut args: Vec<TokenStream> = rename.into_iter().collect();
+        if optional {
+            args.push(quote! { default, skip_serializing_if = "Option::is_none" });
+        } else if field.nullable {
+            args.push(quote! { default });
+        }
+        let serde = (!args.is_empty()).then(|| quote! { #[serde(#(#args),*)] });
+        quote! { #doc #serde pub #f: #ty, }
+    });
+    let request_items = in_request.then(|| {
+        let validate = validate_impl(model, name, s);
+        let builder = builders::builder(model, name, s);
+        quote! { #validate #builder }
+    });
+    quote! {
+        #doc
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        pub struct #ident { #(#fields)* }
+        #request_items
+    }
+}
+
+fn validate_impl(model: &Model, name: &str, s: &Struct) -> TokenStream {
+    let ident = format_ident!("{}", name);
+    let checks = s
+        .fields
+        .iter()
+        .filter(|f| validation::has_checks(model, &f.shape))
+        .map(|field| {
+            let f = format_ident!("{}", field.ident);
+            let wire = &field.wire_name;
+            let body =
+                validation::checks(model, &field.shape, &quote! { value }, &quote! { &path });
+            let optional = !field.required || field.nullable;
+            if optional {
+                quote! { if let Some(value) = &self.#f { let path = path.field(#wire); #body } }
+            } else {
+                quote! { { let value = &self.#f; let path = path.field(#wire); #body } }
+            }
+        });
+    let checks: Vec<_> = checks.collect();
+    let (path_arg, v_arg) = if checks.is_empty() {
+        (quote! { _path }, quote! { _v })
+    } else {
+        (quote! { path }, quote! { v })
+    };
+    quote! {
+        impl crate::validation::Validate for #ident {
+            fn validate_at(&self, #path_arg: &crate::validation::FieldPath<'_>, #v_arg: &mut crate::validation::Validator) {
+                #(#checks)*
+            }
+        }
+        impl #ident {
+            /// Checks every constraint of the API on this value and returns all violations.
+            pub fn validate(&self) -> Result<(), crate::validation::ValidationError> {
+                crate::validation::Validate::validate(self)
+            }
+        }
+    }
+}
+
+fn enum_def(name: &str, doc: TokenStream, e: &StringEnum) -> TokenStream {
+    let ident = format_ident!("{}", name);
+    let unknown = format_ident!("{}", e.unknown_variant);
+    let variants = e.variants.iter().map(|v| {
+        let id = format_ident!("{}", v.ident);
+        let wire = format!(" `{}`", v.wire_value.replace('`', "'"));
+        let default =
+            (e.default.as_deref() == Some(v.ident.as_str())).then(|| quote! { #[default] });
+        quote! { #[doc = #wire] #default #id, }
+    });
+    let as_str = e.variants.iter().map(|v| {
+        let id = format_ident!("{}", v.ident);
+        let wire = &v.wire_value;
+        quote! { Self::#id => #wire, }
+    });
+    let from = e.variants.iter().map(|v| {
+        let id = format_ident!("{}", v.ident);
+        let wire = &v.wire_value;
+        quote! { #wire => Self::#id, }
+    });
+    let values = e.variants.iter().map(|v| &v.wire_value);
+    let derive_default = e.default.is_some().then(|| quote! { Default, });
+    let unknown_doc = format!(
+        " [`{name}::{}`]: responses still decode, requests fail validation.",
+        e.unknown_variant
+    );
+    quote! {
+        #doc
+        ///
+        /// Values this version of the SDK does not know are kept in
+        #[doc = #unknown_doc]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, #derive_default)]
+        pub enum #ident {
+            #(#variants)*
+            /// A value this version of the SDK does not know.
+            #unknown(String),
+        }
+        impl #ident {
+            /// Every value the API documents.
+            pub const VALUES: &'static [&'static str] = &[#(#values),*];
+            /// The value as sent on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#as_str)*
+                    Self::#unknown(value) => value,
+                }
+            }
+            /// Whether the value is one the API documents.
+            pub fn is_known(&self) -> bool {
+                !matches!(self, Self::#unknown(_))
+            }
+        }
+        impl ::std::convert::From<&str> for #ident {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#from)*
+                    other => Self::#unknown(other.to_owned()),
+                }
+            }
+        }
+        impl ::std::convert::From<String> for #ident {
+            fn from(value: String) -> Self {
+                match Self::from(value.as_str()) {
+                    Self::#unknown(_) => Self::#unknown(value),
+                    known => known,
+                }
+            }
+        }
+        impl ::std::str::FromStr for #ident {
+            type Err = ::std::convert::Infallible;
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+        impl ::std::fmt::Display for #ident {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+        impl ::serde::Serialize for #ident {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+        impl<'de> ::serde::Deserialize<'de> for #ident {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                String::deserialize(deserializer).map(Self::from)
+            }
+        }
+        impl crate::validation::Validate for #ident {
+            fn validate_at(&self, path: &crate::validation::FieldPath<'_>, v: &mut crate::validation::Validator) {
+                v.enum_value(path, self.is_known(), self.as_str(), Self::VALUES);
+            }
+        }
+    }
+}

@@ -1,0 +1,193 @@
+//! Validation code for one value: the checks its constraints call for, then the nested
+//! validation of the named types it holds. Used by `impl Validate` and by builders alike, so a
+//! built request and a deserialized one are checked by the same code.
+
+use crate::model::{Constraints, Format, IntWidth, Model, Number, Shape, TypeKind, TypeRef};
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+/// Statements checking `value` (an expression of type `&T`) at `path` (a `FieldPath`), with
+/// `v` the `Validator` in scope. Empty when nothing is to be checked.
+pub(crate) fn checks(
+    model: &Model,
+    shape: &Shape,
+    value: &TokenStream,
+    path: &TokenStream,
+) -> TokenStream {
+    let mut out = constraint_checks(&shape.ty, &shape.constraints, value, path);
+    out.extend(nested(model, &shape.ty, value, path, 0));
+    out
+}
+
+/// Whether [`checks`] has anything to say for `shape`.
+pub(crate) fn has_checks(model: &Model, shape: &Shape) -> bool {
+    !checks(model, shape, &quote! { value }, &quote! { path }).is_empty()
+}
+
+fn nested(
+    model: &Model,
+    ty: &TypeRef,
+    value: &TokenStream,
+    path: &TokenStream,
+    depth: usize,
+) -> TokenStream {
+    if depth > 16 {
+        return TokenStream::new();
+    }
+    match ty {
+        TypeRef::Named(name) => match model.types.get(name).map(|def| &def.kind) {
+            // Aliases have no impl of their own: their constraints apply where they are used.
+            Some(TypeKind::Alias(shape)) => {
+                let mut out = constraint_checks(&shape.ty, &shape.constraints, value, path);
+                out.extend(nested(model, &shape.ty, value, path, depth + 1));
+                out
+            }
+            Some(_) => quote! { v.nested(#path, #value); },
+            None => TokenStream::new(),
+        },
+        TypeRef::Array(inner) | TypeRef::Map(inner) if validates(model, inner, depth) => {
+            quote! { v.nested(#path, #value); }
+        }
+        _ => TokenStream::new(),
+    }
+}
+
+/// Whether values of `ty` have a `Validate` impl with something to check.
+fn validates(model: &Model, ty: &TypeRef, depth: usize) -> bool {
+    if depth > 16 {
+        return false;
+    }
+    match ty {
+        TypeRef::Named(name) => match model.types.get(name).map(|def| &def.kind) {
+            Some(TypeKind::Alias(shape)) => {
+                shape.constraints.count() > 0 || validates(model, &shape.ty, depth + 1)
+            }
+            Some(_) => true,
+            None => false,
+        },
+        TypeRef::Array(inner) | TypeRef::Map(inner) => validates(model, inner, depth + 1),
+        _ => false,
+    }
+}
+
+fn number(n: Number, as_float: bool) -> Literal {
+    match n {
+        Number::Int(i) if as_float => Literal::f64_suffixed(i as f64),
+        Number::Int(i) => Literal::i64_suffixed(i),
+        Number::Float(f) => Literal::f64_suffixed(f),
+    }
+}
+
+fn constraint_checks(
+    ty: &TypeRef,
+    c: &Constraints,
+    value: &TokenStream,
+    path: &TokenStream,
+) -> TokenStream {
+    let mut out = TokenStream::new();
+    let lit = |n: u64| Literal::u64_suffixed(n);
+    if let Some(n) = c.min_length {
+        let n = lit(n);
+        out.extend(quote! { v.min_length(#path, #value, #n); });
+    }
+    if let Some(n) = c.max_length {
+        let n = lit(n);
+        out.extend(quote! { v.max_length(#path, #value, #n); });
+    }
+    if let Some(pattern) = &c.pattern {
+        out.extend(quote! {
+            {
+                static PATTERN: ::std::sync::LazyLock<Option<::regress::Regex>> =
+                    ::std::sync::LazyLock::new(|| ::regress::Regex::new(#pattern).ok());
+                if let Some(regex) = PATTERN.as_ref() {
+                    v.pattern(#path, #value, regex, #pattern);
+                }
+            }
+        });
+    }
+    if let Some(Format::Email) = c.format {
+        out.extend(quote! { v.email(#path, #value); });
+    }
+    match ty {
+        TypeRef::Integer(width) => {
+            let as_i64 = match width {
+                IntWidth::I32 => quote! { i64::from(*#value) },
+                IntWidth::I64 => quote! { *#value },
+            };
+            let int = |n: Number| match n {
+                Number::Int(i) => Some(Literal::i64_suffixed(i)),
+                Number::Float(_) => None,
+            };
+            if let Some(b) = c.minimum
+                && let Some(n) = int(b.value)
+            {
+                out.extend(if b.exclusive {
+                    quote! { v.exclusive_minimum_i64(#path, #as_i64, #n); }
+                } else {
+                    quote! { v.minimum_i64(#path, #as_i64, #n); }
+                });
+            }
+            if let Some(b) = c.maximum
+                && let Some(n) = int(b.value)
+            {
+                out.extend(if b.exclusive {
+                    quote! { v.exclusive_maximum_i64(#path, #as_i64, #n); }
+                } else {
+                    quote! { v.maximum_i64(#path, #as_i64, #n); }
+                });
+            }
+            if let Some(m) = c.multiple_of
+                && let Some(n) = int(m)
+            {
+                out.extend(quote! { v.multiple_of_i64(#path, #as_i64, #n); });
+            }
+        }
+        TypeRef::Number => {
+            if let Some(b) = c.minimum {
+                let n = number(b.value, true);
+                out.extend(if b.exclusive {
+                    quote! { v.exclusive_minimum_f64(#path, *#value, #n); }
+                } else {
+                    quote! { v.minimum_f64(#path, *#value, #n); }
+                });
+            }
+            if let Some(b) = c.maximum {
+                let n = number(b.value, true);
+                out.extend(if b.exclusive {
+                    quote! { v.exclusive_maximum_f64(#path, *#value, #n); }
+                } else {
+                    quote! { v.maximum_f64(#path, *#value, #n); }
+                });
+            }
+            if let Some(m) = c.multiple_of {
+                let n = number(m, true);
+                out.extend(quote! { v.multiple_of_f64(#path, *#value, #n); });
+            }
+        }
+        _ => {}
+    }
+    if let Some(n) = c.min_items {
+        let n = lit(n);
+        out.extend(quote! { v.min_items(#path, #value.len(), #n); });
+    }
+    if let Some(n) = c.max_items {
+        let n = lit(n);
+        out.extend(quote! { v.max_items(#path, #value.len(), #n); });
+    }
+    if c.unique_items {
+        out.extend(quote! { v.unique_items(#path, #value); });
+    }
+    if let Some(n) = c.min_properties {
+        let n = lit(n);
+        out.extend(quote! { v.min_properties(#path, #value.len(), #n); });
+    }
+    if let Some(n) = c.max_properties {
+        let n = lit(n);
+        out.extend(quote! { v.max_properties(#path, #value.len(), #n); });
+    }
+    if let Some(n) = c.max_stringified_length {
+        let n = lit(n);
+        out.extend(quote! { v.max_stringified_length(#path, #value, #n); });
+    }
+    out
+}

@@ -1,0 +1,283 @@
+//! `codeqr-codegen` turns an OpenAPI 3.0 description into a typed, validated, async Rust SDK.
+//!
+//! The pipeline: [`read`] (YAML or JSON into `openapiv3`) → [`model`] (every `$ref`, name and
+//! constraint decided once) → `emit` (`quote!`, formatted by prettyplease) → files.
+//!
+//! From a `build.rs`, in the prost-build manner:
+//!
+//! ```no_run
+//! fn main() {
+//!     if let Err(e) = codeqr_codegen::Config::new()
+//!         .crate_name("codeqr")
+//!         .compile("../spec/openapi.yaml")
+//!     {
+//!         eprintln!("{e}");
+//!         std::process::exit(1);
+//!     }
+//! }
+//! ```
+//! and in the crate's `src/lib.rs`: `include!(concat!(env!("OUT_DIR"), "/codeqr.rs"));`.
+
+pub mod diagnostics;
+mod emit;
+pub mod model;
+pub mod names;
+pub mod read;
+
+pub use diagnostics::{Diagnostic, Severity};
+pub use emit::DEPENDENCIES;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// What a generation run produced.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// File contents by path relative to the output directory.
+    pub files: BTreeMap<String, String>,
+    /// The model the files were written from.
+    pub model: model::Model,
+    /// Warnings: what was skipped or approximated, and where.
+    pub warnings: Vec<Diagnostic>,
+    /// How long reading, resolving and emitting took.
+    pub elapsed: Duration,
+}
+
+impl Generated {
+    /// Counts for a human: types, operations, rules, warnings.
+    pub fn summary(&self) -> Summary {
+        let mut structs = 0;
+        let mut enums = 0;
+        let mut aliases = 0;
+        for def in self.model.types.values() {
+            match def.kind {
+                model::TypeKind::Struct(_) => structs += 1,
+                model::TypeKind::Enum(_) => enums += 1,
+                model::TypeKind::Alias(_) => aliases += 1,
+            }
+        }
+        Summary {
+            structs,
+            enums,
+            aliases,
+            operations: self
+                .model
+                .operations()
+                .map(|op| {
+                    format!(
+                        "{} {} → {}",
+                        op.http_method.as_str(),
+                        op.path,
+                        op.method_name
+                    )
+                })
+                .collect(),
+            validation_rules: self.model.validation_rule_count(),
+            warnings: self.warnings.len(),
+            lines: self.files.values().map(|f| f.lines().count()).sum(),
+            elapsed: self.elapsed,
+        }
+    }
+}
+
+/// Counts describing a generated SDK.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    /// Structs generated.
+    pub structs: usize,
+    /// String enums generated.
+    pub enums: usize,
+    /// Type aliases generated.
+    pub aliases: usize,
+    /// `METHOD /path → method_name`, one per operation.
+    pub operations: Vec<String>,
+    /// Validation rules enforced on requests.
+    pub validation_rules: usize,
+    /// Warnings reported.
+    pub warnings: usize,
+    /// Lines of Rust and TOML written.
+    pub lines: usize,
+    /// Time taken.
+    pub elapsed: Duration,
+}
+
+/// Configures and runs the generator. Cheap to build; `generate` is pure and writes nothing.
+#[derive(Debug, Clone)]
+pub struct Config {
+    crate_name: String,
+    out_dir: Option<PathBuf>,
+    emit_rerun_if_changed: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Config {
+    /// Defaults: crate name `codeqr`, output to `$OUT_DIR`, `cargo:rerun-if-changed` printed.
+    pub fn new() -> Self {
+        Self {
+            crate_name: "codeqr".to_owned(),
+            out_dir: None,
+            emit_rerun_if_changed: true,
+        }
+    }
+
+    /// The generated crate's name: file names, environment variables (`NAME_API_KEY`) and the
+    /// `User-Agent` (`name-rust/<version>`) follow it.
+    pub fn crate_name(&mut self, name: impl Into<String>) -> &mut Self {
+        self.crate_name = name.into();
+        self
+    }
+
+    /// Where [`Config::compile`] writes (default: `$OUT_DIR`).
+    pub fn out_dir(&mut self, dir: impl Into<PathBuf>) -> &mut Self {
+        self.out_dir = Some(dir.into());
+        self
+    }
+
+    /// Whether [`Config::compile`] prints `cargo:rerun-if-changed` for the spec (default: yes).
+    pub fn emit_rerun_if_changed(&mut self, yes: bool) -> &mut Self {
+        self.emit_rerun_if_changed = yes;
+        self
+    }
+
+    /// Reads `spec` and returns the files of the `build.rs` layout (`<crate>.rs` plus one file per
+    /// module), without writing anything.
+    pub fn generate(&self, spec: impl AsRef<Path>) -> Result<Generated, Diagnostic> {
+        self.run(spec.as_ref(), emit::Layout::OutDir)
+    }
+
+    /// Reads `spec` and returns the files of a standalone crate (`Cargo.toml`, `src/…`).
+    pub fn generate_crate(&self, spec: impl AsRef<Path>) -> Result<Generated, Diagnostic> {
+        self.run(spec.as_ref(), emit::Layout::Crate)
+    }
+
+    /// Generates from spec text (for tests and tools that hold the spec in memory).
+    pub fn generate_from_str(
+        &self,
+        file_name: &str,
+        text: &str,
+        standalone: bool,
+    ) -> Result<Generated, Diagnostic> {
+        let started = Instant::now();
+        let spec = read::parse(file_name, text)?;
+        let layout = if standalone {
+            emit::Layout::Crate
+        } else {
+            emit::Layout::OutDir
+        };
+        self.finish(file_name, &spec, layout, started)
+    }
+
+    fn run(&self, spec_path: &Path, layout: emit::Layout) -> Result<Generated, Diagnostic> {
+        let started = Instant::now();
+        let spec = read::read_file(spec_path)?;
+        self.finish(&spec_path.display().to_string(), &spec, layout, started)
+    }
+
+    fn finish(
+        &self,
+        file: &str,
+        spec: &openapiv3::OpenAPI,
+        layout: emit::Layout,
+        started: Instant,
+    ) -> Result<Generated, Diagnostic> {
+        let mut diags = diagnostics::Diagnostics::new(file);
+        let model = model::resolve(spec, &mut diags);
+        if let Some(error) = diags.first_error() {
+            return Err(error.clone());
+        }
+        let spec_name = Path::new(file)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| file.to_owned());
+        let info = emit::CrateInfo {
+            name: self.crate_name.clone(),
+            spec_name,
+        };
+        let files = emit::files(&model, &info, layout).map_err(|message| Diagnostic {
+            severity: Severity::Error,
+            kind: "internal",
+            file: file.to_owned(),
+            pointer: String::new(),
+            message,
+        })?;
+        Ok(Generated {
+            files,
+            model,
+            warnings: diags.into_vec(),
+            elapsed: started.elapsed(),
+        })
+    }
+
+    /// For `build.rs`: generates from `spec` into the output directory, rewriting only the files
+    /// whose content changed, and prints each warning as `cargo:warning`.
+    pub fn compile(&self, spec: impl AsRef<Path>) -> Result<Summary, Diagnostic> {
+        let spec = spec.as_ref();
+        if self.emit_rerun_if_changed {
+            println!("cargo:rerun-if-changed={}", spec.display());
+        }
+        let out_dir = match &self.out_dir {
+            Some(dir) => dir.clone(),
+            None => std::env::var_os("OUT_DIR")
+                .map(PathBuf::from)
+                .ok_or_else(|| {
+                    io_error(
+                        spec,
+                        "OUT_DIR is not set: call compile() from a build script, or set out_dir()"
+                            .to_owned(),
+                    )
+                })?,
+        };
+        let generated = self.generate(spec)?;
+        write_files(&out_dir, &generated.files).map_err(|e| io_error(spec, e))?;
+        for warning in &generated.warnings {
+            println!("cargo:warning={warning}");
+        }
+        Ok(generated.summary())
+    }
+
+    /// Writes a standalone crate for `spec` into `dir`.
+    pub fn write_crate(
+        &self,
+        spec: impl AsRef<Path>,
+        dir: impl AsRef<Path>,
+    ) -> Result<Generated, Diagnostic> {
+        let spec = spec.as_ref();
+        let generated = self.generate_crate(spec)?;
+        write_files(dir.as_ref(), &generated.files).map_err(|e| io_error(spec, e))?;
+        Ok(generated)
+    }
+}
+
+fn io_error(spec: &Path, message: String) -> Diagnostic {
+    Diagnostic {
+        severity: Severity::Error,
+        kind: "io",
+        file: spec.display().to_string(),
+        pointer: String::new(),
+        message,
+    }
+}
+
+/// Writes `files` under `dir`, skipping files whose content is already the same (so cargo sees
+/// no change and rebuilds nothing).
+pub fn write_files(dir: &Path, files: &BTreeMap<String, String>) -> Result<(), String> {
+    for (relative, content) in files {
+        let path = dir.join(relative);
+        if std::fs::read_to_string(&path).is_ok_and(|existing| existing == *content) {
+            continue;
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        }
+        std::fs::write(&path, content)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    }
+    Ok(())
+}

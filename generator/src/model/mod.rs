@@ -1,0 +1,421 @@
+//! The intermediate model: what the SDK consists of, with every `$ref` followed, every Rust name
+//! decided and every constraint collected. Plain data; no `openapiv3` type leaks past this
+//! module, so emitters depend on this contract alone.
+
+mod resolve;
+
+pub use resolve::{IDEMPOTENCY_KEY_EXTENSION, MAX_STRINGIFIED_LENGTH_EXTENSION, resolve};
+
+use std::collections::BTreeMap;
+
+/// Everything the emitters need to write an SDK.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    /// About the API as a whole.
+    pub api: ApiInfo,
+    /// Every named type, keyed by its (unique) Rust name, so iteration order is deterministic.
+    pub types: BTreeMap<String, TypeDef>,
+    /// Operation groups (one per tag), in name order, each with its operations in name order.
+    pub groups: Vec<Group>,
+}
+
+/// About the API as a whole.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApiInfo {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`.
+    pub version: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// The first server's URL, the client's default base URL.
+    pub default_base_url: String,
+}
+
+/// A named Rust type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypeDef {
+    /// The Rust name (`TrackSaleRequest`), unique among types.
+    pub name: String,
+    /// Where the schema is (`/components/schemas/TrackSaleRequest`).
+    pub pointer: String,
+    /// The schema's description.
+    pub description: Option<String>,
+    /// What it is.
+    pub kind: TypeKind,
+    /// Whether a request body reaches this type: such types get a builder and validation.
+    pub in_request: bool,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+}
+
+/// The shape of a named type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeKind {
+    /// An object with known properties.
+    Struct(Struct),
+    /// A string with a closed set of values (open on the wire: unknown values are kept).
+    Enum(StringEnum),
+    /// Another name for a type, with the constraints the alias adds.
+    Alias(Shape),
+}
+
+/// An object with known properties.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Struct {
+    /// The properties, in the spec's order.
+    pub fields: Vec<Field>,
+}
+
+/// One property of a struct.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The Rust name (`customer_external_id`), unique within the struct.
+    pub ident: String,
+    /// The name on the wire (`customerExternalId`).
+    pub wire_name: String,
+    /// The value's type and constraints.
+    pub shape: Shape,
+    /// Listed in `required`.
+    pub required: bool,
+    /// `nullable: true`: `null` is a valid value.
+    pub nullable: bool,
+    /// The property's description.
+    pub description: Option<String>,
+    /// The server's default when the field is omitted.
+    pub default: Option<serde_json::Value>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+}
+
+/// A type together with the constraints on its values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shape {
+    /// The type.
+    pub ty: TypeRef,
+    /// What valid values satisfy.
+    pub constraints: Constraints,
+}
+
+/// A reference to a type: primitive, container or named.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TypeRef {
+    /// A JSON string.
+    String,
+    /// A JSON integer, with the Rust width chosen from `format`.
+    Integer(IntWidth),
+    /// A JSON number.
+    Number,
+    /// `true` or `false`.
+    Boolean,
+    /// A named type from [`Model::types`].
+    Named(String),
+    /// An array of the inner type.
+    Array(Box<TypeRef>),
+    /// An object with arbitrary keys and values of the inner type.
+    Map(Box<TypeRef>),
+    /// An object with arbitrary keys and values (`serde_json::Map`).
+    Object,
+    /// Any JSON value (`serde_json::Value`): used where the spec says nothing, or says what the
+    /// generator cannot express (a warning says so).
+    Any,
+}
+
+/// Rust integer widths.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum IntWidth {
+    /// `format: int32`.
+    I32,
+    /// `format: int64`, or no format.
+    I64,
+}
+
+/// Constraints on a value, one optional slot per JSON Schema keyword the SDK enforces.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Constraints {
+    /// `minLength`, in characters.
+    pub min_length: Option<u64>,
+    /// `maxLength`, in characters.
+    pub max_length: Option<u64>,
+    /// `pattern`, an ECMAScript regular expression.
+    pub pattern: Option<String>,
+    /// `format`, when the SDK checks it (`email`).
+    pub format: Option<Format>,
+    /// `minimum` / `exclusiveMinimum`.
+    pub minimum: Option<Bound>,
+    /// `maximum` / `exclusiveMaximum`.
+    pub maximum: Option<Bound>,
+    /// `multipleOf`.
+    pub multiple_of: Option<Number>,
+    /// `minItems`.
+    pub min_items: Option<u64>,
+    /// `maxItems`.
+    pub max_items: Option<u64>,
+    /// `uniqueItems: true`.
+    pub unique_items: bool,
+    /// `minProperties`.
+    pub min_properties: Option<u64>,
+    /// `maxProperties`.
+    pub max_properties: Option<u64>,
+    /// `x-max-stringified-length`: the most UTF-16 code units the value's compact JSON may take.
+    pub max_stringified_length: Option<u64>,
+}
+
+impl Constraints {
+    /// How many rules these constraints add to validation.
+    pub fn count(&self) -> usize {
+        [
+            self.min_length.is_some(),
+            self.max_length.is_some(),
+            self.pattern.is_some(),
+            self.format.is_some(),
+            self.minimum.is_some(),
+            self.maximum.is_some(),
+            self.multiple_of.is_some(),
+            self.min_items.is_some(),
+            self.max_items.is_some(),
+            self.unique_items,
+            self.min_properties.is_some(),
+            self.max_properties.is_some(),
+            self.max_stringified_length.is_some(),
+        ]
+        .iter()
+        .filter(|set| **set)
+        .count()
+    }
+}
+
+/// String formats the SDK validates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// `format: email`.
+    Email,
+}
+
+/// A numeric limit.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bound {
+    /// The limit.
+    pub value: Number,
+    /// The limit itself is not allowed.
+    pub exclusive: bool,
+}
+
+/// A number from the spec, kept as an integer when it is one.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Number {
+    /// An integer limit (compared exactly against integer fields).
+    Int(i64),
+    /// A fractional limit.
+    Float(f64),
+}
+
+/// A string enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StringEnum {
+    /// The known values, in the spec's order.
+    pub variants: Vec<Variant>,
+    /// The Rust name of the variant holding values this SDK does not know.
+    pub unknown_variant: String,
+    /// The variant named by the schema's `default`, if it is one of the values.
+    pub default: Option<String>,
+}
+
+/// One enum value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    /// The Rust name.
+    pub ident: String,
+    /// The value on the wire.
+    pub wire_value: String,
+}
+
+/// The operations of one tag: `client.track()` returns them.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    /// The tag as written in the spec (`Track`).
+    pub tag: String,
+    /// The accessor on the client (`track`).
+    pub accessor: String,
+    /// The struct holding the operations (`TrackApi`).
+    pub type_name: String,
+    /// The tag's description.
+    pub description: Option<String>,
+    /// The operations, in name order.
+    pub operations: Vec<Operation>,
+}
+
+/// One API call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// `operationId`, or one derived from method and path.
+    pub operation_id: String,
+    /// The Rust method name (`track_sale`).
+    pub method_name: String,
+    /// Where the operation is (`/paths/~1track~1sale/post`).
+    pub pointer: String,
+    /// The HTTP method.
+    pub http_method: HttpMethod,
+    /// The path template (`/links/{linkId}`).
+    pub path: String,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// Path parameters, in the template's order.
+    pub path_params: Vec<Param>,
+    /// Query parameters.
+    pub query_params: Vec<Param>,
+    /// The JSON request body.
+    pub body: Option<RequestBody>,
+    /// The documented success response (the lowest 2xx).
+    pub success: SuccessResponse,
+    /// Documented error statuses.
+    pub errors: Vec<ErrorResponse>,
+    /// How the call authenticates.
+    pub auth: Auth,
+    /// Whether a repeat is harmless by the method's semantics (RFC 9110 §9.2.2).
+    pub idempotent: bool,
+    /// The request field whose presence makes a repeat harmless (`x-idempotency-key`).
+    pub idempotency_key: Option<IdempotencyKey>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+}
+
+/// HTTP methods.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum HttpMethod {
+    /// GET
+    Get,
+    /// PUT
+    Put,
+    /// POST
+    Post,
+    /// DELETE
+    Delete,
+    /// OPTIONS
+    Options,
+    /// HEAD
+    Head,
+    /// PATCH
+    Patch,
+    /// TRACE
+    Trace,
+}
+
+impl HttpMethod {
+    /// The method as written on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Put => "PUT",
+            Self::Post => "POST",
+            Self::Delete => "DELETE",
+            Self::Options => "OPTIONS",
+            Self::Head => "HEAD",
+            Self::Patch => "PATCH",
+            Self::Trace => "TRACE",
+        }
+    }
+
+    /// Idempotent by definition (RFC 9110 §9.2.2): a repeat has the effect of one call.
+    pub fn is_idempotent(self) -> bool {
+        !matches!(self, Self::Post | Self::Patch)
+    }
+}
+
+/// A path or query parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Param {
+    /// The Rust name.
+    pub ident: String,
+    /// The name on the wire.
+    pub wire_name: String,
+    /// Its type and constraints.
+    pub shape: Shape,
+    /// Must be given.
+    pub required: bool,
+    /// `description`.
+    pub description: Option<String>,
+}
+
+/// A JSON request body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestBody {
+    /// Its type.
+    pub ty: TypeRef,
+    /// `required: true`.
+    pub required: bool,
+}
+
+/// The success response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SuccessResponse {
+    /// The status codes that mean success.
+    pub statuses: Vec<u16>,
+    /// The decoded body type; `None` for an empty body.
+    pub ty: Option<TypeRef>,
+    /// The response's description.
+    pub description: Option<String>,
+}
+
+/// A documented error status.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorResponse {
+    /// The HTTP status.
+    pub status: u16,
+    /// What it means, from the spec.
+    pub description: Option<String>,
+}
+
+/// How an operation authenticates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Auth {
+    /// No credentials.
+    None,
+    /// `Authorization: Bearer <api key>`.
+    Bearer,
+}
+
+/// The request field that makes a repeat harmless.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IdempotencyKey {
+    /// The field's name on the wire (`invoiceId`).
+    pub wire_name: String,
+    /// The Rust field (`invoice_id`).
+    pub ident: String,
+    /// Whether the field is an `Option` (then the key is present only when set and non-empty).
+    pub optional: bool,
+}
+
+impl Model {
+    /// Every operation, group by group.
+    pub fn operations(&self) -> impl Iterator<Item = &Operation> {
+        self.groups.iter().flat_map(|group| group.operations.iter())
+    }
+
+    /// How many validation rules the generated code enforces (constraints, enums, required
+    /// fields, metadata limits), counted over request types and parameters.
+    pub fn validation_rule_count(&self) -> usize {
+        let types: usize = self
+            .types
+            .values()
+            .filter(|def| def.in_request)
+            .map(|def| match &def.kind {
+                TypeKind::Struct(s) => s
+                    .fields
+                    .iter()
+                    .map(|f| f.shape.constraints.count() + usize::from(f.required))
+                    .sum(),
+                TypeKind::Enum(_) => 1,
+                TypeKind::Alias(shape) => shape.constraints.count(),
+            })
+            .sum();
+        let params: usize = self
+            .operations()
+            .flat_map(|op| op.path_params.iter().chain(&op.query_params))
+            .map(|p| p.shape.constraints.count())
+            .sum();
+        types + params
+    }
+}

@@ -1,0 +1,169 @@
+//! Every Rust name the generator writes is decided here: case conversion, keywords, leading
+//! digits, characters Rust does not allow, and collisions. `heck` is imported nowhere else.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use std::collections::BTreeSet;
+
+/// Words Rust reserves (strict and reserved keywords of edition 2024).
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Replaces anything that cannot appear in an identifier by a word separator, so `heck` splits
+/// on it (`x-request-id`, `a.b`, `$ref`, `+1`).
+fn words(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for ch in raw.chars() {
+        match ch {
+            '+' => out.push_str(" plus "),
+            c if c.is_alphanumeric() => out.push(c),
+            _ => out.push(' '),
+        }
+    }
+    out
+}
+
+fn non_ascii_free(s: String) -> String {
+    // Rust accepts non-ASCII identifiers, but `non_ascii_idents` users and grep do not: keep ASCII.
+    s.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect()
+}
+
+/// `trackSale` → `TrackSale`; a name that starts with a digit gets a `T` prefix (`2fa` → `T2fa`).
+pub fn type_name(raw: &str) -> String {
+    let name = non_ascii_free(words(raw).to_upper_camel_case());
+    let name = if name.is_empty() {
+        "Unnamed".to_owned()
+    } else {
+        name
+    };
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("T{name}")
+    } else if name == "Self" {
+        "Self_".to_owned()
+    } else {
+        name
+    }
+}
+
+/// `customerExternalId` → `customer_external_id`; keywords get a trailing underscore (`type_`),
+/// leading digits an `n` prefix.
+pub fn field_name(raw: &str) -> String {
+    let name = non_ascii_free(words(raw).to_snake_case());
+    let name = if name.is_empty() {
+        "field".to_owned()
+    } else {
+        name
+    };
+    let name = if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("n{name}")
+    } else {
+        name
+    };
+    if KEYWORDS.contains(&name.as_str()) || name == "_" {
+        format!("{name}_")
+    } else {
+        name
+    }
+}
+
+/// Enum variants: `revenuecat` → `Revenuecat`, `in-progress` → `InProgress`, `1d` → `V1d`.
+pub fn variant_name(raw: &str) -> String {
+    let name = non_ascii_free(words(raw).to_upper_camel_case());
+    if name.is_empty() {
+        // Values made only of symbols ("", "-", "*") still need a name.
+        let code: String = raw.chars().map(|c| format!("U{:X}", c as u32)).collect();
+        return if code.is_empty() {
+            "Empty".to_owned()
+        } else {
+            code
+        };
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("V{name}")
+    } else if name == "Self" {
+        "Self_".to_owned()
+    } else {
+        name
+    }
+}
+
+/// Hands out unique names within one scope (a struct's fields, an enum's variants, the type
+/// namespace), suffixing `2`, `3`, ... on collision so the output stays deterministic.
+#[derive(Debug, Default, Clone)]
+pub struct Scope {
+    taken: BTreeSet<String>,
+}
+
+impl Scope {
+    /// A scope in which `reserved` names are already taken.
+    pub fn with_reserved(reserved: &[&str]) -> Self {
+        Self {
+            taken: reserved.iter().map(|s| (*s).to_owned()).collect(),
+        }
+    }
+
+    /// Claims `name`, or the first free `name2`, `name3`, ...
+    pub fn claim(&mut self, name: String) -> String {
+        if self.taken.insert(name.clone()) {
+            return name;
+        }
+        let base = name.trim_end_matches('_').to_owned();
+        let separator = if base.ends_with(|c: char| c.is_ascii_digit()) {
+            "_"
+        } else {
+            ""
+        };
+        let mut n = 2u32;
+        loop {
+            let candidate = format!("{base}{separator}{n}");
+            if self.taken.insert(candidate.clone()) {
+                return candidate;
+            }
+            n += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cases_keywords_and_digits() {
+        assert_eq!(type_name("trackSale"), "TrackSale");
+        assert_eq!(type_name("2fa"), "T2fa");
+        assert_eq!(type_name("self"), "Self_");
+        assert_eq!(field_name("customerExternalId"), "customer_external_id");
+        assert_eq!(field_name("doc_url"), "doc_url");
+        assert_eq!(field_name("type"), "type_");
+        assert_eq!(field_name("self"), "self_");
+        assert_eq!(field_name("x-request-id"), "x_request_id");
+        assert_eq!(field_name("1st"), "n1st");
+        assert_eq!(field_name("$"), "field");
+        assert_eq!(variant_name("revenuecat"), "Revenuecat");
+        assert_eq!(variant_name("in-progress"), "InProgress");
+        assert_eq!(variant_name("1d"), "V1d");
+        assert_eq!(variant_name("+1"), "Plus1");
+        assert_eq!(variant_name("-"), "U2D");
+        assert_eq!(variant_name(""), "Empty");
+    }
+
+    #[test]
+    fn scope_suffixes_collisions() {
+        let mut scope = Scope::with_reserved(&["Unknown"]);
+        assert_eq!(scope.claim("Unknown".into()), "Unknown2");
+        assert_eq!(scope.claim("A".into()), "A");
+        assert_eq!(scope.claim("A".into()), "A2");
+        assert_eq!(scope.claim("A".into()), "A3");
+        assert_eq!(scope.claim("type_".into()), "type_");
+        assert_eq!(scope.claim("type_".into()), "type2");
+        assert_eq!(scope.claim("v1".into()), "v1");
+        assert_eq!(scope.claim("v1".into()), "v1_2");
+    }
+}

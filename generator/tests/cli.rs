@@ -1,0 +1,81 @@
+//! The command line, run as a user would: a standalone crate from the CodeQR spec, and a
+//! one-line located error with exit code 1 for a broken spec.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn codegen() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_codeqr-codegen"));
+    cmd.current_dir(workspace());
+    cmd
+}
+
+#[test]
+fn generate_writes_a_standalone_crate_and_reports_it() {
+    let out = workspace().join("target/cli-test-sdk");
+    let _ = std::fs::remove_dir_all(&out);
+    let output = codegen()
+        .args(["generate", "--spec", "spec/openapi.yaml", "--out"])
+        .arg(&out)
+        .args(["--crate-name", "codeqr_cli_test"])
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("POST /track/sale → track_sale"), "{stdout}");
+    assert!(
+        stdout.contains("struct TrackSaleRequest (request: builder + validation)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("validation: 13 rules"), "{stdout}");
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).expect("Cargo.toml written");
+    assert!(manifest.contains("name = \"codeqr_cli_test\""));
+    assert!(
+        !manifest.contains("path ="),
+        "no path dependencies: {manifest}"
+    );
+    let lib = std::fs::read_to_string(out.join("src/lib.rs")).expect("lib.rs written");
+    assert!(lib.contains("api_key_env: \"CODEQR_CLI_TEST_API_KEY\""));
+    assert!(lib.contains("concat!(\"codeqr_cli_test-rust/\""));
+}
+
+#[test]
+fn a_broken_spec_is_one_line_with_file_and_pointer_and_exit_code_1() {
+    let dir = workspace().join("target/cli-test-broken");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let spec = dir.join("broken.json");
+    std::fs::write(&spec, r#"{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{"/a":{"get":{"responses":{"200":{"description":5}}}}}}"#).expect("write");
+    let output = codegen()
+        .args(["generate", "--spec"])
+        .arg(&spec)
+        .args(["--out"])
+        .arg(dir.join("out"))
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let line = stderr.trim();
+    assert_eq!(line.lines().count(), 1, "{stderr}");
+    assert!(
+        line.contains("broken.json#/paths/~1a/get/responses/200/description"),
+        "{stderr}"
+    );
+
+    let missing = codegen()
+        .args(["generate", "--spec", "does/not/exist.yaml", "--out"])
+        .arg(dir.join("out2"))
+        .output()
+        .expect("runs");
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("does/not/exist.yaml"));
+}
