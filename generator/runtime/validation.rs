@@ -638,7 +638,13 @@ impl Validator {
 
     /// `format: email`: `value` must be an email address (RFC 5322 `addr-spec`).
     pub fn email(&mut self, path: &FieldPath<'_>, value: &str) {
-        if !email_address::EmailAddress::is_valid(value) {
+        // JSON Schema's `email` is an RFC 5321 mailbox: a bare address. The crate's default also
+        // accepts RFC 5322 display text (`Jane <jane@example.com>`), which no API expects here.
+        let options = email_address::Options {
+            allow_display_text: false,
+            ..email_address::Options::default()
+        };
+        if email_address::EmailAddress::parse_with_options(value, options).is_err() {
             self.violation(
                 path,
                 Rule::Format(String::from("email")),
@@ -937,6 +943,9 @@ mod tests {
         assert!(v.is_empty());
         v.email(&path, "not an email");
         let violation = one(v);
+        let mut v = Validator::new();
+        v.email(&path, "Jane <jane@example.com>");
+        assert_eq!(one(v).rule, Rule::Format("email".into()));
         assert_eq!(violation.rule, Rule::Format("email".into()));
         assert_eq!(violation.rule.to_string(), "format email");
         assert!(!violation.message.contains("not an email"));

@@ -6,14 +6,13 @@
 //! From a `build.rs`, in the prost-build manner:
 //!
 //! ```no_run
-//! fn main() {
-//!     if let Err(e) = codeqr_codegen::Config::new()
-//!         .crate_name("codeqr")
-//!         .compile("../spec/openapi.yaml")
-//!     {
-//!         eprintln!("{e}");
-//!         std::process::exit(1);
-//!     }
+//! // build.rs
+//! if let Err(error) = codeqr_codegen::Config::new()
+//!     .crate_name("codeqr")
+//!     .compile("../spec/openapi.yaml")
+//! {
+//!     eprintln!("{error}"); // one line: file#/json/pointer: what is wrong
+//!     std::process::exit(1);
 //! }
 //! ```
 //! and in the crate's `src/lib.rs`: `include!(concat!(env!("OUT_DIR"), "/codeqr.rs"));`.

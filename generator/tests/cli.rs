@@ -37,7 +37,7 @@ fn generate_writes_a_standalone_crate_and_reports_it() {
         stdout.contains("struct TrackSaleRequest (request: builder + validation)"),
         "{stdout}"
     );
-    assert!(stdout.contains("validation: 13 rules"), "{stdout}");
+    assert!(stdout.contains("validation: 11 rules"), "{stdout}");
     let manifest = std::fs::read_to_string(out.join("Cargo.toml")).expect("Cargo.toml written");
     assert!(manifest.contains("name = \"codeqr_cli_test\""));
     assert!(

@@ -72,9 +72,18 @@ fn from_document(
             ));
         }
     }
+    let paths = root.get("paths").cloned();
     serde_path_to_error::deserialize(document).map_err(|e| {
-        let at = json_pointer(e.path());
-        let inner = e.into_inner();
+        let mut at = json_pointer(e.path());
+        let mut inner = e.into_inner().to_string();
+        // `openapiv3` reads `paths` with a hand-written visitor that hides the path below it:
+        // find the culprit by reading each path item on its own.
+        if at == "/paths"
+            && let Some((item_at, item_error)) = paths.as_ref().and_then(locate_in_paths)
+        {
+            at = item_at;
+            inner = item_error;
+        }
         error(
             file,
             &at,
@@ -82,6 +91,84 @@ fn from_document(
             format!("not a valid OpenAPI 3.0 description: {inner}"),
         )
     })
+}
+
+/// The pointer and message of the first path item that does not read as one.
+fn locate_in_paths(paths: &serde_json::Value) -> Option<(String, String)> {
+    paths
+        .as_object()?
+        .iter()
+        .filter(|(key, _)| key.starts_with('/'))
+        .find_map(|(key, item)| {
+            serde_path_to_error::deserialize::<_, openapiv3::PathItem>(item.clone())
+                .err()
+                .map(|e| {
+                    let at = format!("{}{}", pointer("/paths", key), json_pointer(e.path()));
+                    let message = e.into_inner().to_string();
+                    // Untagged enums (`$ref` or item) below hide the rest of the path: point at the first
+                    // value of the type the message complains about, if the subtree has one.
+                    let refined = item_at(item, &at[pointer("/paths", key).len()..])
+                        .and_then(|node| find_offending(node, &message))
+                        .map(|below| format!("{at}{below}"));
+                    (refined.unwrap_or(at), message)
+                })
+        })
+}
+
+fn item_at<'v>(value: &'v serde_json::Value, at: &str) -> Option<&'v serde_json::Value> {
+    if at.is_empty() {
+        Some(value)
+    } else {
+        value.pointer(at)
+    }
+}
+
+/// Depth-first, the pointer (relative to `node`) of the first value whose JSON type is the one
+/// named by serde's "invalid type: X, expected Y" message.
+fn find_offending(node: &serde_json::Value, message: &str) -> Option<String> {
+    let found = message.strip_prefix("invalid type: ")?;
+    let matches = |v: &serde_json::Value| match v {
+        serde_json::Value::Array(_) => found.starts_with("sequence"),
+        serde_json::Value::Object(_) => found.starts_with("map"),
+        serde_json::Value::Bool(b) => found.starts_with(&format!("boolean `{b}`")),
+        serde_json::Value::Number(n) => {
+            found.starts_with(&format!("integer `{n}`"))
+                || found.starts_with(&format!("floating point `{n}`"))
+        }
+        serde_json::Value::String(s) => found.starts_with(&format!("string {s:?}")),
+        serde_json::Value::Null => found.starts_with("null"),
+    };
+    fn walk(
+        v: &serde_json::Value,
+        at: String,
+        matches: &dyn Fn(&serde_json::Value) -> bool,
+        depth: usize,
+    ) -> Option<String> {
+        if depth > 64 {
+            return None;
+        }
+        let children: Vec<(String, &serde_json::Value)> = match v {
+            serde_json::Value::Object(map) => {
+                map.iter().map(|(k, c)| (pointer(&at, k), c)).collect()
+            }
+            serde_json::Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (pointer(&at, &i.to_string()), c))
+                .collect(),
+            _ => Vec::new(),
+        };
+        for (child_at, child) in children {
+            if matches(child) {
+                return Some(child_at);
+            }
+            if let Some(found) = walk(child, child_at, matches, depth + 1) {
+                return Some(found);
+            }
+        }
+        None
+    }
+    walk(node, String::new(), &matches, 0)
 }
 
 /// Converts serde_path_to_error's path into a JSON pointer.
