@@ -144,3 +144,30 @@ fn invalid_specs_are_located_errors() {
         assert_eq!(error.to_string().lines().count(), 1, "{error}");
     }
 }
+
+#[test]
+fn the_workspace_sdk_declares_what_generated_crates_declare() {
+    // `generated/Cargo.toml` is written by hand; it must carry every dependency the generated
+    // code and runtime use, the same ones a standalone crate gets.
+    let manifest = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../generated/Cargo.toml"),
+    )
+    .expect("readable");
+    let dependencies = manifest
+        .split("[dependencies]")
+        .nth(1)
+        .and_then(|rest| rest.split("\n[").next())
+        .expect("a [dependencies] table");
+    let declared: Vec<&str> = dependencies
+        .lines()
+        .filter_map(|line| line.split(['.', ' ', '=']).next())
+        .filter(|name| !name.is_empty())
+        .collect();
+    let expected: Vec<&str> = codeqr_codegen::DEPENDENCIES
+        .iter()
+        .map(|(name, _)| *name)
+        .collect();
+    let mut declared_sorted = declared.clone();
+    declared_sorted.sort_unstable();
+    assert_eq!(declared_sorted, expected);
+}
