@@ -1,19 +1,24 @@
-// The HTTP client: `Client` and `ClientBuilder` (configuration; the API key is kept only as a
-// sensitive header value and redacted in every `Debug`), the descriptions generated code hands
-// over (`SdkInfo`, `OperationInfo`, `Auth`, `PreparedRequest`), and `Client::execute`, which sends
-// a request, retries what is safe to retry, and turns the response into a value or an `Error`.
+// The HTTP client: `Client` and `ClientBuilder` (configuration; credentials are kept only as
+// sensitive values and redacted in every `Debug`), the descriptions generated code hands over
+// (`SdkInfo`, `OperationInfo`, `Auth`, `PreparedRequest`, `RequestBody`), `FileUpload` for
+// multipart and binary bodies, and `Client::execute*`, which send a request, retry what is safe to
+// retry, and turn the response into a value or an `Error`.
 
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::{self, HeaderValue};
+use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
 
 use crate::error::{ApiError, Error};
 use crate::retry::{Failure, RetryPolicy, Verdict};
+use crate::validation::{Rule, ValidationError, Violation};
 
 /// Per-attempt timeout, unless the client says otherwise.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Most redirects followed for one attempt (all within the base URL's origin).
+const MAX_REDIRECTS: usize = 10;
 
 /// What the runtime needs to know about the SDK crate it is part of.
 #[allow(unreachable_pub)] // named by generated code (`crate::SDK_INFO`), not by users
@@ -27,16 +32,25 @@ pub struct SdkInfo {
     pub base_url_env: &'static str,
     /// The `User-Agent` header sent with every request.
     pub user_agent: &'static str,
+    /// Whether some operation takes the API key (as a bearer token or an API-key header, query
+    /// parameter or cookie): then `ClientBuilder::build` wants an API key (or basic auth).
+    pub requires_api_key: bool,
 }
 
-/// How an operation authenticates.
-#[allow(unreachable_pub, dead_code)] // named by generated code, which may use only one variant
+/// One way an operation accepts credentials.
+#[allow(unreachable_pub, dead_code)] // named by generated code, which may use only some variants
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Auth {
-    /// No credentials are sent.
-    None,
-    /// `Authorization: Bearer <API key>`.
+    /// `Authorization: Bearer <API key>` (HTTP bearer, OAuth 2, OpenID Connect).
     Bearer,
+    /// `Authorization: Basic base64(username:password)`, from [`ClientBuilder::basic_auth`].
+    Basic,
+    /// The API key in the header with this name.
+    ApiKeyHeader(&'static str),
+    /// The API key in the query parameter with this name.
+    ApiKeyQuery(&'static str),
+    /// The API key in the cookie with this name.
+    ApiKeyCookie(&'static str),
 }
 
 /// The fixed facts of one operation, generated from the API description.
@@ -57,8 +71,9 @@ pub struct OperationInfo {
     pub success_statuses: &'static [u16],
     /// The documented error statuses.
     pub documented_errors: &'static [u16],
-    /// How the operation authenticates.
-    pub auth: Auth,
+    /// The ways the operation accepts credentials, in the description's order; empty when it
+    /// takes none. The first one whose credential is configured is used.
+    pub auth: &'static [Auth],
 }
 
 /// One request, ready to send (already validated and serialized).
@@ -67,15 +82,140 @@ pub struct OperationInfo {
 pub struct PreparedRequest {
     /// The expanded, percent-encoded path, starting with `/`.
     pub path: String,
-    /// Query parameters, already rendered as text.
-    pub query: Vec<(&'static str, String)>,
-    /// The JSON body, if any.
-    pub json_body: Option<Vec<u8>>,
+    /// Query parameters, rendered as text but not percent-encoded (names like `filter[status]`).
+    pub query: Vec<(String, String)>,
+    /// Header parameters, rendered as text.
+    pub headers: Vec<(&'static str, String)>,
+    /// Cookie parameters, rendered as text; sent as one `Cookie` header.
+    pub cookies: Vec<(&'static str, String)>,
+    /// The body.
+    pub body: RequestBody,
     /// Whether the body carries the operation's idempotency key (so retrying it is harmless).
     pub carries_idempotency_key: bool,
 }
 
+/// A request body, serialized except for multipart forms (built again for each attempt).
+#[allow(unreachable_pub, dead_code)] // built by generated code, which may use only some variants
+#[derive(Debug, Default)]
+pub enum RequestBody {
+    /// No body.
+    #[default]
+    None,
+    /// `application/json`.
+    Json(Vec<u8>),
+    /// `application/x-www-form-urlencoded`.
+    Form(Vec<(String, String)>),
+    /// `multipart/form-data`.
+    Multipart(Vec<MultipartPart>),
+    /// Raw bytes with this content type (e.g. `application/octet-stream`, `image/png`).
+    Bytes {
+        /// The `Content-Type`.
+        content_type: &'static str,
+        /// The body.
+        data: Vec<u8>,
+    },
+    /// Text with this content type (e.g. `text/plain`).
+    Text {
+        /// The `Content-Type`.
+        content_type: &'static str,
+        /// The body.
+        text: String,
+    },
+}
+
+/// One part of a `multipart/form-data` body.
+#[allow(unreachable_pub, dead_code)] // built by generated code, not by users
+#[derive(Debug, Clone)]
+pub struct MultipartPart {
+    /// The form field name.
+    pub name: String,
+    /// The content.
+    pub value: PartValue,
+}
+
+/// The content of a multipart part.
+#[allow(unreachable_pub, dead_code)] // built by generated code, not by users
+#[derive(Debug, Clone)]
+pub enum PartValue {
+    /// A text field.
+    Text(String),
+    /// A file (sent with a file name and a content type).
+    File(FileUpload),
+}
+
+/// A file to upload, in a multipart form or as a binary body.
+///
+/// ```ignore
+/// let file = FileUpload::new(std::fs::read("logo.png")?)
+///     .file_name("logo.png")
+///     .content_type("image/png");
+/// ```
+///
+/// In a multipart form, a file without a name is sent under its field name, and one without a
+/// content type as `application/octet-stream`.
+///
+/// It (de)serializes as a JSON string of its bytes read as UTF-8 (lossily), so it can sit in
+/// types that derive `serde` traits; only multipart and binary bodies really send it.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct FileUpload {
+    /// The file name sent with the part, if any.
+    pub file_name: Option<String>,
+    /// The content type (`image/png`...), if known.
+    pub content_type: Option<String>,
+    /// The content.
+    pub data: Vec<u8>,
+}
+
+#[allow(dead_code)] // constructed by users of SDKs that upload files
+impl FileUpload {
+    /// A file with this content, no name and no content type.
+    pub fn new(data: impl Into<Vec<u8>>) -> Self {
+        FileUpload {
+            file_name: None,
+            content_type: None,
+            data: data.into(),
+        }
+    }
+
+    /// Sets the file name.
+    pub fn file_name(mut self, name: impl Into<String>) -> Self {
+        self.file_name = Some(name.into());
+        self
+    }
+
+    /// Sets the content type, e.g. `image/png`.
+    pub fn content_type(mut self, content_type: impl Into<String>) -> Self {
+        self.content_type = Some(content_type.into());
+        self
+    }
+}
+
+/// Shows the size of the content, not the content (files can be large).
+impl fmt::Debug for FileUpload {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FileUpload")
+            .field("file_name", &self.file_name)
+            .field("content_type", &self.content_type)
+            .field("data", &format_args!("<{} bytes>", self.data.len()))
+            .finish()
+    }
+}
+
+impl serde::Serialize for FileUpload {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&String::from_utf8_lossy(&self.data))
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FileUpload {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Ok(FileUpload::new(text.into_bytes()))
+    }
+}
+
 /// Serializes a request body; used by generated operations.
+#[allow(dead_code)] // only operations with JSON bodies call it
 pub(crate) fn encode_json<T: serde::Serialize + ?Sized>(body: &T) -> Result<Vec<u8>, Error> {
     serde_json::to_vec(body).map_err(|source| Error::Encode { source })
 }
@@ -88,16 +228,75 @@ const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANU
     .remove(b'_')
     .remove(b'~');
 
+/// Characters left as they are in a query name or value: `unreserved`, and `,` (the delimiter
+/// of `form` arrays, as the OpenAPI examples show it). A space becomes `%20`, never `+`, which
+/// every server reads as a space.
+const QUERY_COMPONENT: &percent_encoding::AsciiSet = &PATH_SEGMENT.remove(b',');
+
+/// Characters percent-encoded in a cookie value: those RFC 6265 does not allow in one (controls,
+/// space, `"`, `;`, `\`), and `%` so that the encoding can be undone. `,` is kept: it is the
+/// delimiter of `form` arrays. Non-ASCII characters are always encoded.
+const COOKIE_VALUE: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b';')
+    .add(b'\\')
+    .add(b'%');
+
 /// Percent-encodes a path parameter; used by generated operations.
 #[allow(dead_code)] // only operations with path parameters call it
 pub(crate) fn encode_path_segment(value: &str) -> String {
     percent_encoding::utf8_percent_encode(value, PATH_SEGMENT).to_string()
 }
 
+/// Standard base64 (RFC 4648, with padding), written out here so that every generated SDK does
+/// not need a dependency for the one `Authorization: Basic` header that uses it.
+fn base64(input: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] =
+        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
+    for chunk in input.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 0x3f) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// A secret kept as text (for a query parameter or cookie); `Debug` never shows it.
+#[derive(Clone)]
+struct Secret(String);
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// The configured API key, prepared for each place it can go. Every header value is sensitive.
+struct ApiKey {
+    /// `Bearer <key>`.
+    bearer: HeaderValue,
+    /// `<key>`, for an API-key header.
+    header: HeaderValue,
+    /// `<key>`, for a query parameter or cookie.
+    text: Secret,
+}
+
 /// A client for the API. Cheap to clone: clones share one connection pool.
 ///
-/// Build one with [`Client::builder`] or [`Client::from_env`]. The API key is never shown by
-/// `Debug` and never appears in an error.
+/// Build one with [`Client::builder`] or [`Client::from_env`]. Credentials are never shown by
+/// `Debug` and never appear in an error.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
@@ -106,8 +305,10 @@ pub struct Client {
 struct Inner {
     http: reqwest::Client,
     base_url: String,
-    /// `Bearer <API key>`, marked sensitive. The key is kept nowhere else.
-    authorization: HeaderValue,
+    /// The API key; kept nowhere else.
+    api_key: Option<ApiKey>,
+    /// `Basic base64(username:password)`, sensitive; kept nowhere else.
+    basic: Option<HeaderValue>,
     user_agent: HeaderValue,
     timeout: Duration,
     retry: RetryPolicy,
@@ -115,12 +316,14 @@ struct Inner {
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let inner = &*self.inner;
         f.debug_struct("Client")
-            .field("base_url", &self.inner.base_url)
-            .field("api_key", &"[redacted]")
-            .field("timeout", &self.inner.timeout)
-            .field("max_retries", &self.inner.retry.max_retries)
-            .field("initial_backoff", &self.inner.retry.initial_backoff)
+            .field("base_url", &inner.base_url)
+            .field("api_key", &inner.api_key.as_ref().map(|_| "[redacted]"))
+            .field("basic_auth", &inner.basic.as_ref().map(|_| "[redacted]"))
+            .field("timeout", &inner.timeout)
+            .field("max_retries", &inner.retry.max_retries)
+            .field("initial_backoff", &inner.retry.initial_backoff)
             .finish_non_exhaustive()
     }
 }
@@ -136,26 +339,35 @@ fn env_var(name: &str) -> Result<Option<String>, Error> {
     }
 }
 
+/// The `Accept` header for JSON responses (and the `Content-Type` of JSON bodies).
+const APPLICATION_JSON: &str = "application/json";
+/// The `Accept` header when the body is returned as bytes or text, or ignored.
+const ANY: &str = "*/*";
+
 impl Client {
     /// A builder with the defaults: the API's production base URL, a 60 s timeout per attempt,
-    /// 2 retries starting at 500 ms. An API key must be set.
+    /// 2 retries starting at 500 ms.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
 
-    /// A client with the API key from the SDK's API-key environment variable (required) and the
-    /// base URL from its base-URL environment variable (optional), other settings at defaults.
+    /// A client with the API key from the SDK's API-key environment variable (required when the
+    /// API takes an API key) and the base URL from its base-URL environment variable
+    /// (optional), other settings at defaults.
     pub fn from_env() -> Result<Client, Error> {
         let info = crate::SDK_INFO;
-        let api_key = env_var(info.api_key_env)?
-            .filter(|key| !key.trim().is_empty())
-            .ok_or_else(|| {
-                Error::Config(format!(
+        let api_key = env_var(info.api_key_env)?.filter(|key| !key.trim().is_empty());
+        let mut builder = Client::builder();
+        match api_key {
+            Some(key) => builder = builder.api_key(key),
+            None if info.requires_api_key => {
+                return Err(Error::Config(format!(
                     "no API key: the environment variable {} is not set or empty",
                     info.api_key_env
-                ))
-            })?;
-        let mut builder = Client::builder().api_key(api_key);
+                )));
+            }
+            None => {}
+        }
         if let Some(base_url) = env_var(info.base_url_env)? {
             if !base_url.trim().is_empty() {
                 builder = builder.base_url(base_url);
@@ -179,28 +391,250 @@ impl Client {
         self.inner.retry.max_retries
     }
 
-    /// Sends `request` for `op`, retrying what is safe to retry, and decodes the response.
+    /// Sends `request` for `op`, retrying what is safe to retry, and decodes the JSON response.
     ///
     /// A documented or other 2xx status decodes the body into `T` (an empty body reads as JSON
     /// `null`). A documented error status gives [`Error::Api`], any other status
     /// [`Error::UnexpectedStatus`].
+    #[allow(dead_code)] // only SDKs with JSON responses call it
     pub(crate) async fn execute<T: serde::de::DeserializeOwned>(
         &self,
         op: &'static OperationInfo,
         request: PreparedRequest,
     ) -> Result<T, Error> {
-        let inner = &*self.inner;
-        let url = inner.url(&request)?;
+        let (status, body) = self.inner.send(op, &request, APPLICATION_JSON).await?;
+        decode(status, body)
+    }
+
+    /// Like [`Client::execute`], for a binary response: the success body as it came.
+    #[allow(dead_code)] // only SDKs with binary responses call it
+    pub(crate) async fn execute_bytes(
+        &self,
+        op: &'static OperationInfo,
+        request: PreparedRequest,
+    ) -> Result<Vec<u8>, Error> {
+        let (_, body) = self.inner.send(op, &request, ANY).await?;
+        Ok(body)
+    }
+
+    /// Like [`Client::execute`], for a text response: the success body as text (invalid UTF-8
+    /// is replaced by U+FFFD).
+    #[allow(dead_code)] // only SDKs with text responses call it
+    pub(crate) async fn execute_text(
+        &self,
+        op: &'static OperationInfo,
+        request: PreparedRequest,
+    ) -> Result<String, Error> {
+        let (_, body) = self.inner.send(op, &request, ANY).await?;
+        Ok(into_text(body))
+    }
+
+    /// Like [`Client::execute`], for an operation whose success body (if any) does not matter.
+    #[allow(dead_code)] // only SDKs with body-less responses call it
+    pub(crate) async fn execute_empty(
+        &self,
+        op: &'static OperationInfo,
+        request: PreparedRequest,
+    ) -> Result<(), Error> {
+        self.inner.send(op, &request, ANY).await?;
+        Ok(())
+    }
+}
+
+/// One response, read in full.
+struct RawResponse {
+    status: u16,
+    retry_after: Option<Duration>,
+    body: Vec<u8>,
+}
+
+/// The credential chosen for one request.
+enum Credential<'a> {
+    /// None is needed.
+    None,
+    /// This header.
+    Header(HeaderName, &'a HeaderValue),
+    /// This query parameter.
+    Query(&'static str, &'a str),
+    /// This cookie.
+    Cookie(&'static str, &'a str),
+}
+
+/// The parts of a request that stay the same for every attempt.
+struct Prepared {
+    url: reqwest::Url,
+    headers: HeaderMap,
+    /// Whether the URL holds a secret, so errors must not carry it.
+    secret_in_url: bool,
+}
+
+impl Inner {
+    /// The credential `op` takes: the first alternative whose secret is configured.
+    fn credential(&self, op: &OperationInfo) -> Result<Credential<'_>, Error> {
+        if op.auth.is_empty() {
+            return Ok(Credential::None);
+        }
+        for auth in op.auth {
+            match (*auth, &self.api_key, &self.basic) {
+                (Auth::Basic, _, Some(basic)) => {
+                    return Ok(Credential::Header(header::AUTHORIZATION, basic));
+                }
+                (Auth::Bearer, Some(key), _) => {
+                    return Ok(Credential::Header(header::AUTHORIZATION, &key.bearer));
+                }
+                (Auth::ApiKeyHeader(name), Some(key), _) => {
+                    let name = HeaderName::try_from(name).map_err(|_| {
+                        Error::Config(format!("{name:?} is not a valid HTTP header name"))
+                    })?;
+                    return Ok(Credential::Header(name, &key.header));
+                }
+                (Auth::ApiKeyQuery(name), Some(key), _) => {
+                    return Ok(Credential::Query(name, &key.text.0));
+                }
+                (Auth::ApiKeyCookie(name), Some(key), _) => {
+                    return Ok(Credential::Cookie(name, &key.text.0));
+                }
+                _ => {}
+            }
+        }
+        Err(Error::Config(format!(
+            "operation {} needs credentials: set ClientBuilder::api_key (or basic_auth)",
+            op.operation_id
+        )))
+    }
+
+    /// `base_url` + `path`, with the query (and an API-key query parameter) appended and
+    /// percent-encoded.
+    fn url(
+        &self,
+        request: &PreparedRequest,
+        extra: Option<(&str, &str)>,
+    ) -> Result<reqwest::Url, Error> {
+        let slash = if request.path.starts_with('/') {
+            ""
+        } else {
+            "/"
+        };
+        let mut text = format!("{}{slash}{}", self.base_url, request.path);
+        let pairs = request
+            .query
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str()))
+            .chain(extra);
+        let mut separator = '?';
+        for (name, value) in pairs {
+            text.push(separator);
+            separator = '&';
+            text.extend(percent_encoding::utf8_percent_encode(name, QUERY_COMPONENT));
+            text.push('=');
+            text.extend(percent_encoding::utf8_percent_encode(value, QUERY_COMPONENT));
+        }
+        reqwest::Url::parse(&text).map_err(|e| {
+            let shown = if extra.is_some() {
+                format!("{}{slash}{}", self.base_url, request.path)
+            } else {
+                text.clone()
+            };
+            Error::Config(format!("cannot build a request URL from {shown:?}: {e}"))
+        })
+    }
+
+    /// The URL and headers of `request` for `op`.
+    fn prepare(
+        &self,
+        op: &OperationInfo,
+        request: &PreparedRequest,
+        accept: &'static str,
+    ) -> Result<Prepared, Error> {
+        let credential = self.credential(op)?;
+        let query_key = match credential {
+            Credential::Query(name, key) => Some((name, key)),
+            _ => None,
+        };
+        let url = self.url(request, query_key)?;
+
+        let mut headers = HeaderMap::new();
+        headers.insert(header::USER_AGENT, self.user_agent.clone());
+        headers.insert(header::ACCEPT, HeaderValue::from_static(accept));
+        let mut violations = Vec::new();
+        for (name, value) in &request.headers {
+            let header_name = HeaderName::try_from(*name).map_err(|_| {
+                Error::Config(format!("{name:?} is not a valid HTTP header name"))
+            })?;
+            match HeaderValue::try_from(value.as_str()) {
+                Ok(value) => {
+                    headers.append(header_name, value);
+                }
+                Err(_) => violations.push(Violation {
+                    path: (*name).to_owned(),
+                    rule: Rule::Format(String::from("header-value")),
+                    message: String::from(
+                        "contains a line break or another control character, which cannot be sent in an HTTP header",
+                    ),
+                }),
+            }
+        }
+        if !violations.is_empty() {
+            return Err(Error::Validation(ValidationError { violations }));
+        }
+        if let Credential::Header(name, value) = &credential {
+            headers.insert(name.clone(), (*value).clone());
+        }
+
+        let mut cookies = request
+            .cookies
+            .iter()
+            .map(|(name, value)| (*name, value.as_str()))
+            .collect::<Vec<_>>();
+        if let Credential::Cookie(name, key) = credential {
+            cookies.push((name, key));
+        }
+        if !cookies.is_empty() {
+            let mut text = String::new();
+            for (name, value) in cookies {
+                if !text.is_empty() {
+                    text.push_str("; ");
+                }
+                text.push_str(name);
+                text.push('=');
+                text.extend(percent_encoding::utf8_percent_encode(value, COOKIE_VALUE));
+            }
+            let mut value = HeaderValue::try_from(text).map_err(|_| {
+                Error::Config(String::from(
+                    "a cookie name contains characters that cannot be sent in an HTTP header",
+                ))
+            })?;
+            value.set_sensitive(true);
+            headers.insert(header::COOKIE, value);
+        }
+
+        check_body(&request.body)?;
+        Ok(Prepared {
+            url,
+            headers,
+            secret_in_url: query_key.is_some(),
+        })
+    }
+
+    /// Sends `request` for `op`, retrying what is safe to retry, until it succeeds (giving the
+    /// status and body) or fails for good.
+    async fn send(
+        &self,
+        op: &'static OperationInfo,
+        request: &PreparedRequest,
+        accept: &'static str,
+    ) -> Result<(u16, Vec<u8>), Error> {
+        let prepared = self.prepare(op, request, accept)?;
         let mut attempts: u32 = 0;
         loop {
             attempts = attempts.saturating_add(1);
-            let verdict = match inner.send_once(op, &request, &url).await {
+            let verdict = match self.send_once(op, request, &prepared).await {
                 Ok(response) if is_success(op, response.status) => {
-                    return decode(response.status, response.body);
+                    return Ok((response.status, response.body));
                 }
                 Ok(response) => {
                     let failure = Failure::Status(response.status);
-                    match inner.retry.decide(
+                    match self.retry.decide(
                         op,
                         request.carries_idempotency_key,
                         failure,
@@ -214,6 +648,11 @@ impl Client {
                     }
                 }
                 Err(error) => {
+                    let error = if prepared.secret_in_url {
+                        error.without_url()
+                    } else {
+                        error
+                    };
                     let failure = if error.is_timeout() {
                         Failure::Timeout
                     } else if error.is_builder() || error.is_redirect() {
@@ -221,7 +660,7 @@ impl Client {
                     } else {
                         Failure::Connection
                     };
-                    match inner.retry.decide(
+                    match self.retry.decide(
                         op,
                         request.carries_idempotency_key,
                         failure,
@@ -230,7 +669,7 @@ impl Client {
                     ) {
                         Verdict::Stop(retry_note) if failure == Failure::Timeout => {
                             return Err(Error::Timeout {
-                                timeout: inner.timeout,
+                                timeout: self.timeout,
                                 attempts,
                                 retry_note,
                             });
@@ -251,60 +690,20 @@ impl Client {
             }
         }
     }
-}
-
-/// One response, read in full.
-struct RawResponse {
-    status: u16,
-    retry_after: Option<Duration>,
-    body: Vec<u8>,
-}
-
-impl Inner {
-    /// `base_url` + `path`, with the query appended.
-    fn url(&self, request: &PreparedRequest) -> Result<reqwest::Url, Error> {
-        let slash = if request.path.starts_with('/') {
-            ""
-        } else {
-            "/"
-        };
-        let text = format!("{}{slash}{}", self.base_url, request.path);
-        let mut url = reqwest::Url::parse(&text)
-            .map_err(|e| Error::Config(format!("cannot build a request URL from {text:?}: {e}")))?;
-        if !request.query.is_empty() {
-            let mut pairs = url.query_pairs_mut();
-            for (name, value) in &request.query {
-                pairs.append_pair(name, value);
-            }
-        }
-        Ok(url)
-    }
 
     /// Sends one attempt and reads the whole response.
     async fn send_once(
         &self,
         op: &OperationInfo,
         request: &PreparedRequest,
-        url: &reqwest::Url,
+        prepared: &Prepared,
     ) -> Result<RawResponse, reqwest::Error> {
-        let mut builder = self
+        let builder = self
             .http
-            .request(op.method.clone(), url.clone())
+            .request(op.method.clone(), prepared.url.clone())
             .timeout(self.timeout)
-            .header(header::USER_AGENT, self.user_agent.clone())
-            .header(header::ACCEPT, HeaderValue::from_static("application/json"));
-        if op.auth == Auth::Bearer {
-            builder = builder.header(header::AUTHORIZATION, self.authorization.clone());
-        }
-        if let Some(body) = &request.json_body {
-            builder = builder
-                .header(
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static("application/json"),
-                )
-                .body(body.clone());
-        }
-        let response = builder.send().await?;
+            .headers(prepared.headers.clone());
+        let response = with_body(builder, &request.body)?.send().await?;
         let status = response.status().as_u16();
         let retry_after = crate::retry::retry_after(response.headers());
         let body = Vec::from(response.bytes().await?);
@@ -314,6 +713,84 @@ impl Inner {
             body,
         })
     }
+}
+
+/// Checks what [`with_body`] would otherwise fail on: content types that are not valid header
+/// values or media types. Nothing has been sent yet.
+fn check_body(body: &RequestBody) -> Result<(), Error> {
+    match body {
+        RequestBody::Bytes { content_type, .. } | RequestBody::Text { content_type, .. } => {
+            HeaderValue::try_from(*content_type).map_err(|_| {
+                Error::Config(format!("{content_type:?} is not a valid Content-Type"))
+            })?;
+        }
+        RequestBody::Multipart(parts) => {
+            let violations = parts
+                .iter()
+                .filter_map(|part| match &part.value {
+                    PartValue::File(FileUpload {
+                        content_type: Some(content_type),
+                        ..
+                    }) if reqwest::multipart::Part::bytes(Vec::new())
+                        .mime_str(content_type)
+                        .is_err() =>
+                    {
+                        Some(Violation {
+                            path: part.name.clone(),
+                            rule: Rule::Format(String::from("media-type")),
+                            message: format!(
+                                "has the content type {content_type:?}, which is not a media type like image/png"
+                            ),
+                        })
+                    }
+                    _ => None,
+                })
+                .collect::<Vec<_>>();
+            if !violations.is_empty() {
+                return Err(Error::Validation(ValidationError { violations }));
+            }
+        }
+        RequestBody::None | RequestBody::Json(_) | RequestBody::Form(_) => {}
+    }
+    Ok(())
+}
+
+/// Adds `body` (and its `Content-Type`) to a request. A multipart form is built anew, since
+/// each attempt consumes one.
+fn with_body(
+    builder: reqwest::RequestBuilder,
+    body: &RequestBody,
+) -> Result<reqwest::RequestBuilder, reqwest::Error> {
+    Ok(match body {
+        RequestBody::None => builder,
+        RequestBody::Json(json) => builder
+            .header(header::CONTENT_TYPE, APPLICATION_JSON)
+            .body(json.clone()),
+        RequestBody::Form(pairs) => builder.form(pairs),
+        RequestBody::Multipart(parts) => {
+            let mut form = reqwest::multipart::Form::new();
+            for part in parts {
+                let built = match &part.value {
+                    PartValue::Text(text) => reqwest::multipart::Part::text(text.clone()),
+                    PartValue::File(file) => reqwest::multipart::Part::bytes(file.data.clone())
+                        .file_name(file.file_name.clone().unwrap_or_else(|| part.name.clone()))
+                        .mime_str(
+                            file.content_type
+                                .as_deref()
+                                .unwrap_or("application/octet-stream"),
+                        )?,
+                };
+                form = form.part(part.name.clone(), built);
+            }
+            builder.multipart(form)
+        }
+        RequestBody::Bytes { content_type, data } => builder
+            .header(header::CONTENT_TYPE, *content_type)
+            .body(data.clone()),
+        RequestBody::Text { content_type, text } => builder
+            .header(header::CONTENT_TYPE, *content_type)
+            .body(text.clone()),
+    })
 }
 
 /// A documented success status, or any 2xx (read leniently: the request did succeed).
@@ -335,6 +812,14 @@ fn decode<T: serde::de::DeserializeOwned>(status: u16, body: Vec<u8>) -> Result<
     })
 }
 
+/// A body as text, invalid UTF-8 replaced by U+FFFD (without copying valid text).
+fn into_text(body: Vec<u8>) -> String {
+    match String::from_utf8(body) {
+        Ok(text) => text,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    }
+}
+
 /// The error for a final non-success response.
 fn status_error(
     op: &OperationInfo,
@@ -342,10 +827,7 @@ fn status_error(
     attempts: u32,
     retry_note: Option<String>,
 ) -> Error {
-    let body = match String::from_utf8(response.body) {
-        Ok(text) => text,
-        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-    };
+    let body = into_text(response.body);
     if op.documented_errors.contains(&response.status) {
         let mut api = ApiError::from_body(response.status, body);
         api.retry_after = response.retry_after;
@@ -363,10 +845,11 @@ fn status_error(
     }
 }
 
-/// Configures and builds a [`Client`]. The API key is never shown by `Debug`.
+/// Configures and builds a [`Client`]. Credentials are never shown by `Debug`.
 #[derive(Clone)]
 pub struct ClientBuilder {
-    api_key: Option<String>,
+    api_key: Option<Secret>,
+    basic_auth: Option<(Secret, Secret)>,
     base_url: Option<String>,
     timeout: Duration,
     max_retries: u32,
@@ -378,6 +861,7 @@ impl Default for ClientBuilder {
     fn default() -> Self {
         ClientBuilder {
             api_key: None,
+            basic_auth: None,
             base_url: None,
             timeout: DEFAULT_TIMEOUT,
             max_retries: crate::retry::DEFAULT_MAX_RETRIES,
@@ -391,6 +875,10 @@ impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("api_key", &self.api_key.as_ref().map(|_| "[redacted]"))
+            .field(
+                "basic_auth",
+                &self.basic_auth.as_ref().map(|_| "[redacted]"),
+            )
             .field(
                 "base_url",
                 &self
@@ -407,9 +895,17 @@ impl fmt::Debug for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// The API key, sent as `Authorization: Bearer <key>` (surrounding whitespace is ignored).
+    /// The API key (surrounding whitespace is ignored), sent the way each operation takes it:
+    /// `Authorization: Bearer <key>`, or an API-key header, query parameter or cookie.
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
-        self.api_key = Some(key.into());
+        self.api_key = Some(Secret(key.into()));
+        self
+    }
+
+    /// A username and password, sent as `Authorization: Basic ...` to operations that take
+    /// HTTP basic authentication.
+    pub fn basic_auth(mut self, username: impl Into<String>, password: impl Into<String>) -> Self {
+        self.basic_auth = Some((Secret(username.into()), Secret(password.into())));
         self
     }
 
@@ -442,33 +938,42 @@ impl ClientBuilder {
 
     /// Sends requests through this `reqwest::Client` (for proxies, custom TLS, connection
     /// settings...). The timeout set here still applies to each attempt.
+    ///
+    /// The client built by default follows redirects only within the base URL's origin, so
+    /// that credentials never follow a redirect to another host; a client passed here follows
+    /// its own redirect policy.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
     }
 
-    /// Builds the client. Fails with [`Error::Config`] when no API key is set, the key cannot be
-    /// sent in a header, the base URL is not an `http(s)` URL, or the timeout is zero.
+    /// Builds the client. Fails with [`Error::Config`] when the API takes an API key and
+    /// neither an API key nor basic auth is set, a credential cannot be sent in a header, the
+    /// base URL is not an `http(s)` URL, or the timeout is zero.
     pub fn build(self) -> Result<Client, Error> {
-        let info = crate::SDK_INFO;
+        self.build_with(&crate::SDK_INFO)
+    }
+
+    /// [`ClientBuilder::build`] for the SDK described by `info`.
+    fn build_with(self, info: &SdkInfo) -> Result<Client, Error> {
         let api_key = self
             .api_key
-            .as_deref()
-            .map(str::trim)
+            .as_ref()
+            .map(|key| key.0.trim())
             .filter(|key| !key.is_empty())
-            .ok_or_else(|| {
-                Error::Config(format!(
-                    "no API key: pass one to ClientBuilder::api_key, or set {} and use Client::from_env",
-                    info.api_key_env
-                ))
-            })?;
-        let mut authorization =
-            HeaderValue::try_from(format!("Bearer {api_key}")).map_err(|_| {
-                Error::Config(String::from(
-                    "the API key contains characters that cannot be sent in an HTTP header",
-                ))
-            })?;
-        authorization.set_sensitive(true);
+            .map(prepare_api_key)
+            .transpose()?;
+        let basic = self
+            .basic_auth
+            .as_ref()
+            .map(|(user, password)| prepare_basic(&user.0, &password.0))
+            .transpose()?;
+        if info.requires_api_key && api_key.is_none() && basic.is_none() {
+            return Err(Error::Config(format!(
+                "no API key: pass one to ClientBuilder::api_key, or set {} and use Client::from_env",
+                info.api_key_env
+            )));
+        }
         let user_agent = HeaderValue::try_from(info.user_agent)
             .map_err(|_| Error::Config(format!("invalid User-Agent {:?}", info.user_agent)))?;
         let base_url =
@@ -481,6 +986,7 @@ impl ClientBuilder {
         let http = match self.http_client {
             Some(http) => http,
             None => reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::custom(same_origin_redirects))
                 .build()
                 .map_err(|e| Error::Config(format!("cannot create the HTTP client: {e}")))?,
         };
@@ -488,7 +994,8 @@ impl ClientBuilder {
             inner: Arc::new(Inner {
                 http,
                 base_url,
-                authorization,
+                api_key,
+                basic,
                 user_agent,
                 timeout: self.timeout,
                 retry: RetryPolicy {
@@ -498,6 +1005,57 @@ impl ClientBuilder {
             }),
         })
     }
+}
+
+/// Follows a redirect only within the origin of the first URL (so that an API-key header or
+/// cookie is never sent to another host), and at most [`MAX_REDIRECTS`] times. A redirect it
+/// does not follow is returned as the response.
+fn same_origin_redirects(attempt: reqwest::redirect::Attempt<'_>) -> reqwest::redirect::Action {
+    let previous = attempt.previous();
+    let same_origin = previous
+        .first()
+        .is_some_and(|first| first.origin() == attempt.url().origin());
+    if previous.len() > MAX_REDIRECTS {
+        attempt.error("too many redirects")
+    } else if same_origin {
+        attempt.follow()
+    } else {
+        attempt.stop()
+    }
+}
+
+/// The sensitive header values for an API key (already trimmed, not empty).
+fn prepare_api_key(key: &str) -> Result<ApiKey, Error> {
+    let invalid = || {
+        Error::Config(String::from(
+            "the API key contains characters that cannot be sent in an HTTP header",
+        ))
+    };
+    let mut bearer = HeaderValue::try_from(format!("Bearer {key}")).map_err(|_| invalid())?;
+    bearer.set_sensitive(true);
+    let mut header = HeaderValue::try_from(key).map_err(|_| invalid())?;
+    header.set_sensitive(true);
+    Ok(ApiKey {
+        bearer,
+        header,
+        text: Secret(key.to_owned()),
+    })
+}
+
+/// The sensitive `Authorization: Basic` value for a username and password.
+fn prepare_basic(username: &str, password: &str) -> Result<HeaderValue, Error> {
+    if username.contains(':') {
+        return Err(Error::Config(String::from(
+            "the basic-auth username must not contain ':' (RFC 7617)",
+        )));
+    }
+    let mut value = HeaderValue::try_from(format!(
+        "Basic {}",
+        base64(format!("{username}:{password}").as_bytes())
+    ))
+    .map_err(|_| Error::Config(String::from("the basic-auth credentials are invalid")))?;
+    value.set_sensitive(true);
+    Ok(value)
 }
 
 /// Checks a base URL (`http` or `https`, with a host, no query or fragment) and drops any
@@ -522,13 +1080,6 @@ fn normalize_base_url(raw: &str) -> Result<String, Error> {
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
-
-    #[test]
-    fn path_segments_stay_one_segment() {
-        assert_eq!(super::encode_path_segment("a b/c?d#e%f"), "a%20b%2Fc%3Fd%23e%25f");
-        assert_eq!(super::encode_path_segment("lnk_1.2-3~x"), "lnk_1.2-3~x");
-        assert_eq!(super::encode_path_segment("é"), "%C3%A9");
-    }
     use super::*;
 
     const KEY: &str = "cq_live_s3cr3t_KEY_0123456789";
@@ -541,8 +1092,60 @@ mod tests {
         idempotency_key: Some("invoiceId"),
         success_statuses: &[200],
         documented_errors: &[400, 403, 429, 500],
-        auth: Auth::Bearer,
+        auth: &[Auth::Bearer],
     };
+
+    fn op(auth: &'static [Auth]) -> OperationInfo {
+        OperationInfo {
+            operation_id: "op",
+            method: reqwest::Method::GET,
+            path_template: "/op",
+            idempotent: true,
+            idempotency_key: None,
+            success_statuses: &[200],
+            documented_errors: &[],
+            auth,
+        }
+    }
+
+    fn info(requires_api_key: bool) -> SdkInfo {
+        SdkInfo {
+            requires_api_key,
+            ..crate::SDK_INFO
+        }
+    }
+
+    fn header_text(p: &Prepared, name: &str) -> Vec<String> {
+        p.headers
+            .get_all(name)
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn path_segments_stay_one_segment() {
+        assert_eq!(encode_path_segment("a b/c?d#e%f"), "a%20b%2Fc%3Fd%23e%25f");
+        assert_eq!(encode_path_segment("lnk_1.2-3~x"), "lnk_1.2-3~x");
+        assert_eq!(encode_path_segment("é"), "%C3%A9");
+    }
+
+    #[test]
+    fn base64_matches_rfc_4648() {
+        for (input, output) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+            ("Aladdin:open sesame", "QWxhZGRpbjpvcGVuIHNlc2FtZQ=="),
+        ] {
+            assert_eq!(base64(input.as_bytes()), output, "{input}");
+        }
+        assert_eq!(base64(&[0xff, 0xfe, 0xfd, 0x00]), "//79AA==");
+    }
 
     #[test]
     fn defaults() {
@@ -560,37 +1163,42 @@ mod tests {
     }
 
     #[test]
-    fn debug_redacts_the_api_key() {
+    fn debug_redacts_credentials() {
         let builder = Client::builder()
             .api_key(KEY)
+            .basic_auth("user_s3cr3t", "pass_s3cr3t")
             .base_url("http://localhost:8080/");
         let shown = format!("{builder:?} {builder:#?}");
-        assert!(!shown.contains(KEY), "{shown}");
         assert!(!shown.contains("s3cr3t"), "{shown}");
-        assert!(shown.contains("[redacted]"), "{shown}");
+        assert!(shown.contains(r#"api_key: Some("[redacted]")"#), "{shown}");
+        assert!(shown.contains(r#"basic_auth: Some("[redacted]")"#), "{shown}");
 
         let client = builder.build().unwrap();
         let shown = format!("{client:?} {client:#?}");
         assert!(!shown.contains("s3cr3t"), "{shown}");
-        assert!(shown.contains(r#"api_key: "[redacted]""#), "{shown}");
+        assert!(shown.contains(r#"api_key: Some("[redacted]")"#), "{shown}");
         assert!(shown.contains("http://localhost:8080"), "{shown}");
-        assert!(client.inner.authorization.is_sensitive());
-        assert_eq!(format!("{:?}", client.inner.authorization), "Sensitive");
+        let key = client.inner.api_key.as_ref().unwrap();
+        assert!(key.bearer.is_sensitive() && key.header.is_sensitive());
+        assert_eq!(format!("{:?}", key.bearer), "Sensitive");
+        assert_eq!(format!("{:?}", key.text), "[redacted]");
+        assert!(client.inner.basic.as_ref().unwrap().is_sensitive());
 
         let unset = format!("{:?}", Client::builder());
         assert!(unset.contains("api_key: None"), "{unset}");
+        assert!(unset.contains("basic_auth: None"), "{unset}");
     }
 
     #[test]
     fn config_errors() {
-        let no_key = Client::builder().build().unwrap_err();
+        let no_key = Client::builder().build_with(&info(true)).unwrap_err();
         assert!(matches!(no_key, Error::Config(_)));
         assert!(
             no_key.to_string().contains(crate::SDK_INFO.api_key_env),
             "{no_key}"
         );
         assert!(matches!(
-            Client::builder().api_key("  ").build(),
+            Client::builder().api_key("  ").build_with(&info(true)),
             Err(Error::Config(_))
         ));
 
@@ -600,6 +1208,11 @@ mod tests {
             .unwrap_err();
         assert!(!bad_key.to_string().contains("secret"), "{bad_key}");
         assert!(!format!("{bad_key:?}").contains("secret"));
+        let bad_user = Client::builder()
+            .basic_auth("a:b", "secret")
+            .build()
+            .unwrap_err();
+        assert!(!format!("{bad_user} {bad_user:?}").contains("secret"));
 
         for url in [
             "not a url",
@@ -624,7 +1237,112 @@ mod tests {
     }
 
     #[test]
-    fn base_url_is_normalized() {
+    fn which_credentials_build_needs() {
+        // An API that takes an API key wants one, or basic auth.
+        assert!(Client::builder().build_with(&info(true)).is_err());
+        assert!(
+            Client::builder()
+                .basic_auth("u", "")
+                .build_with(&info(true))
+                .is_ok()
+        );
+        // An API without API-key auth builds without credentials.
+        let client = Client::builder().build_with(&info(false)).unwrap();
+        assert!(client.inner.api_key.is_none() && client.inner.basic.is_none());
+        let blank = Client::builder()
+            .api_key(" ")
+            .build_with(&info(false))
+            .unwrap();
+        assert!(blank.inner.api_key.is_none());
+    }
+
+    #[test]
+    fn credentials_follow_the_first_configured_alternative() {
+        static NONE: [Auth; 0] = [];
+        static BEARER: [Auth; 1] = [Auth::Bearer];
+        static BASIC_THEN_KEY: [Auth; 2] = [Auth::Basic, Auth::ApiKeyHeader("X-Api-Key")];
+        static QUERY: [Auth; 1] = [Auth::ApiKeyQuery("api_key")];
+        static COOKIE: [Auth; 1] = [Auth::ApiKeyCookie("sid")];
+        static BAD_HEADER: [Auth; 1] = [Auth::ApiKeyHeader("bad header")];
+
+        let keyed = Client::builder().api_key(KEY).build().unwrap();
+        let basic = Client::builder()
+            .basic_auth("Aladdin", "open sesame")
+            .build()
+            .unwrap();
+        let both = Client::builder()
+            .api_key(KEY)
+            .basic_auth("Aladdin", "open sesame")
+            .build()
+            .unwrap();
+        let nothing = Client::builder().build_with(&info(false)).unwrap();
+
+        let auth_header = |client: &Client, auth: &'static [Auth]| {
+            let p = client
+                .inner
+                .prepare(&op(auth), &PreparedRequest::default(), ANY)
+                .unwrap();
+            (
+                header_text(&p, "authorization"),
+                header_text(&p, "x-api-key"),
+                header_text(&p, "cookie"),
+                p.url.query().map(str::to_owned),
+                p.secret_in_url,
+            )
+        };
+
+        assert_eq!(
+            auth_header(&keyed, &BEARER).0,
+            vec![format!("Bearer {KEY}")]
+        );
+        assert_eq!(auth_header(&keyed, &NONE).0, Vec::<String>::new());
+        assert_eq!(auth_header(&nothing, &NONE).0, Vec::<String>::new());
+        // Basic is listed first but only the key is configured: the key header is used.
+        let (authorization, key_header, ..) = auth_header(&keyed, &BASIC_THEN_KEY);
+        assert!(authorization.is_empty());
+        assert_eq!(key_header, vec![KEY.to_owned()]);
+        // Both configured: the first alternative (basic) wins.
+        let (authorization, key_header, ..) = auth_header(&both, &BASIC_THEN_KEY);
+        assert_eq!(
+            authorization,
+            vec![String::from("Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==")]
+        );
+        assert!(key_header.is_empty());
+        assert_eq!(
+            auth_header(&basic, &BASIC_THEN_KEY).0,
+            vec![String::from("Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==")]
+        );
+        let (_, _, _, query, secret_in_url) = auth_header(&keyed, &QUERY);
+        assert_eq!(query, Some(format!("api_key={KEY}")));
+        assert!(secret_in_url);
+        assert_eq!(auth_header(&keyed, &COOKIE).2, vec![format!("sid={KEY}")]);
+
+        for (client, auth) in [
+            (&basic, &BEARER[..]),
+            (&basic, &QUERY[..]),
+            (&nothing, &BEARER[..]),
+            (&keyed, &[Auth::Basic][..]),
+        ] {
+            let e = client
+                .inner
+                .prepare(&op(auth), &PreparedRequest::default(), ANY)
+                .err()
+                .unwrap();
+            assert_eq!(
+                e.to_string(),
+                "invalid client configuration: operation op needs credentials: set ClientBuilder::api_key (or basic_auth)"
+            );
+        }
+        let e = keyed
+            .inner
+            .prepare(&op(&BAD_HEADER), &PreparedRequest::default(), ANY)
+            .err()
+            .unwrap();
+        assert!(matches!(e, Error::Config(_)), "{e}");
+    }
+
+    #[test]
+    fn urls_are_built_and_encoded() {
         let client = Client::builder()
             .api_key(KEY)
             .base_url(" https://example.com/v1/ ")
@@ -633,21 +1351,132 @@ mod tests {
         assert_eq!(client.base_url(), "https://example.com/v1");
         let request = PreparedRequest {
             path: "/track/sale".into(),
-            query: vec![("a", "x y".into()), ("b", "1&2".into())],
+            query: vec![
+                ("a".into(), "x y".into()),
+                ("b".into(), "1&2=3+4".into()),
+                ("filter[status]".into(), "open,paid".into()),
+                ("p".into(), "1|2".into()),
+                ("é".into(), "ü/?#%".into()),
+            ],
             ..PreparedRequest::default()
         };
         assert_eq!(
-            client.inner.url(&request).unwrap().as_str(),
-            "https://example.com/v1/track/sale?a=x+y&b=1%262"
+            client.inner.url(&request, None).unwrap().as_str(),
+            "https://example.com/v1/track/sale?a=x%20y&b=1%262%3D3%2B4\
+             &filter%5Bstatus%5D=open,paid&p=1%7C2&%C3%A9=%C3%BC%2F%3F%23%25"
         );
         let bare = PreparedRequest {
             path: "ping".into(),
             ..PreparedRequest::default()
         };
         assert_eq!(
-            client.inner.url(&bare).unwrap().as_str(),
+            client.inner.url(&bare, None).unwrap().as_str(),
             "https://example.com/v1/ping"
         );
+        assert_eq!(
+            client
+                .inner
+                .url(&bare, Some(("key", "k y")))
+                .unwrap()
+                .as_str(),
+            "https://example.com/v1/ping?key=k%20y"
+        );
+    }
+
+    #[test]
+    fn headers_and_cookies_are_prepared() {
+        static COOKIE_KEY: [Auth; 1] = [Auth::ApiKeyCookie("session")];
+        let client = Client::builder().api_key(KEY).build().unwrap();
+        let request = PreparedRequest {
+            headers: vec![("X-Trace", "abc".into()), ("X-List", "1,2".into())],
+            cookies: vec![("theme", "dark mode;x".into()), ("ids", "1,2".into())],
+            ..PreparedRequest::default()
+        };
+        let p = client
+            .inner
+            .prepare(&op(&COOKIE_KEY), &request, APPLICATION_JSON)
+            .unwrap();
+        assert_eq!(header_text(&p, "x-trace"), ["abc"]);
+        assert_eq!(header_text(&p, "x-list"), ["1,2"]);
+        assert_eq!(header_text(&p, "accept"), ["application/json"]);
+        assert_eq!(
+            header_text(&p, "user-agent"),
+            [crate::SDK_INFO.user_agent]
+        );
+        assert_eq!(
+            header_text(&p, "cookie"),
+            [format!("theme=dark%20mode%3Bx; ids=1,2; session={KEY}")]
+        );
+        assert!(p.headers.get("cookie").unwrap().is_sensitive());
+        assert!(p.headers.get("authorization").is_none());
+
+        let bad = PreparedRequest {
+            headers: vec![("X-Trace", "a\r\nInjected: 1".into())],
+            ..PreparedRequest::default()
+        };
+        let e = client.inner.prepare(&OP, &bad, ANY).err().unwrap();
+        let violations = e.validation_error().unwrap().violations();
+        assert_eq!(violations.len(), 1);
+        assert_eq!(violations[0].path, "X-Trace");
+    }
+
+    #[test]
+    fn bodies_are_checked_before_sending() {
+        assert!(check_body(&RequestBody::None).is_ok());
+        assert!(
+            check_body(&RequestBody::Bytes {
+                content_type: "image/png",
+                data: vec![1]
+            })
+            .is_ok()
+        );
+        assert!(matches!(
+            check_body(&RequestBody::Text {
+                content_type: "text/plain\n",
+                text: String::new()
+            }),
+            Err(Error::Config(_))
+        ));
+        let parts = vec![
+            MultipartPart {
+                name: "ok".into(),
+                value: PartValue::File(FileUpload::new("x").content_type("image/png")),
+            },
+            MultipartPart {
+                name: "bad".into(),
+                value: PartValue::File(FileUpload::new("x").content_type("not a type")),
+            },
+            MultipartPart {
+                name: "text".into(),
+                value: PartValue::Text("hello".into()),
+            },
+        ];
+        let e = check_body(&RequestBody::Multipart(parts)).unwrap_err();
+        let violations = e.validation_error().unwrap().violations();
+        assert_eq!(violations.len(), 1);
+        assert_eq!(violations[0].path, "bad");
+        assert_eq!(violations[0].rule, Rule::Format("media-type".into()));
+    }
+
+    #[test]
+    fn file_uploads() {
+        let file = FileUpload::new(b"hello".to_vec())
+            .file_name("a.txt")
+            .content_type("text/plain");
+        assert_eq!(file.file_name.as_deref(), Some("a.txt"));
+        assert_eq!(file.content_type.as_deref(), Some("text/plain"));
+        assert_eq!(
+            format!("{file:?}"),
+            r#"FileUpload { file_name: Some("a.txt"), content_type: Some("text/plain"), data: <5 bytes> }"#
+        );
+        assert_eq!(serde_json::to_string(&file).unwrap(), r#""hello""#);
+        assert_eq!(
+            serde_json::to_string(&FileUpload::new(vec![0xff, b'a'])).unwrap(),
+            "\"\u{fffd}a\""
+        );
+        let back: FileUpload = serde_json::from_str(r#""hi""#).unwrap();
+        assert_eq!(back, FileUpload::new("hi"));
+        assert!(serde_json::from_str::<FileUpload>("1").is_err());
     }
 
     #[test]
@@ -671,6 +1500,8 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+        assert_eq!(into_text(b"ok".to_vec()), "ok");
+        assert_eq!(into_text(vec![b'a', 0xff]), "a\u{fffd}");
     }
 
     #[test]
@@ -715,5 +1546,6 @@ mod tests {
         fn check<T: Send + Sync + Clone + 'static>() {}
         check::<Client>();
         check::<ClientBuilder>();
+        check::<FileUpload>();
     }
 }

@@ -211,7 +211,7 @@ mod tests {
         idempotency_key: Some("invoiceId"),
         success_statuses: &[200],
         documented_errors: &[400, 401, 403, 404, 409, 410, 422, 429, 500],
-        auth: Auth::Bearer,
+        auth: &[Auth::Bearer],
     };
 
     static CREATE_THING: OperationInfo = OperationInfo {
@@ -222,7 +222,7 @@ mod tests {
         idempotency_key: None,
         success_statuses: &[201],
         documented_errors: &[],
-        auth: Auth::Bearer,
+        auth: &[Auth::Bearer],
     };
 
     static GET_THING: OperationInfo = OperationInfo {
@@ -233,7 +233,7 @@ mod tests {
         idempotency_key: None,
         success_statuses: &[200],
         documented_errors: &[404],
-        auth: Auth::None,
+        auth: &[],
     };
 
     fn policy() -> RetryPolicy {

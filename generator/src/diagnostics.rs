@@ -86,6 +86,11 @@ impl Diagnostics {
         });
     }
 
+    /// Records diagnostics found elsewhere (the reader's warnings), as they are.
+    pub fn extend(&mut self, found: impl IntoIterator<Item = Diagnostic>) {
+        self.items.extend(found);
+    }
+
     /// The first error, if any was recorded.
     pub fn first_error(&self) -> Option<&Diagnostic> {
         self.items.iter().find(|d| d.severity == Severity::Error)

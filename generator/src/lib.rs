@@ -49,17 +49,20 @@ impl Generated {
         let mut structs = 0;
         let mut enums = 0;
         let mut aliases = 0;
+        let mut unions = 0;
         for def in self.model.types.values() {
             match def.kind {
                 model::TypeKind::Struct(_) => structs += 1,
                 model::TypeKind::Enum(_) => enums += 1,
                 model::TypeKind::Alias(_) => aliases += 1,
+                model::TypeKind::Union(_) => unions += 1,
             }
         }
         Summary {
             structs,
             enums,
             aliases,
+            unions,
             operations: self
                 .model
                 .operations()
@@ -89,6 +92,8 @@ pub struct Summary {
     pub enums: usize,
     /// Type aliases generated.
     pub aliases: usize,
+    /// Unions (`oneOf`/`anyOf`) generated.
+    pub unions: usize,
     /// `METHOD /path → method_name`, one per operation.
     pub operations: Vec<String>,
     /// Validation rules enforced on requests.
@@ -163,29 +168,32 @@ impl Config {
         standalone: bool,
     ) -> Result<Generated, Diagnostic> {
         let started = Instant::now();
-        let spec = read::parse(file_name, text)?;
+        let (spec, warnings) = read::parse(file_name, text)?;
         let layout = if standalone {
             emit::Layout::Crate
         } else {
             emit::Layout::OutDir
         };
-        self.finish(file_name, &spec, layout, started)
+        self.finish(file_name, &spec, warnings, layout, started)
     }
 
     fn run(&self, spec_path: &Path, layout: emit::Layout) -> Result<Generated, Diagnostic> {
         let started = Instant::now();
-        let spec = read::read_file(spec_path)?;
-        self.finish(&spec_path.display().to_string(), &spec, layout, started)
+        let (spec, warnings) = read::read_file(spec_path)?;
+        let file = spec_path.display().to_string();
+        self.finish(&file, &spec, warnings, layout, started)
     }
 
     fn finish(
         &self,
         file: &str,
         spec: &openapiv3::OpenAPI,
+        read_warnings: Vec<Diagnostic>,
         layout: emit::Layout,
         started: Instant,
     ) -> Result<Generated, Diagnostic> {
         let mut diags = diagnostics::Diagnostics::new(file);
+        diags.extend(read_warnings);
         let model = model::resolve(spec, &mut diags);
         if let Some(error) = diags.first_error() {
             return Err(error.clone());

@@ -89,14 +89,15 @@ fn report(
         println!("              {}", out.join(file).display());
     }
     println!(
-        "  types:      {} structs, {} enums, {} aliases",
-        summary.structs, summary.enums, summary.aliases
+        "  types:      {} structs, {} enums, {} unions, {} aliases",
+        summary.structs, summary.enums, summary.unions, summary.aliases
     );
     for def in generated.model.types.values() {
         let kind = match def.kind {
             codeqr_codegen::model::TypeKind::Struct(_) => "struct",
             codeqr_codegen::model::TypeKind::Enum(_) => "enum",
             codeqr_codegen::model::TypeKind::Alias(_) => "alias",
+            codeqr_codegen::model::TypeKind::Union(_) => "union",
         };
         let side = if def.in_request {
             " (request: builder + validation)"

@@ -17,14 +17,14 @@ pub(crate) fn builder(model: &Model, name: &str, s: &Struct) -> TokenStream {
     );
     let slots = s.fields.iter().map(|f| {
         let id = format_ident!("{}", f.ident);
-        let ty = inner_type(name, f);
+        let ty = inner_type(f);
         quote! { #id: Option<#ty>, }
     });
     let methods = s.fields.iter().map(|f| {
         let id = format_ident!("{}", f.ident);
         let set = format_ident!("set_{}", f.ident.trim_end_matches('_'));
         let get = format_ident!("get_{}", f.ident.trim_end_matches('_'));
-        let ty = inner_type(name, f);
+        let ty = inner_type(f);
         let doc = field_doc(f);
         let set_doc = format!(" Sets or clears `{}`.", f.wire_name);
         let get_doc = format!(" The `{}` set so far.", f.wire_name);

@@ -43,6 +43,13 @@ const RUNTIME: &[(&str, &str, bool, &str, &str)] = &[
         include_str!("../../runtime/client.rs"),
         "The client: configuration, authentication, HTTP, retries and error mapping.",
     ),
+    (
+        "params",
+        "params.rs",
+        false,
+        include_str!("../../runtime/params.rs"),
+        "How query, header and cookie parameters and form bodies are written.",
+    ),
 ];
 
 /// Dependencies of every generated crate (name, TOML spec); `generated/Cargo.toml` lists the same.
@@ -54,7 +61,7 @@ pub const DEPENDENCIES: &[(&str, &str)] = &[
     ("regress", r#""0.12""#),
     (
         "reqwest",
-        r#"{ version = "0.13", default-features = false, features = ["rustls", "json", "http2"] }"#,
+        r#"{ version = "0.13", default-features = false, features = ["rustls", "json", "http2", "form", "multipart"] }"#,
     ),
     ("serde", r#"{ version = "1", features = ["derive"] }"#),
     ("serde_json", r#""1""#),
@@ -137,6 +144,9 @@ fn format(tokens: TokenStream) -> Result<String, String> {
 
 fn module_item(name: &str, file: &str, public: bool, doc: &str, layout: Layout) -> TokenStream {
     let ident = format_ident!("{}", name);
+    // Generated code may use what the spec deprecates (a builder setting a deprecated field);
+    // users of those items still get the warning.
+    let allow = matches!(name, "types" | "operations").then(|| quote! { #[allow(deprecated)] });
     let vis = public.then(|| quote! { pub });
     let doc = format!(" {doc}");
     match layout {
@@ -144,6 +154,7 @@ fn module_item(name: &str, file: &str, public: bool, doc: &str, layout: Layout) 
             let path = format!("/{file}");
             quote! {
                 #[doc = #doc]
+                #allow
                 #vis mod #ident {
                     include!(concat!(env!("OUT_DIR"), #path));
                 }
@@ -151,6 +162,7 @@ fn module_item(name: &str, file: &str, public: bool, doc: &str, layout: Layout) 
         }
         Layout::Crate => quote! {
             #[doc = #doc]
+            #allow
             #vis mod #ident;
         },
     }
@@ -179,11 +191,16 @@ fn root(model: &Model, info: &CrateInfo, layout: Layout) -> TokenStream {
     let base_url_env = format!("{env_prefix}_BASE_URL");
     let user_agent = format!("{}-rust/", info.name);
     let base_url = &model.api.default_base_url;
+    let requires_api_key = model.operations().any(|op| {
+        op.auth
+            .iter()
+            .any(|scheme| !matches!(scheme, crate::model::AuthScheme::Basic))
+    });
     quote! {
         #(#runtime)*
         #types
         #operations
-        pub use client::{Client, ClientBuilder};
+        pub use client::{Client, ClientBuilder, FileUpload};
         pub use error::{ApiError, ApiErrorKind, Error};
 
         /// What the runtime needs to know about this API.
@@ -192,6 +209,7 @@ fn root(model: &Model, info: &CrateInfo, layout: Layout) -> TokenStream {
             api_key_env: #api_key_env,
             base_url_env: #base_url_env,
             user_agent: concat!(#user_agent, env!("CARGO_PKG_VERSION")),
+            requires_api_key: #requires_api_key,
         };
     }
 }

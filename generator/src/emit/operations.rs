@@ -6,7 +6,10 @@
 use super::docs;
 use super::rust_type::{self, From};
 use super::validation;
-use crate::model::{Auth, Group, Model, Operation, Param, TypeKind, TypeRef};
+use crate::model::{
+    AuthScheme, BodyEncoding, Group, Model, Operation, Param, ParamBinding, ParamLocation,
+    ParamStyle, RequestBody, ResponseBody, TypeKind, TypeRef,
+};
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
@@ -52,27 +55,75 @@ fn group(model: &Model, group: &Group) -> TokenStream {
 }
 
 fn param_type(p: &Param) -> TokenStream {
-    let ty = match &p.shape.ty {
+    match &p.shape.ty {
         TypeRef::String => quote! { &str },
         other => rust_type::tokens(other, From::Crate),
-    };
-    if p.required {
-        ty
-    } else {
-        quote! { Option<#ty> }
     }
 }
 
-/// The parameter's value as a `String` for the URL, from `value` of the parameter's type.
-fn param_to_string(model: &Model, p: &Param, value: &TokenStream) -> TokenStream {
-    match &p.shape.ty {
-        TypeRef::String => quote! { #value },
+/// `value` (an expression of the parameter's type, or a reference to it) as text.
+fn scalar_text(model: &Model, ty: &TypeRef, value: &TokenStream) -> TokenStream {
+    match ty {
+        TypeRef::String => quote! { #value.to_string() },
         TypeRef::Named(n)
             if matches!(model.types.get(n).map(|t| &t.kind), Some(TypeKind::Enum(_))) =>
         {
-            quote! { #value.as_str() }
+            quote! { #value.as_str().to_owned() }
         }
-        _ => quote! { &#value.to_string() },
+        _ => quote! { #value.to_string() },
+    }
+}
+
+fn is_scalar(model: &Model, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::String | TypeRef::Integer(_) | TypeRef::Number | TypeRef::Boolean => true,
+        TypeRef::Named(n) => match model.types.get(n).map(|t| &t.kind) {
+            Some(TypeKind::Enum(_)) => true,
+            Some(TypeKind::Alias(shape)) => is_scalar(model, &shape.ty),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// Statements adding one parameter (`value`: a reference to its value) to the request's pairs.
+fn param_push(model: &Model, b: &ParamBinding) -> TokenStream {
+    let wire = &b.wire_name;
+    let scalar = is_scalar(model, &b.ty);
+    let array_of_scalars = matches!(&b.ty, TypeRef::Array(inner) if is_scalar(model, inner));
+    match b.location {
+        ParamLocation::Query => {
+            if scalar {
+                return quote! { crate::params::push_scalar(&mut query_pairs, #wire, value); };
+            }
+            if array_of_scalars {
+                let style = match b.style {
+                    ParamStyle::Form { explode: false } => quote! { FormComma },
+                    ParamStyle::SpaceDelimited => quote! { SpaceDelimited },
+                    ParamStyle::PipeDelimited => quote! { PipeDelimited },
+                    _ => quote! { FormExplode },
+                };
+                return quote! { crate::params::push_array(&mut query_pairs, #wire, value, crate::params::ArrayStyle::#style); };
+            }
+            let style = match b.style {
+                ParamStyle::DeepObject => quote! { DeepObject },
+                ParamStyle::Form { explode: false } => quote! { FormNoExplode },
+                _ => quote! { FormExplode },
+            };
+            quote! { crate::params::push_object(&mut query_pairs, #wire, value, crate::params::ObjectStyle::#style)?; }
+        }
+        ParamLocation::Header => {
+            let text = if array_of_scalars {
+                quote! { crate::params::join_simple(value) }
+            } else {
+                scalar_text(model, &b.ty, &quote! { value })
+            };
+            quote! { header_pairs.push((#wire, #text)); }
+        }
+        ParamLocation::Cookie => {
+            let text = scalar_text(model, &b.ty, &quote! { value });
+            quote! { cookie_pairs.push((#wire, #text)); }
+        }
     }
 }
 
@@ -117,64 +168,77 @@ fn operation(model: &Model, op: &Operation) -> TokenStream {
     let method = format_ident!("{}", op.method_name);
     let doc = operation_doc(op);
 
-    // Arguments: path parameters, the body, then query parameters.
+    // Arguments: path parameters, the body, then the parameters struct.
     let mut args = Vec::new();
     for p in &op.path_params {
         let id = format_ident!("{}", p.ident);
         let ty = param_type(p);
         args.push(quote! { #id: #ty });
     }
-    let body_ty = op.body.as_ref().map(|b| {
-        let ty = rust_type::tokens(&b.ty, From::Crate);
-        if b.required {
+    if let Some(b) = &op.body {
+        let ty = match &b.encoding {
+            BodyEncoding::Bytes(_) => quote! { Vec<u8> },
+            BodyEncoding::Text(_) => quote! { String },
+            _ => rust_type::tokens(&b.ty, From::Crate),
+        };
+        let ty = if b.required {
             ty
         } else {
             quote! { Option<#ty> }
-        }
-    });
-    if let Some(ty) = &body_ty {
+        };
         args.push(quote! { body: #ty });
     }
-    for p in &op.query_params {
-        let id = format_ident!("{}", p.ident);
-        let ty = param_type(p);
-        args.push(quote! { #id: #ty });
+    if let Some(params) = &op.params {
+        let ty = format_ident!("{}", params.type_name);
+        args.push(quote! { params: crate::types::#ty });
     }
     let too_many = (args.len() > 6).then(|| quote! { #[allow(clippy::too_many_arguments)] });
 
     // Validation of every input before anything is sent.
     let mut checks = TokenStream::new();
-    for p in op.path_params.iter().chain(&op.query_params) {
+    for p in &op.path_params {
         let body = validation::checks(model, &p.shape, &quote! { value }, &quote! { &path });
         if body.is_empty() {
             continue;
         }
         let id = format_ident!("{}", p.ident);
         let wire = &p.wire_name;
-        checks.extend(if p.required {
-            quote! { { let value = &#id; let path = root.field(#wire); #body } }
-        } else {
-            quote! { if let Some(value) = &#id { let path = root.field(#wire); #body } }
-        });
+        checks.extend(quote! { { let value = &#id; let path = at_root.field(#wire); #body } });
     }
-    if let Some(b) = &op.body {
+    let mut nested = |ty: &TypeRef, value: TokenStream, required: bool| {
         let shape = crate::model::Shape {
-            ty: b.ty.clone(),
+            ty: ty.clone(),
             constraints: Default::default(),
         };
-        let body_checks = validation::checks(model, &shape, &quote! { value }, &quote! { &root });
+        let body_checks =
+            validation::checks(model, &shape, &quote! { value }, &quote! { &at_root });
         if !body_checks.is_empty() {
-            checks.extend(if b.required {
-                quote! { { let value = &body; #body_checks } }
+            checks.extend(if required {
+                quote! { { let value = &#value; #body_checks } }
             } else {
-                quote! { if let Some(value) = &body { #body_checks } }
+                quote! { if let Some(value) = &#value { #body_checks } }
             });
         }
+    };
+    if let Some(b) = &op.body
+        && matches!(
+            b.encoding,
+            BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart
+        )
+    {
+        nested(&b.ty, quote! { body }, b.required);
+    }
+    if let Some(params) = &op.params {
+        nested(
+            &TypeRef::Named(params.type_name.clone()),
+            quote! { params },
+            true,
+        );
     }
     let validate = (!checks.is_empty()).then(|| {
         quote! {
             let mut v = crate::validation::Validator::new();
-            let root = crate::validation::FieldPath::root();
+            let at_root = crate::validation::FieldPath::root();
             #checks
             if !v.is_empty() {
                 return Err(v.into_error().into());
@@ -197,8 +261,15 @@ fn operation(model: &Model, op: &Operation) -> TokenStream {
         match op.path_params.iter().find(|p| p.wire_name == name) {
             Some(p) => {
                 let id = format_ident!("{}", p.ident);
-                let value = param_to_string(model, p, &quote! { #id });
-                pieces.push(quote! { &crate::client::encode_path_segment(#value) });
+                let text = match &p.shape.ty {
+                    TypeRef::String => quote! { #id },
+                    TypeRef::Array(_) => quote! { &crate::params::join_simple(&#id) },
+                    ty => {
+                        let t = scalar_text(model, ty, &quote! { #id });
+                        quote! { &#t }
+                    }
+                };
+                pieces.push(quote! { &crate::client::encode_path_segment(#text) });
             }
             None => {
                 let lit = &rest[start..start + len + 1];
@@ -217,42 +288,76 @@ fn operation(model: &Model, op: &Operation) -> TokenStream {
         quote! { [#(#pieces),*].concat() }
     };
 
-    let query_expr = if op.query_params.is_empty() {
-        quote! { Vec::new() }
-    } else {
-        let pushes = op.query_params.iter().map(|p| {
-            let id = format_ident!("{}", p.ident);
-            let wire = &p.wire_name;
-            let owned = match &p.shape.ty {
-                TypeRef::Named(_) => quote! { value.as_str().to_owned() },
-                _ => quote! { value.to_string() },
-            };
-            if p.required {
-                quote! { let value = &#id; query.push((#wire, #owned)); }
-            } else {
-                quote! { if let Some(value) = &#id { query.push((#wire, #owned)); } }
+    // Query, header and cookie parameters.
+    let mut pushes = TokenStream::new();
+    let (mut query, mut header, mut cookie) = (false, false, false);
+    if let Some(params) = &op.params {
+        for b in &params.bindings {
+            let id = format_ident!("{}", b.ident);
+            let push = param_push(model, b);
+            match b.location {
+                ParamLocation::Query => query = true,
+                ParamLocation::Header => header = true,
+                ParamLocation::Cookie => cookie = true,
             }
-        });
-        quote! { { let mut query = Vec::new(); #(#pushes)* query } }
+            pushes.extend(if b.required {
+                quote! { { let value = &params.#id; #push } }
+            } else {
+                quote! { if let Some(value) = &params.#id { #push } }
+            });
+        }
+    }
+    let decl = |used: bool, name: &str| {
+        let id = format_ident!("{}", name);
+        used.then(|| quote! { let mut #id = Vec::new(); })
     };
+    let declarations = [
+        decl(query, "query_pairs"),
+        decl(header, "header_pairs"),
+        decl(cookie, "cookie_pairs"),
+    ];
+    let field = |used: bool, name: &str| {
+        let id = format_ident!("{}", name);
+        if used {
+            quote! { #id }
+        } else {
+            quote! { Vec::new() }
+        }
+    };
+    let (query_field, header_field, cookie_field) = (
+        field(query, "query_pairs"),
+        field(header, "header_pairs"),
+        field(cookie, "cookie_pairs"),
+    );
 
-    let json_body = match &op.body {
-        None => quote! { None },
-        Some(b) if b.required => quote! { Some(crate::client::encode_json(&body)?) },
-        Some(_) => quote! { body.as_ref().map(crate::client::encode_json).transpose()? },
+    let body_expr = match &op.body {
+        None => quote! { crate::client::RequestBody::None },
+        Some(b) => {
+            let make = body_encoding(model, b);
+            if b.required {
+                quote! { { let body_ref = &body; #make } }
+            } else {
+                quote! {
+                    match &body {
+                        Some(body_ref) => #make,
+                        None => crate::client::RequestBody::None,
+                    }
+                }
+            }
+        }
     };
     let carries_key = match (&op.idempotency_key, &op.body) {
         (Some(key), Some(b)) => {
             let f = format_ident!("{}", key.ident);
             let field = if key.optional {
-                quote! { b.#f.as_deref().is_some_and(|key| !key.is_empty()) }
+                quote! { body_ref.#f.as_deref().is_some_and(|key| !key.is_empty()) }
             } else {
-                quote! { !b.#f.is_empty() }
+                quote! { !body_ref.#f.is_empty() }
             };
             if b.required {
-                quote! { { let b = &body; #field } }
+                quote! { { let body_ref = &body; #field } }
             } else {
-                quote! { body.as_ref().is_some_and(|b| #field) }
+                quote! { body.as_ref().is_some_and(|body_ref| #field) }
             }
         }
         _ => quote! { false },
@@ -275,25 +380,33 @@ fn operation(model: &Model, op: &Operation) -> TokenStream {
         .iter()
         .map(|s| Literal::u16_unsuffixed(*s));
     let errors = op.errors.iter().map(|e| Literal::u16_unsuffixed(e.status));
-    let auth = match op.auth {
-        Auth::Bearer => quote! { crate::client::Auth::Bearer },
-        Auth::None => quote! { crate::client::Auth::None },
-    };
+    let auth = op.auth.iter().map(|scheme| match scheme {
+        AuthScheme::Bearer => quote! { crate::client::Auth::Bearer },
+        AuthScheme::Basic => quote! { crate::client::Auth::Basic },
+        AuthScheme::ApiKeyHeader(n) => quote! { crate::client::Auth::ApiKeyHeader(#n) },
+        AuthScheme::ApiKeyQuery(n) => quote! { crate::client::Auth::ApiKeyQuery(#n) },
+        AuthScheme::ApiKeyCookie(n) => quote! { crate::client::Auth::ApiKeyCookie(#n) },
+    });
 
-    let (ret, call) = match &op.success.ty {
-        Some(ty) => {
+    let (ret, call) = match &op.success.body {
+        ResponseBody::Json(ty) => {
             let ty = rust_type::tokens(ty, From::Crate);
             (
                 ty.clone(),
-                quote! { self.client.execute::<#ty>(&OPERATION, request).await },
+                quote! { self.client.execute::<#ty>(&OPERATION, prepared).await },
             )
         }
-        None => (
+        ResponseBody::Bytes => (
+            quote! { Vec<u8> },
+            quote! { self.client.execute_bytes(&OPERATION, prepared).await },
+        ),
+        ResponseBody::Text => (
+            quote! { String },
+            quote! { self.client.execute_text(&OPERATION, prepared).await },
+        ),
+        ResponseBody::Empty => (
             quote! { () },
-            quote! {
-                self.client.execute::<::serde::de::IgnoredAny>(&OPERATION, request).await?;
-                Ok(())
-            },
+            quote! { self.client.execute_empty(&OPERATION, prepared).await },
         ),
     };
 
@@ -309,16 +422,94 @@ fn operation(model: &Model, op: &Operation) -> TokenStream {
                 idempotency_key: #key,
                 success_statuses: &[#(#successes),*],
                 documented_errors: &[#(#errors),*],
-                auth: #auth,
+                auth: &[#(#auth),*],
             };
             #validate
-            let request = crate::client::PreparedRequest {
+            #(#declarations)*
+            #pushes
+            let prepared = crate::client::PreparedRequest {
                 path: #path_expr,
-                query: #query_expr,
-                json_body: #json_body,
+                query: #query_field,
+                headers: #header_field,
+                cookies: #cookie_field,
+                body: #body_expr,
                 carries_idempotency_key: #carries_key,
             };
             #call
+        }
+    }
+}
+
+/// An expression making the `RequestBody` from `body_ref` (a reference to the body).
+fn body_encoding(model: &Model, b: &RequestBody) -> TokenStream {
+    match &b.encoding {
+        BodyEncoding::Json => {
+            quote! { crate::client::RequestBody::Json(crate::client::encode_json(body_ref)?) }
+        }
+        BodyEncoding::Bytes(content_type) => quote! {
+            crate::client::RequestBody::Bytes { content_type: #content_type, data: body_ref.clone() }
+        },
+        BodyEncoding::Text(content_type) => quote! {
+            crate::client::RequestBody::Text { content_type: #content_type, text: body_ref.clone() }
+        },
+        BodyEncoding::Form => quote! {
+            {
+                let mut form_pairs = Vec::new();
+                crate::params::push_object(&mut form_pairs, "", body_ref, crate::params::ObjectStyle::FormExplode)?;
+                crate::client::RequestBody::Form(form_pairs)
+            }
+        },
+        BodyEncoding::Multipart => {
+            // A struct body: one part per field, files as file parts; anything else: text parts
+            // from its form encoding.
+            let fields = match &b.ty {
+                TypeRef::Named(n) => match model.types.get(n).map(|t| &t.kind) {
+                    Some(TypeKind::Struct(s)) => Some(&s.fields),
+                    _ => None,
+                },
+                _ => None,
+            };
+            match fields {
+                Some(fields) => {
+                    let parts = fields.iter().map(|f| {
+                        let id = format_ident!("{}", f.ident);
+                        let wire = &f.wire_name;
+                        let value = match &f.shape.ty {
+                            TypeRef::File => quote! { crate::client::PartValue::File(value.clone()) },
+                            ty if is_scalar(model, ty) => {
+                                let t = scalar_text(model, ty, &quote! { value });
+                                quote! { crate::client::PartValue::Text(#t) }
+                            }
+                            _ => quote! { crate::client::PartValue::Text(::serde_json::to_string(value).map_err(|source| crate::Error::Encode { source })?) },
+                        };
+                        let push = quote! { parts.push(crate::client::MultipartPart { name: #wire.to_owned(), value: #value }); };
+                        if f.required && !f.nullable {
+                            quote! { { let value = &body_ref.#id; #push } }
+                        } else {
+                            quote! { if let Some(value) = &body_ref.#id { #push } }
+                        }
+                    });
+                    quote! {
+                        {
+                            let mut parts = Vec::new();
+                            #(#parts)*
+                            crate::client::RequestBody::Multipart(parts)
+                        }
+                    }
+                }
+                None => quote! {
+                    {
+                        let mut form_pairs = Vec::new();
+                        crate::params::push_object(&mut form_pairs, "", body_ref, crate::params::ObjectStyle::FormExplode)?;
+                        crate::client::RequestBody::Multipart(
+                            form_pairs
+                                .into_iter()
+                                .map(|(name, text)| crate::client::MultipartPart { name, value: crate::client::PartValue::Text(text) })
+                                .collect(),
+                        )
+                    }
+                },
+            }
         }
     }
 }

@@ -38,6 +38,7 @@ pub(crate) fn tokens(ty: &TypeRef, from: From) -> TokenStream {
             quote! { ::std::collections::BTreeMap<String, #inner> }
         }
         TypeRef::Object => quote! { ::serde_json::Map<String, ::serde_json::Value> },
+        TypeRef::File => quote! { crate::FileUpload },
         TypeRef::Any => quote! { ::serde_json::Value },
     }
 }

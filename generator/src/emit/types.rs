@@ -5,7 +5,7 @@
 use super::docs;
 use super::rust_type::{self, From};
 use super::{builders, validation};
-use crate::model::{Field, Model, StringEnum, Struct, TypeDef, TypeKind, TypeRef};
+use crate::model::{Field, Model, Shape, StringEnum, Struct, TypeDef, TypeKind, Union};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -31,6 +31,7 @@ fn type_def(model: &Model, def: &TypeDef) -> TokenStream {
     match kind {
         TypeKind::Struct(s) => struct_def(model, name, doc, s, *in_request),
         TypeKind::Enum(e) => enum_def(name, doc, e),
+        TypeKind::Union(u) => union_def(model, name, doc, u, *in_request),
         TypeKind::Alias(shape) => {
             let ident = format_ident!("{}", name);
             let ty = rust_type::tokens(&shape.ty, From::Types);
@@ -41,8 +42,8 @@ fn type_def(model: &Model, def: &TypeDef) -> TokenStream {
 
 /// The field's Rust type: `Option` unless required and not nullable; boxed when the type holds
 /// itself directly.
-pub(crate) fn field_type(owner: &str, field: &Field) -> TokenStream {
-    let inner = inner_type(owner, field);
+pub(crate) fn field_type(field: &Field) -> TokenStream {
+    let inner = inner_type(field);
     if field.required && !field.nullable {
         inner
     } else {
@@ -51,9 +52,9 @@ pub(crate) fn field_type(owner: &str, field: &Field) -> TokenStream {
 }
 
 /// The field's type without the `Option`.
-pub(crate) fn inner_type(owner: &str, field: &Field) -> TokenStream {
+pub(crate) fn inner_type(field: &Field) -> TokenStream {
     let ty = rust_type::tokens(&field.shape.ty, From::Types);
-    if matches!(&field.shape.ty, TypeRef::Named(n) if n == owner) {
+    if field.boxed {
         quote! { Box<#ty> }
     } else {
         ty
@@ -89,7 +90,7 @@ fn struct_def(
     let ident = format_ident!("{}", name);
     let fields = s.fields.iter().map(|field| {
         let f = format_ident!("{}", field.ident);
-        let ty = field_type(name, field);
+        let ty = field_type(field);
         let doc = field_doc(field);
         let wire = &field.wire_name;
         let rename = (field.ident != *wire).then(|| quote! { rename = #wire });
@@ -249,5 +250,100 @@ fn enum_def(name: &str, doc: TokenStream, e: &StringEnum) -> TokenStream {
                 v.enum_value(path, self.is_known(), self.as_str(), Self::VALUES);
             }
         }
+    }
+}
+
+fn union_def(
+    model: &Model,
+    name: &str,
+    doc: TokenStream,
+    u: &Union,
+    in_request: bool,
+) -> TokenStream {
+    let ident = format_ident!("{}", name);
+    let variant_type = |ty: &crate::model::TypeRef, boxed: bool| {
+        let ty = rust_type::tokens(ty, From::Types);
+        if boxed {
+            quote! { Box<#ty> }
+        } else {
+            ty
+        }
+    };
+    let variants = u.variants.iter().map(|v| {
+        let id = format_ident!("{}", v.ident);
+        let ty = variant_type(&v.ty, v.boxed);
+        quote! { #id(#ty), }
+    });
+    // `From` for each variant, unless two variants are the same Rust type once aliases are seen
+    // through (`type Id = String` beside `String`): the impls would conflict.
+    let base = |ty: &crate::model::TypeRef| {
+        let mut ty = ty.clone();
+        for _ in 0..16 {
+            match &ty {
+                crate::model::TypeRef::Named(n) => match model.types.get(n).map(|d| &d.kind) {
+                    Some(TypeKind::Alias(shape)) => ty = shape.ty.clone(),
+                    _ => break,
+                },
+                _ => break,
+            }
+        }
+        ty
+    };
+    let bases: Vec<_> = u.variants.iter().map(|v| base(&v.ty)).collect();
+    let unique = |i: usize| bases.iter().filter(|b| **b == bases[i]).count() == 1;
+    let froms = u
+        .variants
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| unique(*i))
+        .map(|(_, v)| {
+            let id = format_ident!("{}", v.ident);
+            let ty = rust_type::tokens(&v.ty, From::Types);
+            let wrap = if v.boxed {
+                quote! { Box::new(value) }
+            } else {
+                quote! { value }
+            };
+            quote! {
+                impl ::std::convert::From<#ty> for #ident {
+                    fn from(value: #ty) -> Self {
+                        Self::#id(#wrap)
+                    }
+                }
+            }
+        });
+    let validate = in_request.then(|| {
+        let arms = u.variants.iter().map(|v| {
+            let id = format_ident!("{}", v.ident);
+            let shape = Shape { ty: v.ty.clone(), constraints: Default::default() };
+            let checks = validation::checks(model, &shape, &quote! { value }, &quote! { path });
+            if checks.is_empty() {
+                quote! { Self::#id(_) => {} }
+            } else {
+                quote! { Self::#id(value) => { #checks } }
+            }
+        });
+        quote! {
+            impl crate::validation::Validate for #ident {
+                #[allow(unused_variables)]
+                fn validate_at(&self, path: &crate::validation::FieldPath<'_>, v: &mut crate::validation::Validator) {
+                    match self {
+                        #(#arms)*
+                    }
+                }
+            }
+        }
+    });
+    quote! {
+        #doc
+        ///
+        /// Decoding tries each variant in order and keeps the first that fits.
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(untagged)]
+        pub enum #ident {
+            #(#variants)*
+        }
+        #(#froms)*
+        #validate
     }
 }

@@ -56,8 +56,28 @@ pub enum TypeKind {
     Struct(Struct),
     /// A string with a closed set of values (open on the wire: unknown values are kept).
     Enum(StringEnum),
+    /// One of several types (`oneOf`/`anyOf`), tried in order when decoding.
+    Union(Union),
     /// Another name for a type, with the constraints the alias adds.
     Alias(Shape),
+}
+
+/// An untagged union.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Union {
+    /// The distinct branch types, in the spec's order.
+    pub variants: Vec<UnionVariant>,
+}
+
+/// One branch of a union.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnionVariant {
+    /// The Rust variant name (the branch type's name, or `String`, `Integer`, ...).
+    pub ident: String,
+    /// The branch type.
+    pub ty: TypeRef,
+    /// Held in a `Box` because the union contains itself through this branch.
+    pub boxed: bool,
 }
 
 /// An object with known properties.
@@ -80,6 +100,8 @@ pub struct Field {
     pub required: bool,
     /// `nullable: true`: `null` is a valid value.
     pub nullable: bool,
+    /// Held in a `Box` because the struct contains itself through this field.
+    pub boxed: bool,
     /// The property's description.
     pub description: Option<String>,
     /// The server's default when the field is omitted.
@@ -116,6 +138,8 @@ pub enum TypeRef {
     Map(Box<TypeRef>),
     /// An object with arbitrary keys and values (`serde_json::Map`).
     Object,
+    /// A file's bytes (`type: string, format: binary`): `crate::FileUpload`.
+    File,
     /// Any JSON value (`serde_json::Value`): used where the spec says nothing, or says what the
     /// generator cannot express (a warning says so).
     Any,
@@ -262,18 +286,18 @@ pub struct Operation {
     pub summary: Option<String>,
     /// `description`.
     pub description: Option<String>,
-    /// Path parameters, in the template's order.
+    /// Path parameters, in the template's order: positional arguments of the method.
     pub path_params: Vec<Param>,
-    /// Query parameters.
-    pub query_params: Vec<Param>,
-    /// The JSON request body.
+    /// Query, header and cookie parameters, gathered in one struct argument.
+    pub params: Option<ParamsStruct>,
+    /// The request body.
     pub body: Option<RequestBody>,
     /// The documented success response (the lowest 2xx).
     pub success: SuccessResponse,
     /// Documented error statuses.
     pub errors: Vec<ErrorResponse>,
-    /// How the call authenticates.
-    pub auth: Auth,
+    /// The credentials the call accepts, alternatives in the spec's order (empty: none).
+    pub auth: Vec<AuthScheme>,
     /// Whether a repeat is harmless by the method's semantics (RFC 9110 §9.2.2).
     pub idempotent: bool,
     /// The request field whose presence makes a repeat harmless (`x-idempotency-key`).
@@ -339,13 +363,86 @@ pub struct Param {
     pub description: Option<String>,
 }
 
-/// A JSON request body.
+/// The struct holding an operation's query, header and cookie parameters: a type of
+/// [`Model::types`] whose fields match `bindings` one to one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParamsStruct {
+    /// The struct's Rust name (`ListLinksParams`).
+    pub type_name: String,
+    /// Where and how each field is sent.
+    pub bindings: Vec<ParamBinding>,
+}
+
+/// Where and how one parameter is sent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParamBinding {
+    /// The struct field.
+    pub ident: String,
+    /// The name on the wire.
+    pub wire_name: String,
+    /// Query, header or cookie.
+    pub location: ParamLocation,
+    /// How values are written (OpenAPI `style` and `explode`).
+    pub style: ParamStyle,
+    /// Must be given (the field is not an `Option`).
+    pub required: bool,
+    /// The value's type.
+    pub ty: TypeRef,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// The query string.
+    Query,
+    /// A request header.
+    Header,
+    /// The `Cookie` header.
+    Cookie,
+}
+
+/// OpenAPI parameter serialisation styles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamStyle {
+    /// `form`: `a=1&a=2` when exploded, `a=1,2` otherwise.
+    Form {
+        /// `explode` (default true).
+        explode: bool,
+    },
+    /// `spaceDelimited` arrays: `a=1%202`.
+    SpaceDelimited,
+    /// `pipeDelimited` arrays: `a=1|2`.
+    PipeDelimited,
+    /// `deepObject`: `a[b]=1`, nested `a[b][c]=1`.
+    DeepObject,
+    /// `simple` (headers): `1,2`.
+    Simple,
+}
+
+/// A request body.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RequestBody {
-    /// Its type.
+    /// Its type (for `Bytes` and `Text`, the spec's schema; the method takes `Vec<u8>`/`String`).
     pub ty: TypeRef,
     /// `required: true`.
     pub required: bool,
+    /// How it is written.
+    pub encoding: BodyEncoding,
+}
+
+/// How a request body is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BodyEncoding {
+    /// `application/json` (and `+json`).
+    Json,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+    /// `multipart/form-data`.
+    Multipart,
+    /// Raw bytes with this content type.
+    Bytes(String),
+    /// Text with this content type.
+    Text(String),
 }
 
 /// The success response.
@@ -353,10 +450,23 @@ pub struct RequestBody {
 pub struct SuccessResponse {
     /// The status codes that mean success.
     pub statuses: Vec<u16>,
-    /// The decoded body type; `None` for an empty body.
-    pub ty: Option<TypeRef>,
+    /// What the body is.
+    pub body: ResponseBody,
     /// The response's description.
     pub description: Option<String>,
+}
+
+/// A success response body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResponseBody {
+    /// JSON, decoded into this type.
+    Json(TypeRef),
+    /// Bytes, returned as `Vec<u8>`.
+    Bytes,
+    /// Text, returned as `String`.
+    Text,
+    /// Nothing worth reading.
+    Empty,
 }
 
 /// A documented error status.
@@ -368,13 +478,19 @@ pub struct ErrorResponse {
     pub description: Option<String>,
 }
 
-/// How an operation authenticates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Auth {
-    /// No credentials.
-    None,
-    /// `Authorization: Bearer <api key>`.
+/// One way an operation accepts credentials.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthScheme {
+    /// `Authorization: Bearer <api key>` (HTTP bearer, OAuth 2, OpenID Connect).
     Bearer,
+    /// `Authorization: Basic ...`.
+    Basic,
+    /// An API key in this header.
+    ApiKeyHeader(String),
+    /// An API key in this query parameter.
+    ApiKeyQuery(String),
+    /// An API key in this cookie.
+    ApiKeyCookie(String),
 }
 
 /// The request field that makes a repeat harmless.
@@ -408,12 +524,13 @@ impl Model {
                     .map(|f| f.shape.constraints.count() + usize::from(f.required))
                     .sum(),
                 TypeKind::Enum(_) => 1,
+                TypeKind::Union(_) => 0,
                 TypeKind::Alias(shape) => shape.constraints.count(),
             })
             .sum();
         let params: usize = self
             .operations()
-            .flat_map(|op| op.path_params.iter().chain(&op.query_params))
+            .flat_map(|op| op.path_params.iter())
             .map(|p| p.shape.constraints.count())
             .sum();
         types + params

@@ -56,6 +56,7 @@ pub fn resolve(spec: &OpenAPI, diags: &mut Diagnostics) -> Model {
         groups,
     };
     mark_request_types(&mut model);
+    box_recursion(&mut model);
     model
 }
 
@@ -153,19 +154,210 @@ impl<'a> Resolver<'a> {
         );
     }
 
-    /// Defines the named type `name` from `schema`: a struct for objects with properties, an enum
-    /// for string enums, an alias otherwise.
+    /// Defines the named type `name` from `schema`: a struct for objects with properties (and
+    /// `allOf`s of them), an enum for string enums, a union for `oneOf`/`anyOf`, an alias otherwise.
     fn define(&mut self, name: &str, schema: &Schema, at: &str) {
         let data = &schema.schema_data;
-        let kind = if let Some(fields) = self.object_fields(schema, name, at) {
-            TypeKind::Struct(Struct { fields })
-        } else if let Some(e) = self.string_enum(schema, at) {
-            TypeKind::Enum(e)
-        } else {
-            let resolved = self.shape_of_item(schema, name, at);
-            TypeKind::Alias(resolved.shape)
+        let kind = match self.classify(name, schema, at) {
+            Classified::Kind(kind, _) => kind,
+            Classified::Plain(resolved) => TypeKind::Alias(resolved.shape),
         };
         self.insert(name, at, data.description.clone(), data.deprecated, kind);
+    }
+
+    /// Whether `schema` becomes a named type of its own, and which.
+    fn classify(&mut self, name: &str, schema: &Schema, at: &str) -> Classified {
+        match &schema.schema_kind {
+            SchemaKind::AllOf { all_of } => return self.all_of(name, all_of, schema, at),
+            SchemaKind::OneOf { one_of } => {
+                return self.union(name, one_of, schema, &pointer(at, "oneOf"));
+            }
+            SchemaKind::AnyOf { any_of } => {
+                return self.union(name, any_of, schema, &pointer(at, "anyOf"));
+            }
+            _ => {}
+        }
+        let nullable = schema.schema_data.nullable;
+        if let Some(fields) = self.object_fields(schema, name, at) {
+            Classified::Kind(TypeKind::Struct(Struct { fields }), nullable)
+        } else if let Some(e) = self.string_enum(schema, at) {
+            Classified::Kind(TypeKind::Enum(e), nullable)
+        } else {
+            Classified::Plain(self.plain(schema, name, at))
+        }
+    }
+
+    /// `allOf`: the properties of every object part merged into one struct (later parts win on a
+    /// name clash, `required` is the union); without object parts, the one other part.
+    fn all_of(
+        &mut self,
+        name: &str,
+        parts: &[ReferenceOr<Schema>],
+        outer: &Schema,
+        at: &str,
+    ) -> Classified {
+        let mut acc = AllOf::default();
+        let parts_at = pointer(at, "allOf");
+        for (i, part) in parts.iter().enumerate() {
+            self.collect_all_of(
+                name,
+                part.into(),
+                &pointer(&parts_at, &i.to_string()),
+                &mut acc,
+                0,
+            );
+        }
+        let nullable = outer.schema_data.nullable || acc.nullable;
+        if acc.has_object {
+            for field in &mut acc.fields {
+                field.required |= acc.required.contains(&field.wire_name);
+            }
+            return Classified::Kind(TypeKind::Struct(Struct { fields: acc.fields }), nullable);
+        }
+        let mut others = acc.others.into_iter();
+        match (others.next(), others.next()) {
+            (Some(mut only), None) => {
+                only.nullable |= nullable;
+                Classified::Plain(only)
+            }
+            (None, _) => Classified::Plain(Resolved {
+                shape: any_shape(),
+                nullable,
+            }),
+            (Some(mut first), Some(_)) => {
+                self.diags.warn(
+                    "unsupported-schema",
+                    &parts_at,
+                    "allOf of several non-object schemas: only the first is used",
+                );
+                first.nullable |= nullable;
+                Classified::Plain(first)
+            }
+        }
+    }
+
+    fn collect_all_of(
+        &mut self,
+        owner: &str,
+        part: SchemaOrRef<'_>,
+        at: &str,
+        acc: &mut AllOf,
+        depth: usize,
+    ) {
+        if depth > 32 {
+            self.diags.warn(
+                "unsupported-schema",
+                at,
+                "allOf nested too deeply (a cycle?); the rest is ignored",
+            );
+            return;
+        }
+        let schema = match part {
+            SchemaOrRef::Ref(reference) => match self.component(reference) {
+                Some(schema) => schema,
+                None => {
+                    let resolved = self.shape_of(part, owner, at);
+                    acc.others.push(resolved);
+                    return;
+                }
+            },
+            SchemaOrRef::Item(schema) => schema,
+        };
+        acc.nullable |= schema.schema_data.nullable;
+        let object = match &schema.schema_kind {
+            SchemaKind::AllOf { all_of } => {
+                for (i, sub) in all_of.iter().enumerate() {
+                    let sub_at = pointer(&pointer(at, "allOf"), &i.to_string());
+                    self.collect_all_of(owner, sub.into(), &sub_at, acc, depth + 1);
+                }
+                return;
+            }
+            SchemaKind::Type(Type::Object(o)) => Some((&o.properties, &o.required)),
+            SchemaKind::Any(a)
+                if !a.properties.is_empty() || a.typ.as_deref() == Some("object") =>
+            {
+                Some((&a.properties, &a.required))
+            }
+            _ => None,
+        };
+        match object {
+            Some((properties, required)) => {
+                acc.has_object = true;
+                acc.required.extend(required.iter().cloned());
+                let props_at = pointer(at, "properties");
+                for (wire_name, property) in properties {
+                    let field =
+                        self.field(owner, wire_name, property, false, &props_at, &mut acc.scope);
+                    match acc.fields.iter_mut().find(|f| f.wire_name == *wire_name) {
+                        Some(existing) => {
+                            let ident = existing.ident.clone();
+                            *existing = Field { ident, ..field };
+                        }
+                        None => acc.fields.push(field),
+                    }
+                }
+            }
+            None => {
+                let resolved = match part {
+                    SchemaOrRef::Ref(_) => self.shape_of(part, owner, at),
+                    SchemaOrRef::Item(schema) => self.shape_of_item(schema, owner, at),
+                };
+                acc.others.push(resolved);
+            }
+        }
+    }
+
+    /// `oneOf`/`anyOf`: an untagged union of the distinct branch types; `{type: null}` branches
+    /// make it nullable; a single remaining branch is that branch's type.
+    fn union(
+        &mut self,
+        name: &str,
+        branches: &[ReferenceOr<Schema>],
+        outer: &Schema,
+        at: &str,
+    ) -> Classified {
+        let mut nullable = outer.schema_data.nullable;
+        let mut variants: Vec<UnionVariant> = Vec::new();
+        let mut scope = Scope::default();
+        let mut single: Option<Shape> = None;
+        for (i, branch) in branches.iter().enumerate() {
+            if is_null_schema(branch) {
+                nullable = true;
+                continue;
+            }
+            let hint = match branch {
+                ReferenceOr::Item(s) => s
+                    .schema_data
+                    .title
+                    .clone()
+                    .unwrap_or_else(|| format!("{name}{}", i + 1)),
+                ReferenceOr::Reference { .. } => format!("{name}{}", i + 1),
+            };
+            let resolved = self.shape_of(branch.into(), &hint, &pointer(at, &i.to_string()));
+            nullable |= resolved.nullable;
+            if variants.iter().any(|v| v.ty == resolved.shape.ty) {
+                continue;
+            }
+            if single.is_none() {
+                single = Some(resolved.shape.clone());
+            }
+            variants.push(UnionVariant {
+                ident: scope.claim(variant_ident(&resolved.shape.ty)),
+                ty: resolved.shape.ty,
+                boxed: false,
+            });
+        }
+        match variants.len() {
+            0 => Classified::Plain(Resolved {
+                shape: any_shape(),
+                nullable,
+            }),
+            1 => Classified::Plain(Resolved {
+                shape: single.unwrap_or_else(any_shape),
+                nullable,
+            }),
+            _ => Classified::Kind(TypeKind::Union(Union { variants }), nullable),
+        }
     }
 
     /// The component schema a `$ref` names, if it is an inline schema.
@@ -210,7 +402,7 @@ impl<'a> Resolver<'a> {
     fn shape_of_item(&mut self, schema: &Schema, hint: &str, at: &str) -> Resolved {
         let data = &schema.schema_data;
         let nullable = data.nullable;
-        let mut constraints = Constraints {
+        let constraints = Constraints {
             max_stringified_length: data
                 .extensions
                 .get(MAX_STRINGIFIED_LENGTH_EXTENSION)
@@ -228,21 +420,42 @@ impl<'a> Resolver<'a> {
                 "not a non-negative integer; the limit is not enforced",
             );
         }
-        let is_struct = matches!(&schema.schema_kind, SchemaKind::Type(Type::Object(o)) if !o.properties.is_empty())
-            || matches!(&schema.schema_kind, SchemaKind::Any(a) if !a.properties.is_empty());
-        let is_enum = self.is_string_enum(schema);
-        if is_struct || is_enum {
-            let name = self.type_names.claim(names::type_name(hint));
-            self.define(&name, schema, at);
-            return Resolved {
-                shape: Shape {
-                    ty: TypeRef::Named(name),
-                    constraints,
-                },
-                nullable,
-            };
+        let candidate = names::type_name(hint);
+        match self.classify(&candidate, schema, at) {
+            Classified::Kind(kind, kind_nullable) => {
+                let name = self.type_names.claim(candidate);
+                self.insert(&name, at, data.description.clone(), data.deprecated, kind);
+                Resolved {
+                    shape: Shape {
+                        ty: TypeRef::Named(name),
+                        constraints,
+                    },
+                    nullable: nullable || kind_nullable,
+                }
+            }
+            Classified::Plain(mut resolved) => {
+                if resolved.shape.constraints.max_stringified_length.is_none() {
+                    resolved.shape.constraints.max_stringified_length =
+                        constraints.max_stringified_length;
+                }
+                resolved
+            }
         }
+    }
+
+    /// The shape of a schema that is not a named type: primitives, arrays, maps.
+    fn plain(&mut self, schema: &Schema, hint: &str, at: &str) -> Resolved {
+        let nullable = schema.schema_data.nullable;
+        let mut constraints = Constraints::default();
         let ty = match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s))
+                if matches!(
+                    s.format,
+                    VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary)
+                ) =>
+            {
+                TypeRef::File
+            }
             SchemaKind::Type(Type::String(s)) => {
                 constraints.min_length = s.min_length.map(|n| n as u64);
                 constraints.max_length = s.max_length.map(|n| n as u64);
@@ -327,7 +540,7 @@ impl<'a> Resolver<'a> {
                 self.diags.warn(
                     "unsupported-schema",
                     at,
-                    "allOf/oneOf/anyOf/not and untyped schemas are not modelled yet; the value is typed as serde_json::Value",
+                    "`not` and untyped schemas with other keywords are not modelled; the value is typed as serde_json::Value",
                 );
                 TypeRef::Any
             }
@@ -455,6 +668,45 @@ impl<'a> Resolver<'a> {
         })
     }
 
+    /// One property of a struct named `owner`.
+    fn field(
+        &mut self,
+        owner: &str,
+        wire_name: &str,
+        property: &ReferenceOr<Box<Schema>>,
+        required: bool,
+        props_at: &str,
+        scope: &mut Scope,
+    ) -> Field {
+        let field_at = pointer(props_at, wire_name);
+        let hint = format!("{owner}{}", names::type_name(wire_name));
+        let resolved = self.shape_of(property.into(), &hint, &field_at);
+        let documented = match property {
+            ReferenceOr::Item(s) => Some(&**s),
+            // A `$ref` has no siblings in 3.0: document the field from the schema it names.
+            ReferenceOr::Reference { reference } => self.component(reference),
+        };
+        let (description, default, deprecated) = match documented {
+            Some(s) => (
+                s.schema_data.description.clone(),
+                s.schema_data.default.clone().filter(|d| !d.is_null()),
+                s.schema_data.deprecated,
+            ),
+            None => (None, None, false),
+        };
+        Field {
+            ident: scope.claim(names::field_name(wire_name)),
+            wire_name: wire_name.to_owned(),
+            shape: resolved.shape,
+            required,
+            nullable: resolved.nullable,
+            boxed: false,
+            description,
+            default,
+            deprecated,
+        }
+    }
+
     /// The fields of an object schema with properties, or `None` for anything else.
     fn object_fields(&mut self, schema: &Schema, owner: &str, at: &str) -> Option<Vec<Field>> {
         let (properties, required, additional, min_p, max_p) = match &schema.schema_kind {
@@ -493,35 +745,15 @@ impl<'a> Resolver<'a> {
         let mut scope = Scope::default();
         let mut fields = Vec::new();
         for (wire_name, property) in properties {
-            let field_at = pointer(&props_at, wire_name);
-            let hint = format!("{owner}{}", names::type_name(wire_name));
-            let resolved = self.shape_of(property.into(), &hint, &field_at);
-            let (description, default, deprecated) = match property {
-                ReferenceOr::Item(s) => (
-                    s.schema_data.description.clone(),
-                    s.schema_data.default.clone().filter(|d| !d.is_null()),
-                    s.schema_data.deprecated,
-                ),
-                // A `$ref` has no siblings in 3.0: document the field from the schema it names.
-                ReferenceOr::Reference { reference } => match self.component(reference) {
-                    Some(s) => (
-                        s.schema_data.description.clone(),
-                        s.schema_data.default.clone().filter(|d| !d.is_null()),
-                        s.schema_data.deprecated,
-                    ),
-                    None => (None, None, false),
-                },
-            };
-            fields.push(Field {
-                ident: scope.claim(names::field_name(wire_name)),
-                wire_name: wire_name.clone(),
-                shape: resolved.shape,
-                required: required.contains(wire_name),
-                nullable: resolved.nullable,
-                description,
-                default,
-                deprecated,
-            });
+            let is_required = required.contains(wire_name);
+            fields.push(self.field(
+                owner,
+                wire_name,
+                property,
+                is_required,
+                &props_at,
+                &mut scope,
+            ));
         }
         for name in required {
             if !properties.contains_key(name) {
@@ -624,7 +856,7 @@ impl<'a> Resolver<'a> {
             _ => HttpMethod::Trace,
         };
         let type_stem = names::type_name(&operation_id);
-        let (path_params, query_params) = self.parameters(item, op, &type_stem, at)?;
+        let (path_params, params) = self.parameters(path, item, op, &type_stem, at)?;
         let body = match &op.request_body {
             None => None,
             Some(body) => self.request_body(body, &type_stem, &pointer(at, "requestBody"))?,
@@ -641,7 +873,7 @@ impl<'a> Resolver<'a> {
             summary: op.summary.clone(),
             description: op.description.clone(),
             path_params,
-            query_params,
+            params,
             body,
             success,
             errors,
@@ -652,42 +884,40 @@ impl<'a> Resolver<'a> {
         })
     }
 
-    /// Path and query parameters. `None` when a required one cannot be expressed: the operation
-    /// is then skipped (with a warning), since a call without it could never be right.
+    /// Path parameters (positional) and the struct of query, header and cookie parameters.
+    /// `None` when a required parameter cannot be expressed: the operation is then skipped with
+    /// a warning, since a call without it could never be right.
     fn parameters(
         &mut self,
+        path: &str,
         item: &openapiv3::PathItem,
         op: &openapiv3::Operation,
         stem: &str,
         at: &str,
-    ) -> Option<(Vec<Param>, Vec<Param>)> {
+    ) -> Option<(Vec<Param>, Option<ParamsStruct>)> {
+        let path_at = at.rsplit_once('/').map(|(a, _)| a).unwrap_or(at).to_owned();
         let mut all: BTreeMap<(u8, String), (openapiv3::Parameter, String)> = BTreeMap::new();
         let mut order = Vec::new();
         for (list, list_at) in [
-            (&item.parameters, String::new()),
+            (&item.parameters, pointer(&path_at, "parameters")),
             (&op.parameters, pointer(at, "parameters")),
         ] {
             for (i, p) in list.iter().enumerate() {
-                let p_at = if list_at.is_empty() {
-                    format!(
-                        "{}/parameters/{i}",
-                        at.rsplit_once('/').map(|(a, _)| a).unwrap_or(at)
-                    )
-                } else {
-                    pointer(&list_at, &i.to_string())
-                };
+                let p_at = pointer(&list_at, &i.to_string());
                 let param = match p {
                     ReferenceOr::Item(p) => p.clone(),
                     ReferenceOr::Reference { reference } => {
-                        match reference
-                            .strip_prefix("#/components/parameters/")
-                            .and_then(|k| {
-                                self.spec
-                                    .components
-                                    .as_ref()?
-                                    .parameters
-                                    .get(&unescape_pointer(k))
-                            }) {
+                        let found =
+                            reference
+                                .strip_prefix("#/components/parameters/")
+                                .and_then(|k| {
+                                    self.spec
+                                        .components
+                                        .as_ref()?
+                                        .parameters
+                                        .get(&unescape_pointer(k))
+                                });
+                        match found {
                             Some(ReferenceOr::Item(p)) => p.clone(),
                             _ => {
                                 self.diags.warn("unsupported-ref", &p_at, format!("cannot follow parameter `$ref: {reference}`; the operation is skipped"));
@@ -710,104 +940,239 @@ impl<'a> Resolver<'a> {
                 all.insert(key, (param, p_at));
             }
         }
-        let mut scope = Scope::with_reserved(&["body", "self"]);
+        // Locals of the generated method body (see emit/operations.rs) are reserved.
+        let mut path_scope = Scope::with_reserved(&[
+            "body",
+            "params",
+            "self",
+            "v",
+            "at_root",
+            "query_pairs",
+            "header_pairs",
+            "cookie_pairs",
+            "body_ref",
+            "prepared",
+        ]);
+        let mut field_scope = Scope::default();
         let mut path_params = Vec::new();
-        let mut query_params = Vec::new();
+        let mut fields = Vec::new();
+        let mut bindings = Vec::new();
         for key in order {
             let Some((param, p_at)) = all.get(&key) else {
                 continue;
             };
-            let (data, is_path) = match param {
-                openapiv3::Parameter::Path { parameter_data, .. } => (parameter_data, true),
+            let (data, location, style) = match param {
+                openapiv3::Parameter::Path {
+                    parameter_data,
+                    style,
+                } => {
+                    if !matches!(style, openapiv3::PathStyle::Simple) {
+                        self.diags.warn(
+                            "unsupported-parameter",
+                            p_at,
+                            "label and matrix path styles are sent as `simple`",
+                        );
+                    }
+                    (parameter_data, None, ParamStyle::Simple)
+                }
                 openapiv3::Parameter::Query {
                     parameter_data,
                     style,
                     ..
                 } => {
-                    if !matches!(style, openapiv3::QueryStyle::Form) {
-                        self.diags.warn(
-                            "unsupported-parameter",
-                            p_at,
-                            "only `form` style query parameters are supported yet",
-                        );
-                        if parameter_data.required {
-                            return None;
-                        }
-                        continue;
-                    }
-                    (parameter_data, false)
+                    let style = match style {
+                        openapiv3::QueryStyle::Form => ParamStyle::Form {
+                            explode: parameter_data.explode.unwrap_or(true),
+                        },
+                        openapiv3::QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+                        openapiv3::QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+                        openapiv3::QueryStyle::DeepObject => ParamStyle::DeepObject,
+                    };
+                    (parameter_data, Some(ParamLocation::Query), style)
                 }
-                openapiv3::Parameter::Header { parameter_data, .. }
-                | openapiv3::Parameter::Cookie { parameter_data, .. } => {
-                    self.diags.warn(
-                        "unsupported-parameter",
-                        p_at,
-                        format!(
-                            "header and cookie parameters are not supported yet; `{}` is not sent",
-                            parameter_data.name
-                        ),
-                    );
-                    if parameter_data.required {
-                        return None;
-                    }
-                    continue;
-                }
+                openapiv3::Parameter::Header { parameter_data, .. } => (
+                    parameter_data,
+                    Some(ParamLocation::Header),
+                    ParamStyle::Simple,
+                ),
+                openapiv3::Parameter::Cookie { parameter_data, .. } => (
+                    parameter_data,
+                    Some(ParamLocation::Cookie),
+                    ParamStyle::Form {
+                        explode: parameter_data.explode.unwrap_or(true),
+                    },
+                ),
             };
-            let schema = match &data.format {
-                openapiv3::ParameterSchemaOrContent::Schema(s) => s,
-                openapiv3::ParameterSchemaOrContent::Content(_) => {
-                    self.diags.warn(
-                        "unsupported-parameter",
-                        p_at,
-                        "parameters with `content` are not supported yet",
-                    );
-                    if data.required || is_path {
-                        return None;
-                    }
-                    continue;
-                }
-            };
-            let hint = format!("{stem}{}", names::type_name(&data.name));
-            let resolved = self.shape_of(schema.into(), &hint, &pointer(p_at, "schema"));
-            let scalar = match &resolved.shape.ty {
-                TypeRef::String | TypeRef::Integer(_) | TypeRef::Number | TypeRef::Boolean => true,
-                TypeRef::Named(n) => {
-                    matches!(self.types.get(n).map(|t| &t.kind), Some(TypeKind::Enum(_)))
-                }
-                _ => false,
-            };
-            if !scalar {
+            let required = data.required || location.is_none();
+            if location == Some(ParamLocation::Header)
+                && ["accept", "content-type", "authorization"]
+                    .contains(&data.name.to_ascii_lowercase().as_str())
+            {
+                // OpenAPI 3.0: such header parameters SHALL be ignored.
+                continue;
+            }
+            if location.is_none() && !path.contains(&format!("{{{}}}", data.name)) {
                 self.diags.warn(
                     "unsupported-parameter",
                     p_at,
                     format!(
-                        "`{}`: only string, number, boolean and enum parameters are supported yet",
+                        "path parameter `{}` is not in the path template; ignored",
                         data.name
                     ),
                 );
-                if data.required || is_path {
+                continue;
+            }
+            let schema = match &data.format {
+                openapiv3::ParameterSchemaOrContent::Schema(s) => SchemaOrRef::from(s),
+                openapiv3::ParameterSchemaOrContent::Content(content) => {
+                    // `content` parameters carry one media type; JSON-encoded values are sent as JSON text.
+                    match content.iter().next().and_then(|(_, m)| m.schema.as_ref()) {
+                        Some(s) => SchemaOrRef::from(s),
+                        None => {
+                            self.diags.warn(
+                                "unsupported-parameter",
+                                p_at,
+                                format!("`{}` has no schema; it is sent as a string", data.name),
+                            );
+                            SchemaOrRef::Ref("")
+                        }
+                    }
+                }
+            };
+            let hint = format!("{stem}{}", names::type_name(&data.name));
+            let resolved = match schema {
+                SchemaOrRef::Ref("") => Resolved {
+                    shape: Shape {
+                        ty: TypeRef::String,
+                        constraints: Constraints::default(),
+                    },
+                    nullable: false,
+                },
+                other => self.shape_of(other, &hint, &pointer(p_at, "schema")),
+            };
+            let kind = self.value_kind(&resolved.shape.ty);
+            let supported = matches!(
+                (location, kind),
+                (_, ValueKind::Scalar)
+                    | (None | Some(ParamLocation::Header), ValueKind::ScalarArray)
+                    | (Some(ParamLocation::Query), _)
+            );
+            if !supported {
+                self.diags.warn(
+                    "unsupported-parameter",
+                    p_at,
+                    format!(
+                        "`{}`: this parameter's type cannot be sent in its location yet",
+                        data.name
+                    ),
+                );
+                if required {
+                    self.diags.warn(
+                        "skipped-operation",
+                        at,
+                        format!("skipped: required parameter `{}` cannot be sent", data.name),
+                    );
                     return None;
                 }
                 continue;
             }
-            let param = Param {
-                ident: scope.claim(names::field_name(&data.name)),
-                wire_name: data.name.clone(),
-                shape: resolved.shape,
-                required: data.required || is_path,
-                description: data.description.clone(),
-            };
-            if is_path {
-                path_params.push(param)
-            } else {
-                query_params.push(param)
+            match location {
+                None => path_params.push(Param {
+                    ident: path_scope.claim(names::field_name(&data.name)),
+                    wire_name: data.name.clone(),
+                    shape: resolved.shape,
+                    required: true,
+                    description: data.description.clone(),
+                }),
+                Some(location) => {
+                    let ident = field_scope.claim(names::field_name(&data.name));
+                    bindings.push(ParamBinding {
+                        ident: ident.clone(),
+                        wire_name: data.name.clone(),
+                        location,
+                        style,
+                        required,
+                        ty: resolved.shape.ty.clone(),
+                    });
+                    fields.push(Field {
+                        ident,
+                        wire_name: data.name.clone(),
+                        shape: resolved.shape,
+                        required,
+                        nullable: false,
+                        boxed: false,
+                        description: data.description.clone(),
+                        default: None,
+                        deprecated: data.deprecated.unwrap_or(false),
+                    });
+                }
             }
         }
-        Some((path_params, query_params))
+        let params = (!fields.is_empty()).then(|| {
+            let type_name = self.type_names.claim(format!("{stem}Params"));
+            let description = format!("Query, header and cookie parameters of `{stem}`.");
+            self.insert(
+                &type_name,
+                at,
+                Some(description),
+                false,
+                TypeKind::Struct(Struct { fields }),
+            );
+            ParamsStruct {
+                type_name,
+                bindings,
+            }
+        });
+        Some((path_params, params))
     }
 
-    /// `Some(None)` for a body the SDK does not send (optional, not JSON); `None` to skip the
-    /// operation (a required body it cannot send).
+    /// How a value of `ty` can be written as a parameter.
+    fn value_kind(&self, ty: &TypeRef) -> ValueKind {
+        let scalar = |ty: &TypeRef| match ty {
+            TypeRef::String | TypeRef::Integer(_) | TypeRef::Number | TypeRef::Boolean => true,
+            TypeRef::Named(n) => {
+                matches!(self.alias_base(n), Some(TypeKind::Enum(_)))
+                    || matches!(
+                        self.alias_base(n),
+                        Some(TypeKind::Alias(Shape {
+                            ty: TypeRef::String
+                                | TypeRef::Integer(_)
+                                | TypeRef::Number
+                                | TypeRef::Boolean,
+                            ..
+                        }))
+                    )
+            }
+            _ => false,
+        };
+        if scalar(ty) {
+            ValueKind::Scalar
+        } else if let TypeRef::Array(inner) = ty
+            && scalar(inner)
+        {
+            ValueKind::ScalarArray
+        } else {
+            ValueKind::Structured
+        }
+    }
+
+    /// The definition behind a named type, seeing through aliases to other named types.
+    fn alias_base(&self, name: &str) -> Option<&TypeKind> {
+        let mut kind = &self.types.get(name)?.kind;
+        for _ in 0..16 {
+            match kind {
+                TypeKind::Alias(Shape {
+                    ty: TypeRef::Named(next),
+                    ..
+                }) => kind = &self.types.get(next)?.kind,
+                _ => break,
+            }
+        }
+        Some(kind)
+    }
+
+    /// `Some(None)` for a body the SDK does not send (optional, unsupported media type); `None`
+    /// to skip the operation (a required body it cannot send).
     fn request_body(
         &mut self,
         body: &ReferenceOr<openapiv3::RequestBody>,
@@ -817,7 +1182,7 @@ impl<'a> Resolver<'a> {
         let body = match body {
             ReferenceOr::Item(b) => b,
             ReferenceOr::Reference { reference } => {
-                match reference
+                let found = reference
                     .strip_prefix("#/components/requestBodies/")
                     .and_then(|k| {
                         self.spec
@@ -825,7 +1190,8 @@ impl<'a> Resolver<'a> {
                             .as_ref()?
                             .request_bodies
                             .get(&unescape_pointer(k))
-                    }) {
+                    });
+                match found {
                     Some(ReferenceOr::Item(b)) => b,
                     _ => {
                         self.diags.warn("unsupported-ref", at, format!("cannot follow request body `$ref: {reference}`; the operation is skipped"));
@@ -834,31 +1200,39 @@ impl<'a> Resolver<'a> {
                 }
             }
         };
-        let json = body.content.iter().find(|(media, _)| is_json(media));
-        let Some((media, content)) = json else {
+        // Prefer JSON, then forms, then the first media type.
+        let pick = body
+            .content
+            .iter()
+            .map(|(media, content)| (media_encoding(media), media, content))
+            .min_by_key(|(encoding, _, _)| match encoding {
+                BodyEncoding::Json => 0,
+                BodyEncoding::Form => 1,
+                BodyEncoding::Multipart => 2,
+                BodyEncoding::Bytes(_) => 3,
+                BodyEncoding::Text(_) => 4,
+            });
+        let Some((encoding, media, content)) = pick else {
             self.diags.warn(
                 "unsupported-body",
                 at,
-                "only JSON request bodies are supported yet",
+                "a request body without content is not sent",
             );
-            return if body.required { None } else { Some(None) };
+            return Some(None);
         };
-        let content_at = pointer(&pointer(at, "content"), media);
+        let schema_at = pointer(&pointer(&pointer(at, "content"), media), "schema");
         let ty = match &content.schema {
             Some(schema) => {
-                self.shape_of(
-                    schema.into(),
-                    &format!("{stem}Request"),
-                    &pointer(&content_at, "schema"),
-                )
-                .shape
-                .ty
+                self.shape_of(schema.into(), &format!("{stem}Request"), &schema_at)
+                    .shape
+                    .ty
             }
             None => TypeRef::Any,
         };
         Some(Some(RequestBody {
             ty,
             required: body.required,
+            encoding,
         }))
     }
 
@@ -870,27 +1244,26 @@ impl<'a> Resolver<'a> {
     ) -> (SuccessResponse, Vec<ErrorResponse>) {
         let mut success = SuccessResponse {
             statuses: Vec::new(),
-            ty: None,
+            body: ResponseBody::Empty,
             description: None,
         };
+        let mut decided = false;
         let mut errors = Vec::new();
         for (code, response) in &op.responses.responses {
             let code_at = pointer(at, &code.to_string());
             let status = match code {
                 StatusCode::Code(c) => *c,
                 StatusCode::Range(r) => {
-                    self.diags.warn(
-                        "unsupported-response",
-                        &code_at,
-                        format!("status range {r}XX is treated as undocumented"),
-                    );
+                    if *r == 2 {
+                        success.statuses.extend(200..300);
+                    }
                     continue;
                 }
             };
             let response = match response {
                 ReferenceOr::Item(r) => r,
                 ReferenceOr::Reference { reference } => {
-                    match reference
+                    let found = reference
                         .strip_prefix("#/components/responses/")
                         .and_then(|k| {
                             self.spec
@@ -898,7 +1271,8 @@ impl<'a> Resolver<'a> {
                                 .as_ref()?
                                 .responses
                                 .get(&unescape_pointer(k))
-                        }) {
+                        });
+                    match found {
                         Some(ReferenceOr::Item(r)) => r,
                         _ => {
                             self.diags.warn(
@@ -913,26 +1287,29 @@ impl<'a> Resolver<'a> {
             };
             if (200..300).contains(&status) {
                 success.statuses.push(status);
-                if success.ty.is_none() {
-                    let json = response.content.iter().find(|(media, _)| is_json(media));
-                    if let Some((media, content)) = json {
+                if decided || status == 204 {
+                    continue;
+                }
+                decided = true;
+                success.description = Some(response.description.clone()).filter(|d| !d.is_empty());
+                let json = response.content.iter().find(|(media, _)| is_json(media));
+                success.body = match (json, response.content.iter().next()) {
+                    (Some((media, content)), _) => {
                         let schema_at =
                             pointer(&pointer(&pointer(&code_at, "content"), media), "schema");
-                        success.ty = Some(match &content.schema {
+                        ResponseBody::Json(match &content.schema {
                             Some(schema) => {
                                 self.shape_of(schema.into(), &format!("{stem}Response"), &schema_at)
                                     .shape
                                     .ty
                             }
                             None => TypeRef::Any,
-                        });
-                        success.description =
-                            Some(response.description.clone()).filter(|d| !d.is_empty());
-                    } else if !response.content.is_empty() {
-                        self.diags.warn("unsupported-response", &code_at, "only JSON response bodies are decoded yet; the body is returned as serde_json::Value if it parses");
-                        success.ty = Some(TypeRef::Any);
+                        })
                     }
-                }
+                    (None, Some((media, _))) if media.starts_with("text/") => ResponseBody::Text,
+                    (None, Some(_)) => ResponseBody::Bytes,
+                    (None, None) => ResponseBody::Empty,
+                };
             } else if status >= 300 {
                 errors.push(ErrorResponse {
                     status,
@@ -942,45 +1319,69 @@ impl<'a> Resolver<'a> {
         }
         if success.statuses.is_empty() {
             // No documented 2xx: accept any 2xx, decode nothing.
-            success.statuses = vec![200, 201, 202, 204];
+            success.statuses = (200..300).collect();
         }
         success.statuses.sort_unstable();
+        success.statuses.dedup();
         errors.sort_by_key(|e| e.status);
         (success, errors)
     }
 
-    fn auth(&mut self, op: &openapiv3::Operation, at: &str) -> Auth {
+    fn auth(&mut self, op: &openapiv3::Operation, at: &str) -> Vec<AuthScheme> {
         let requirements = op.security.as_ref().or(self.spec.security.as_ref());
         let Some(requirements) = requirements else {
-            return Auth::None;
+            return Vec::new();
         };
-        if requirements.is_empty() || requirements.iter().any(|r| r.is_empty()) {
-            return Auth::None;
+        // An empty requirement makes credentials optional: none are sent.
+        if requirements.iter().any(|r| r.is_empty()) {
+            return Vec::new();
         }
         let schemes = self.spec.components.as_ref().map(|c| &c.security_schemes);
+        let mut out = Vec::new();
         for requirement in requirements {
-            for name in requirement.keys() {
-                let scheme = schemes.and_then(|s| s.get(name));
-                match scheme {
-                    Some(ReferenceOr::Item(openapiv3::SecurityScheme::HTTP { scheme, .. }))
-                        if scheme.eq_ignore_ascii_case("bearer") =>
-                    {
-                        return Auth::Bearer;
-                    }
-                    Some(ReferenceOr::Item(
-                        openapiv3::SecurityScheme::OAuth2 { .. }
-                        | openapiv3::SecurityScheme::OpenIDConnect { .. },
-                    )) => return Auth::Bearer,
-                    _ => {}
-                }
+            // All schemes of one requirement apply together; the SDK sends the first it supports.
+            let scheme =
+                requirement
+                    .keys()
+                    .find_map(|name| match schemes.and_then(|s| s.get(name)) {
+                        Some(ReferenceOr::Item(openapiv3::SecurityScheme::HTTP {
+                            scheme, ..
+                        })) if scheme.eq_ignore_ascii_case("bearer") => Some(AuthScheme::Bearer),
+                        Some(ReferenceOr::Item(openapiv3::SecurityScheme::HTTP {
+                            scheme, ..
+                        })) if scheme.eq_ignore_ascii_case("basic") => Some(AuthScheme::Basic),
+                        Some(ReferenceOr::Item(
+                            openapiv3::SecurityScheme::OAuth2 { .. }
+                            | openapiv3::SecurityScheme::OpenIDConnect { .. },
+                        )) => Some(AuthScheme::Bearer),
+                        Some(ReferenceOr::Item(openapiv3::SecurityScheme::APIKey {
+                            location,
+                            name,
+                            ..
+                        })) => Some(match location {
+                            openapiv3::APIKeyLocation::Header => {
+                                AuthScheme::ApiKeyHeader(name.clone())
+                            }
+                            openapiv3::APIKeyLocation::Query => {
+                                AuthScheme::ApiKeyQuery(name.clone())
+                            }
+                            openapiv3::APIKeyLocation::Cookie => {
+                                AuthScheme::ApiKeyCookie(name.clone())
+                            }
+                        }),
+                        _ => None,
+                    });
+            match scheme {
+                Some(scheme) if !out.contains(&scheme) => out.push(scheme),
+                Some(_) => {}
+                None => self.diags.warn(
+                    "unsupported-security",
+                    &pointer(at, "security"),
+                    "a security requirement names no supported scheme; it is skipped",
+                ),
             }
         }
-        self.diags.warn(
-            "unsupported-security",
-            &pointer(at, "security"),
-            "no bearer scheme among the requirements; the request is sent without credentials",
-        );
-        Auth::None
+        out
     }
 
     fn idempotency_key(
@@ -1026,6 +1427,38 @@ impl<'a> Resolver<'a> {
             optional: !field.required || field.nullable,
         })
     }
+}
+
+/// How a body of this media type is written.
+fn media_encoding(media: &str) -> BodyEncoding {
+    let essence = media
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if is_json(&essence) {
+        BodyEncoding::Json
+    } else if essence == "application/x-www-form-urlencoded" {
+        BodyEncoding::Form
+    } else if essence.starts_with("multipart/") {
+        BodyEncoding::Multipart
+    } else if essence.starts_with("text/") {
+        BodyEncoding::Text(essence)
+    } else {
+        BodyEncoding::Bytes(essence)
+    }
+}
+
+/// How a parameter value can be written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ValueKind {
+    /// A string, number, boolean or enum.
+    Scalar,
+    /// An array of those.
+    ScalarArray,
+    /// Objects and anything else (query only: form or deepObject).
+    Structured,
 }
 
 fn is_json(media: &str) -> bool {
@@ -1075,7 +1508,10 @@ fn mark_request_types(model: &mut Model) {
         if let Some(body) = &op.body {
             collect_named(&body.ty, &mut pending);
         }
-        for p in op.path_params.iter().chain(&op.query_params) {
+        if let Some(params) = &op.params {
+            pending.push(params.type_name.clone());
+        }
+        for p in &op.path_params {
             collect_named(&p.shape.ty, &mut pending);
         }
     }
@@ -1094,6 +1530,11 @@ fn mark_request_types(model: &mut Model) {
                 }
             }
             TypeKind::Alias(shape) => collect_named(&shape.ty, &mut pending),
+            TypeKind::Union(u) => {
+                for v in &u.variants {
+                    collect_named(&v.ty, &mut pending);
+                }
+            }
             TypeKind::Enum(_) => {}
         }
     }
@@ -1107,6 +1548,183 @@ fn collect_named(ty: &TypeRef, out: &mut Vec<String>) {
     }
 }
 
+/// What a schema becomes: a named type's definition (and whether `null` is allowed), or a
+/// plain shape.
+enum Classified {
+    Kind(TypeKind, bool),
+    Plain(Resolved),
+}
+
+/// What the parts of an `allOf` add up to.
+#[derive(Default)]
+struct AllOf {
+    fields: Vec<Field>,
+    required: BTreeSet<String>,
+    scope: Scope,
+    has_object: bool,
+    nullable: bool,
+    others: Vec<Resolved>,
+}
+
+fn any_shape() -> Shape {
+    Shape {
+        ty: TypeRef::Any,
+        constraints: Constraints::default(),
+    }
+}
+
+/// `{type: null}` (3.1 style, after normalisation an untyped nullable) or `{nullable: true}` alone.
+fn is_null_schema(branch: &ReferenceOr<Schema>) -> bool {
+    match branch {
+        ReferenceOr::Item(s) => match &s.schema_kind {
+            SchemaKind::Any(a) => {
+                a.typ.as_deref() == Some("null")
+                    || (s.schema_data.nullable
+                        && a.properties.is_empty()
+                        && a.items.is_none()
+                        && a.enumeration.is_empty()
+                        && a.typ.is_none())
+            }
+            _ => false,
+        },
+        ReferenceOr::Reference { .. } => false,
+    }
+}
+
+/// A union variant's name from its type: the type's own name, or what kind of value it is.
+fn variant_ident(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Named(name) => name.clone(),
+        TypeRef::String => "String".to_owned(),
+        TypeRef::Integer(_) => "Integer".to_owned(),
+        TypeRef::Number => "Number".to_owned(),
+        TypeRef::Boolean => "Boolean".to_owned(),
+        TypeRef::Array(inner) => format!("{}List", variant_ident(inner)),
+        TypeRef::Map(inner) => format!("{}Map", variant_ident(inner)),
+        TypeRef::Object => "Object".to_owned(),
+        TypeRef::File => "File".to_owned(),
+        TypeRef::Any => "Value".to_owned(),
+    }
+}
+
+/// Boxes every struct field and union variant that holds, by value, a type of its own strongly
+/// connected component (a type that contains itself), so the Rust types have a finite size.
+fn box_recursion(model: &mut Model) {
+    let names: Vec<String> = model.types.keys().cloned().collect();
+    let index: BTreeMap<&str, usize> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.as_str(), i))
+        .collect();
+    let by_value = |ty: &TypeRef| match ty {
+        TypeRef::Named(n) => index.get(n.as_str()).copied(),
+        _ => None,
+    };
+    let edges: Vec<Vec<usize>> = names
+        .iter()
+        .map(|name| match model.types.get(name).map(|d| &d.kind) {
+            Some(TypeKind::Struct(s)) => s
+                .fields
+                .iter()
+                .filter_map(|f| by_value(&f.shape.ty))
+                .collect(),
+            Some(TypeKind::Union(u)) => u.variants.iter().filter_map(|v| by_value(&v.ty)).collect(),
+            Some(TypeKind::Alias(shape)) => by_value(&shape.ty).into_iter().collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    let component = strongly_connected(&edges);
+    let same =
+        |owner: usize, ty: &TypeRef| by_value(ty).is_some_and(|t| component[t] == component[owner]);
+    let mut boxed_fields: Vec<(String, usize)> = Vec::new();
+    let mut boxed_variants: Vec<(String, usize)> = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        match model.types.get(name).map(|d| &d.kind) {
+            Some(TypeKind::Struct(s)) => {
+                for (j, f) in s.fields.iter().enumerate() {
+                    if same(i, &f.shape.ty) {
+                        boxed_fields.push((name.clone(), j));
+                    }
+                }
+            }
+            Some(TypeKind::Union(u)) => {
+                for (j, v) in u.variants.iter().enumerate() {
+                    if same(i, &v.ty) {
+                        boxed_variants.push((name.clone(), j));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for (name, j) in boxed_fields {
+        if let Some(TypeKind::Struct(s)) = model.types.get_mut(&name).map(|d| &mut d.kind)
+            && let Some(f) = s.fields.get_mut(j)
+        {
+            f.boxed = true;
+        }
+    }
+    for (name, j) in boxed_variants {
+        if let Some(TypeKind::Union(u)) = model.types.get_mut(&name).map(|d| &mut d.kind)
+            && let Some(v) = u.variants.get_mut(j)
+        {
+            v.boxed = true;
+        }
+    }
+}
+
+/// Tarjan's algorithm, iterative (deep type chains must not overflow the stack): the component
+/// number of each node.
+fn strongly_connected(edges: &[Vec<usize>]) -> Vec<usize> {
+    const UNSEEN: usize = usize::MAX;
+    let n = edges.len();
+    let mut index = vec![UNSEEN; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut stack = Vec::new();
+    let mut component = vec![UNSEEN; n];
+    let mut next_index = 0;
+    let mut next_component = 0;
+    for root in 0..n {
+        if index[root] != UNSEEN {
+            continue;
+        }
+        let mut work: Vec<(usize, usize)> = vec![(root, 0)];
+        while let Some((node, edge)) = work.pop() {
+            if edge == 0 {
+                index[node] = next_index;
+                low[node] = next_index;
+                next_index += 1;
+                stack.push(node);
+                on_stack[node] = true;
+            }
+            if let Some(&next) = edges[node].get(edge) {
+                work.push((node, edge + 1));
+                if index[next] == UNSEEN {
+                    work.push((next, 0));
+                } else if on_stack[next] {
+                    low[node] = low[node].min(index[next]);
+                }
+                continue;
+            }
+            if low[node] == index[node] {
+                while let Some(member) = stack.pop() {
+                    on_stack[member] = false;
+                    component[member] = next_component;
+                    if member == node {
+                        break;
+                    }
+                }
+                next_component += 1;
+            }
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[node]);
+            }
+        }
+    }
+    component
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1117,6 +1735,15 @@ mod tests {
         assert_eq!(unescape_pointer("a%20b"), "a b");
         assert_eq!(unescape_pointer("100%"), "100%");
         assert_eq!(unescape_pointer("~0x"), "~x");
+    }
+
+    #[test]
+    fn finds_cycles() {
+        // 0 → 1 → 2 → 0, 3 → 3, 4 → 0
+        let c = strongly_connected(&[vec![1], vec![2], vec![0], vec![3], vec![0]]);
+        assert!(c[0] == c[1] && c[1] == c[2]);
+        assert_ne!(c[3], c[0]);
+        assert_ne!(c[4], c[0]);
     }
 
     #[test]

@@ -1,12 +1,18 @@
 //! Reading a spec file: YAML or JSON text into `openapiv3::OpenAPI`. Errors name the file and,
-//! where the document is well-formed but not a valid OpenAPI 3.0 description, the JSON pointer of
+//! where the document is well-formed but not a valid OpenAPI description, the JSON pointer of
 //! the offending value.
+//!
+//! `openapiv3` reads OpenAPI 3.0 only: 3.1 documents are first rewritten into 3.0 idioms by
+//! [`normalise`], and what that had to approximate comes back as warnings.
+
+mod normalise;
+mod yaml;
 
 use crate::diagnostics::{Diagnostic, Severity, pointer};
 use std::path::Path;
 
-/// Reads and parses `path`.
-pub fn read_file(path: &Path) -> Result<openapiv3::OpenAPI, Diagnostic> {
+/// Reads and parses `path`; see [`parse`].
+pub fn read_file(path: &Path) -> Result<(openapiv3::OpenAPI, Vec<Diagnostic>), Diagnostic> {
     let file = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| {
         error(
@@ -19,22 +25,35 @@ pub fn read_file(path: &Path) -> Result<openapiv3::OpenAPI, Diagnostic> {
     parse(&file, &text)
 }
 
-/// Parses spec text; `file` only names it in errors. JSON is tried when the text starts with `{`,
-/// YAML otherwise (YAML 1.2 is a superset of JSON, but JSON errors read better from serde_json).
-pub fn parse(file: &str, text: &str) -> Result<openapiv3::OpenAPI, Diagnostic> {
+/// Parses spec text (OpenAPI 3.0.x or 3.1.x); `file` only names it in diagnostics. Returns the
+/// description and the warnings about what reading it approximated. JSON is tried when the text
+/// starts with `{`, YAML otherwise (YAML 1.2 is a superset of JSON, but JSON errors read better
+/// from serde_json).
+pub fn parse(file: &str, text: &str) -> Result<(openapiv3::OpenAPI, Vec<Diagnostic>), Diagnostic> {
+    let mut warnings = Vec::new();
     let document: serde_json::Value = if text.trim_start().starts_with('{') {
         serde_json::from_str(text)
             .map_err(|e| error(file, "", "unparsable-spec", format!("not valid JSON: {e}")))?
     } else {
-        serde_yaml::from_str(text)
-            .map_err(|e| error(file, "", "unparsable-spec", format!("not valid YAML: {e}")))?
+        let (document, notes) = yaml::from_str(text)
+            .map_err(|e| error(file, "", "unparsable-spec", format!("not valid YAML: {e}")))?;
+        warnings.extend(notes.into_iter().map(|(at, message)| Diagnostic {
+            severity: Severity::Warning,
+            kind: "approximated-number",
+            file: file.to_owned(),
+            pointer: at,
+            message,
+        }));
+        document
     };
-    from_document(file, document)
+    let spec = from_document(file, document, &mut warnings)?;
+    Ok((spec, warnings))
 }
 
 fn from_document(
     file: &str,
-    document: serde_json::Value,
+    mut document: serde_json::Value,
+    warnings: &mut Vec<Diagnostic>,
 ) -> Result<openapiv3::OpenAPI, Diagnostic> {
     let Some(root) = document.as_object() else {
         return Err(error(
@@ -53,14 +72,18 @@ fn from_document(
                 .into(),
         ));
     }
-    match root.get("openapi").and_then(|v| v.as_str()) {
-        Some(version) if version.starts_with("3.0") => {}
+    let v31 = match root.get("openapi") {
+        Some(serde_json::Value::String(version)) if version.starts_with("3.0") => false,
+        Some(serde_json::Value::String(version)) if version.starts_with("3.1") => true,
         Some(version) => {
+            let version = version
+                .as_str()
+                .map_or_else(|| version.to_string(), str::to_owned);
             return Err(error(
                 file,
                 "/openapi",
                 "unsupported-version",
-                format!("OpenAPI {version} is not supported yet; this generator reads 3.0.x"),
+                format!("OpenAPI {version} is not supported; this generator reads 3.0.x and 3.1.x"),
             ));
         }
         None => {
@@ -71,9 +94,28 @@ fn from_document(
                 "missing the `openapi` version field: not an OpenAPI description".into(),
             ));
         }
-    }
-    let paths = root.get("paths").cloned();
-    serde_path_to_error::deserialize(document).map_err(|e| {
+    };
+    warnings.extend(normalise::normalise(file, &mut document, v31));
+    let what = if v31 {
+        "not a valid OpenAPI 3.1 description (read as 3.0)"
+    } else {
+        "not a valid OpenAPI 3.0 description"
+    };
+    let paths = document.get("paths").cloned();
+    // `openapiv3` has an `expect` in its `ReferenceOr` reader: keep a panic there from taking the
+    // whole run down.
+    let read = std::panic::catch_unwind(move || {
+        serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(document)
+    })
+    .map_err(|_| {
+        error(
+            file,
+            "",
+            "internal",
+            format!("{what}: the OpenAPI reader panicked"),
+        )
+    })?;
+    read.map_err(|e| {
         let mut at = json_pointer(e.path());
         let mut inner = e.into_inner().to_string();
         // `openapiv3` reads `paths` with a hand-written visitor that hides the path below it:
@@ -84,12 +126,7 @@ fn from_document(
             at = item_at;
             inner = item_error;
         }
-        error(
-            file,
-            &at,
-            "invalid-spec",
-            format!("not a valid OpenAPI 3.0 description: {inner}"),
-        )
+        error(file, &at, "invalid-spec", format!("{what}: {inner}"))
     })
 }
 
@@ -223,5 +260,130 @@ mod tests {
             .err()
             .map(|d| d.kind);
         assert_eq!(err, Some("unparsable-spec"));
+    }
+
+    use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};
+
+    type Read = Result<(openapiv3::OpenAPI, Vec<Diagnostic>), Diagnostic>;
+
+    /// The component schema `name` of a read document.
+    fn component(read: &Read, name: &str) -> Option<Schema> {
+        let spec = read.as_ref().ok().map(|(spec, _)| spec)?;
+        match spec.components.as_ref()?.schemas.get(name)? {
+            ReferenceOr::Item(schema) => Some(schema.clone()),
+            ReferenceOr::Reference { .. } => None,
+        }
+    }
+
+    fn warning_kinds(read: &Read) -> Vec<(&'static str, String)> {
+        read.as_ref()
+            .map(|(_, warnings)| {
+                warnings
+                    .iter()
+                    .map(|w| (w.kind, w.pointer.clone()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn reads_3_1_yaml_as_3_0() {
+        let text = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Name: {type: [string, 'null'], maxLength: 3}\n    Wrapped:\n      $ref: '#/components/schemas/Name'\n      readOnly: true\n    Positive: {type: integer, exclusiveMinimum: 0}\n";
+        let read = parse("s.yaml", text);
+        assert_eq!(
+            read.as_ref().map(|(spec, _)| spec.openapi.as_str()).ok(),
+            Some("3.0.3")
+        );
+        let name = component(&read, "Name");
+        assert_eq!(name.as_ref().map(|s| s.schema_data.nullable), Some(true));
+        assert!(matches!(
+            name.map(|s| s.schema_kind),
+            Some(SchemaKind::Type(Type::String(t))) if t.max_length == Some(3)
+        ));
+        let wrapped = component(&read, "Wrapped");
+        assert_eq!(
+            wrapped.as_ref().map(|s| s.schema_data.read_only),
+            Some(true)
+        );
+        assert!(matches!(
+            wrapped.map(|s| s.schema_kind),
+            Some(SchemaKind::AllOf { all_of }) if all_of == [ReferenceOr::ref_("#/components/schemas/Name")]
+        ));
+        assert!(matches!(
+            component(&read, "Positive").map(|s| s.schema_kind),
+            Some(SchemaKind::Type(Type::Integer(t))) if t.minimum == Some(0) && t.exclusive_minimum
+        ));
+    }
+
+    #[test]
+    fn webhooks_only_3_1_reads_with_a_warning() {
+        let text = r#"{"openapi":"3.1.0","info":{"title":"t","version":"1"},"webhooks":{"w":{"post":{"responses":{"200":{"description":"ok"}}}}}}"#;
+        let read = parse("s.json", text);
+        assert_eq!(
+            read.as_ref().map(|(spec, _)| spec.paths.paths.len()).ok(),
+            Some(0)
+        );
+        assert_eq!(
+            warning_kinds(&read),
+            [("unsupported-feature", "/webhooks".to_owned())]
+        );
+    }
+
+    #[test]
+    fn integers_beyond_64_bits_do_not_stop_the_read() {
+        let yaml = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Big: {type: integer, minimum: 1, maximum: 99999999999999999999999}\n";
+        let json = r#"{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{},"components":{"schemas":{"Big":{"type":"integer","minimum":1,"maximum":99999999999999999999999}}}}"#;
+        for (file, text) in [("s.yaml", yaml), ("s.json", json)] {
+            let read = parse(file, text);
+            assert!(
+                matches!(
+                    component(&read, "Big").map(|s| s.schema_kind),
+                    Some(SchemaKind::Type(Type::Integer(t))) if t.minimum == Some(1) && t.maximum.is_none()
+                ),
+                "{file}: {read:?}"
+            );
+            let kinds = warning_kinds(&read);
+            assert!(kinds.contains(&(
+                "skipped-constraint",
+                "/components/schemas/Big/maximum".to_owned()
+            )));
+            assert_eq!(
+                kinds.contains(&(
+                    "approximated-number",
+                    "/components/schemas/Big/maximum".to_owned()
+                )),
+                file.ends_with("yaml")
+            );
+        }
+    }
+
+    #[test]
+    fn yaml_merge_keys_and_integer_keys() {
+        let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        200: &ok\n          description: ok\n        404:\n          <<: *ok\n          headers: {}\n";
+        let read = parse("s.yaml", text);
+        let codes = read.as_ref().ok().and_then(|(spec, _)| {
+            let item = spec.paths.paths.get("/a")?.as_item()?;
+            let op = item.get.as_ref()?;
+            Some(op.responses.responses.len())
+        });
+        assert_eq!(codes, Some(2), "{read:?}");
+    }
+
+    #[test]
+    fn refuses_other_versions() {
+        let err = parse("s.yaml", "openapi: 3.2.0\ninfo: {}\npaths: {}\n").err();
+        assert_eq!(err.map(|d| d.kind), Some("unsupported-version"));
+        let err = parse("s.yaml", "openapi: 3.1\ninfo: {}\npaths: {}\n").err();
+        assert_eq!(err.map(|d| d.kind), Some("unsupported-version"));
+    }
+
+    #[test]
+    fn errors_in_3_1_documents_are_located() {
+        let text = r#"{"openapi":"3.1.0","info":{"title":"t","version":"1"},"paths":{"/a":{"get":{"responses":{"200":{"description":5}}}}}}"#;
+        let err = parse("s.json", text).err().map(|d| (d.pointer, d.message));
+        assert!(matches!(
+            err.as_ref(),
+            Some((at, message)) if at == "/paths/~1a/get/responses/200/description" && message.contains("3.1")
+        ));
     }
 }

@@ -1,0 +1,48 @@
+//! `cargo xtask`: project automation that needs more than a shell one-liner.
+//!
+//! - `cargo xtask corpus`: runs the generator over a corpus of real OpenAPI descriptions (the
+//!   named specs, `../shared/specs`, the whole APIs.guru directory), compile-checks the named ones
+//!   and a seeded random sample of APIs.guru, and writes the results to `CORPUS.md`.
+//!
+//! Two hidden modes serve `corpus` itself: `gen-one` generates one spec in a child process (so a
+//! stack overflow or a hang in one spec cannot take the whole run down), and, when
+//! [`check::TIMING_ENV`] is set, the binary acts as cargo's `RUSTC_WORKSPACE_WRAPPER` to time
+//! each generated crate's `rustc` run.
+
+mod check;
+mod corpus;
+mod generate;
+mod report;
+mod sample;
+mod specs;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Project automation for the codeqr-codegen workspace.
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Generate every spec of the corpus, compile-check the named ones and a random sample of
+    /// APIs.guru, and write the results to CORPUS.md.
+    Corpus(corpus::Options),
+    /// Internal: generate one spec (run by `corpus` in a child process).
+    #[command(hide = true)]
+    GenOne(generate::OneArgs),
+}
+
+fn main() -> ExitCode {
+    if let Some(log) = std::env::var_os(check::TIMING_ENV) {
+        return check::rustc_wrapper(&log);
+    }
+    match Cli::parse().command {
+        Command::Corpus(options) => corpus::run(&options),
+        Command::GenOne(args) => generate::run_one(&args),
+    }
+}
