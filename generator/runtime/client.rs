@@ -145,7 +145,7 @@ pub enum PartValue {
 
 /// A file to upload, in a multipart form or as a binary body.
 ///
-/// ```ignore
+/// ```text
 /// let file = FileUpload::new(std::fs::read("logo.png")?)
 ///     .file_name("logo.png")
 ///     .content_type("image/png");
@@ -156,6 +156,7 @@ pub enum PartValue {
 ///
 /// It (de)serializes as a JSON string of its bytes read as UTF-8 (lossily), so it can sit in
 /// types that derive `serde` traits; only multipart and binary bodies really send it.
+#[allow(unreachable_pub)] // re-exported at the crate root
 #[derive(Clone, PartialEq, Eq, Default)]
 pub struct FileUpload {
     /// The file name sent with the part, if any.
@@ -166,7 +167,7 @@ pub struct FileUpload {
     pub data: Vec<u8>,
 }
 
-#[allow(dead_code)] // constructed by users of SDKs that upload files
+#[allow(dead_code, unreachable_pub)] // used by users of SDKs that upload files (re-exported)
 impl FileUpload {
     /// A file with this content, no name and no content type.
     pub fn new(data: impl Into<Vec<u8>>) -> Self {
@@ -252,8 +253,7 @@ pub(crate) fn encode_path_segment(value: &str) -> String {
 /// Standard base64 (RFC 4648, with padding), written out here so that every generated SDK does
 /// not need a dependency for the one `Authorization: Basic` header that uses it.
 fn base64(input: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] =
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
     for chunk in input.chunks(3) {
         let b = [
@@ -527,7 +527,10 @@ impl Inner {
             separator = '&';
             text.extend(percent_encoding::utf8_percent_encode(name, QUERY_COMPONENT));
             text.push('=');
-            text.extend(percent_encoding::utf8_percent_encode(value, QUERY_COMPONENT));
+            text.extend(percent_encoding::utf8_percent_encode(
+                value,
+                QUERY_COMPONENT,
+            ));
         }
         reqwest::Url::parse(&text).map_err(|e| {
             let shown = if extra.is_some() {
@@ -546,6 +549,7 @@ impl Inner {
         request: &PreparedRequest,
         accept: &'static str,
     ) -> Result<Prepared, Error> {
+        check_path(op, &request.path)?;
         let credential = self.credential(op)?;
         let query_key = match credential {
             Credential::Query(name, key) => Some((name, key)),
@@ -558,9 +562,8 @@ impl Inner {
         headers.insert(header::ACCEPT, HeaderValue::from_static(accept));
         let mut violations = Vec::new();
         for (name, value) in &request.headers {
-            let header_name = HeaderName::try_from(*name).map_err(|_| {
-                Error::Config(format!("{name:?} is not a valid HTTP header name"))
-            })?;
+            let header_name = HeaderName::try_from(*name)
+                .map_err(|_| Error::Config(format!("{name:?} is not a valid HTTP header name")))?;
             match HeaderValue::try_from(value.as_str()) {
                 Ok(value) => {
                     headers.append(header_name, value);
@@ -712,6 +715,47 @@ impl Inner {
             retry_after,
             body,
         })
+    }
+}
+
+/// Refuses a path with a `.` or `..` segment (a path parameter with that value): every URL
+/// parser drops or climbs such a segment, `%2E%2E` included, so sending it would call another
+/// endpoint. The violation names the template's segment (`{petId}`) when the path lines up with
+/// the template.
+fn check_path(op: &OperationInfo, path: &str) -> Result<(), Error> {
+    let is_dot = |segment: &str| {
+        let lower = segment.to_ascii_lowercase();
+        matches!(
+            lower.as_str(),
+            "." | ".." | "%2e" | "%2e%2e" | ".%2e" | "%2e."
+        )
+    };
+    let segments = path.trim_start_matches('/').split('/');
+    let template = op
+        .path_template
+        .trim_start_matches('/')
+        .split('/')
+        .collect::<Vec<_>>();
+    let violations = segments
+        .enumerate()
+        .filter(|(_, segment)| is_dot(segment))
+        .map(|(i, segment)| Violation {
+            path: template
+                .get(i)
+                .and_then(|t| t.strip_prefix('{'))
+                .and_then(|t| t.strip_suffix('}'))
+                .unwrap_or("path")
+                .to_owned(),
+            rule: Rule::Format(String::from("path-segment")),
+            message: format!(
+                "is {segment:?}, which cannot be sent as a path segment (URLs drop or climb `.` and `..` segments)"
+            ),
+        })
+        .collect::<Vec<_>>();
+    if violations.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Validation(ValidationError { violations }))
     }
 }
 
@@ -1171,7 +1215,10 @@ mod tests {
         let shown = format!("{builder:?} {builder:#?}");
         assert!(!shown.contains("s3cr3t"), "{shown}");
         assert!(shown.contains(r#"api_key: Some("[redacted]")"#), "{shown}");
-        assert!(shown.contains(r#"basic_auth: Some("[redacted]")"#), "{shown}");
+        assert!(
+            shown.contains(r#"basic_auth: Some("[redacted]")"#),
+            "{shown}"
+        );
 
         let client = builder.build().unwrap();
         let shown = format!("{client:?} {client:#?}");
@@ -1399,10 +1446,7 @@ mod tests {
         assert_eq!(header_text(&p, "x-trace"), ["abc"]);
         assert_eq!(header_text(&p, "x-list"), ["1,2"]);
         assert_eq!(header_text(&p, "accept"), ["application/json"]);
-        assert_eq!(
-            header_text(&p, "user-agent"),
-            [crate::SDK_INFO.user_agent]
-        );
+        assert_eq!(header_text(&p, "user-agent"), [crate::SDK_INFO.user_agent]);
         assert_eq!(
             header_text(&p, "cookie"),
             [format!("theme=dark%20mode%3Bx; ids=1,2; session={KEY}")]
@@ -1418,6 +1462,29 @@ mod tests {
         let violations = e.validation_error().unwrap().violations();
         assert_eq!(violations.len(), 1);
         assert_eq!(violations[0].path, "X-Trace");
+    }
+
+    #[test]
+    fn dot_segments_are_refused() {
+        let op = OperationInfo {
+            path_template: "/pets/{petId}/photo",
+            ..op(&[])
+        };
+        assert!(check_path(&op, "/pets/p.1/photo").is_ok());
+        assert!(check_path(&op, "/pets/.../photo").is_ok());
+        assert!(check_path(&op, "/pets/%2E%2Ex/photo").is_ok());
+        for id in [".", "..", "%2E", "%2e%2E", ".%2E", "%2e."] {
+            let e = check_path(&op, &format!("/pets/{id}/photo")).unwrap_err();
+            let violations = e.validation_error().unwrap().violations();
+            assert_eq!(violations.len(), 1, "{id}");
+            assert_eq!(violations[0].path, "petId");
+            assert_eq!(violations[0].rule, Rule::Format("path-segment".into()));
+        }
+        let e = check_path(&op, "/a/b/c/..").unwrap_err();
+        assert_eq!(e.validation_error().unwrap().violations()[0].path, "path");
+        // Through `encode_path_segment`, as generated code builds paths.
+        let path = format!("/pets/{}/photo", encode_path_segment(".."));
+        assert!(check_path(&op, &path).is_err());
     }
 
     #[test]

@@ -105,7 +105,9 @@ impl Error {
             Error::UnexpectedStatus { attempts, .. }
             | Error::Transport { attempts, .. }
             | Error::Timeout { attempts, .. } => Some(*attempts),
-            Error::Validation(_) | Error::Decode { .. } | Error::Encode { .. }
+            Error::Validation(_)
+            | Error::Decode { .. }
+            | Error::Encode { .. }
             | Error::Config(_) => None,
         }
     }
@@ -118,7 +120,9 @@ impl Error {
             Error::UnexpectedStatus { retry_note, .. }
             | Error::Transport { retry_note, .. }
             | Error::Timeout { retry_note, .. } => retry_note.as_deref(),
-            Error::Validation(_) | Error::Decode { .. } | Error::Encode { .. }
+            Error::Validation(_)
+            | Error::Decode { .. }
+            | Error::Encode { .. }
             | Error::Config(_) => None,
         }
     }
@@ -138,7 +142,10 @@ impl Error {
             }
             Error::Timeout { .. } => true,
             Error::Transport { source, .. } => !(source.is_builder() || source.is_redirect()),
-            Error::Validation(_) | Error::Decode { .. } | Error::Encode { .. } | Error::Config(_) => false,
+            Error::Validation(_)
+            | Error::Decode { .. }
+            | Error::Encode { .. }
+            | Error::Config(_) => false,
         }
     }
 

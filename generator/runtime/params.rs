@@ -73,7 +73,10 @@ pub(crate) fn push_array<T: ParamValue>(
         ArrayStyle::SpaceDelimited => " ",
         ArrayStyle::PipeDelimited => "|",
     };
-    q.push((name.to_owned(), join(values.iter().map(ParamValue::render), separator)));
+    q.push((
+        name.to_owned(),
+        join(values.iter().map(ParamValue::render), separator),
+    ));
 }
 
 /// Adds the object `value` under `name` in `style`.
@@ -186,10 +189,9 @@ fn scalar_text(value: &serde_json::Value) -> String {
 /// A value as parameter text, an array as its non-`null` items joined with `,`.
 fn comma_joined(value: &serde_json::Value) -> String {
     match value {
-        serde_json::Value::Array(items) => join(
-            items.iter().filter(|i| !i.is_null()).map(scalar_text),
-            ",",
-        ),
+        serde_json::Value::Array(items) => {
+            join(items.iter().filter(|i| !i.is_null()).map(scalar_text), ",")
+        }
         other => scalar_text(other),
     }
 }
@@ -336,7 +338,13 @@ mod tests {
 
         // Stripe style: arrays are indexed, nested objects nest, nulls are skipped.
         let mut q = Vec::new();
-        push_object(&mut q, "expand", &["customer", "invoice"], ObjectStyle::DeepObject).unwrap();
+        push_object(
+            &mut q,
+            "expand",
+            &["customer", "invoice"],
+            ObjectStyle::DeepObject,
+        )
+        .unwrap();
         push_object(
             &mut q,
             "metadata",
@@ -392,7 +400,10 @@ mod tests {
         assert_eq!(join_simple(&COLORS), "blue,black,brown");
         assert_eq!(join_simple(&[1_i32, -2]), "1,-2");
         assert_eq!(join_simple::<&str>(&[]), "");
-        assert_eq!(join_simple_object(&RGB, false).unwrap(), "B,150,G,200,R,100");
+        assert_eq!(
+            join_simple_object(&RGB, false).unwrap(),
+            "B,150,G,200,R,100"
+        );
         assert_eq!(join_simple_object(&RGB, true).unwrap(), "B=150,G=200,R=100");
         assert_eq!(join_simple_object("blue", false).unwrap(), "blue");
         assert_eq!(
@@ -419,7 +430,12 @@ mod tests {
         assert_eq!(u64::MAX.render(), "18446744073709551615");
         assert_eq!((-0.5_f32).render(), "-0.5");
         let mut q = Vec::new();
-        push_array(&mut q, "s", &[Status::Open, Status::Open], ArrayStyle::FormComma);
+        push_array(
+            &mut q,
+            "s",
+            &[Status::Open, Status::Open],
+            ArrayStyle::FormComma,
+        );
         assert_eq!(text(&q), "s=open,open");
     }
 }

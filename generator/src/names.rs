@@ -1,7 +1,7 @@
 //! Every Rust name the generator writes is decided here: case conversion, keywords, leading
 //! digits, characters Rust does not allow, and collisions. `heck` is imported nowhere else.
 
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::{ToLowerCamelCase, ToSnakeCase, ToUpperCamelCase};
 use std::collections::BTreeSet;
 
 /// Words Rust reserves (strict and reserved keywords of edition 2024).
@@ -93,6 +93,16 @@ pub fn variant_name(raw: &str) -> String {
     }
 }
 
+/// An `operationId` for an operation that has none: `get /links/{linkId}` → `getLinksLinkId`.
+pub fn derived_operation_id(method: &str, path: &str) -> String {
+    let mut words = method.to_owned();
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        words.push(' ');
+        words.push_str(segment.trim_start_matches('{').trim_end_matches('}'));
+    }
+    non_ascii_free(self::words(&words).to_lower_camel_case())
+}
+
 /// Hands out unique names within one scope (a struct's fields, an enum's variants, the type
 /// namespace), suffixing `2`, `3`, ... on collision so the output stays deterministic.
 #[derive(Debug, Default, Clone)]
@@ -152,6 +162,18 @@ mod tests {
         assert_eq!(variant_name("+1"), "Plus1");
         assert_eq!(variant_name("-"), "U2D");
         assert_eq!(variant_name(""), "Empty");
+    }
+
+    #[test]
+    fn derives_operation_ids() {
+        assert_eq!(
+            derived_operation_id("get", "/links/{linkId}"),
+            "getLinksLinkId"
+        );
+        assert_eq!(
+            derived_operation_id("delete", "/reports/{id}.pdf"),
+            "deleteReportsIdPdf"
+        );
     }
 
     #[test]

@@ -158,11 +158,14 @@ fn try_run(options: &Options) -> Result<ExitCode, String> {
 
     let mut cargo_error = None;
     if !options.no_compile {
-        let members: Vec<String> = rows
+        // Biggest first: cargo tends to start members in this order, and the longest check
+        // (GitHub's, minutes) should not be the last to start.
+        let mut checked: Vec<&Row> = rows
             .iter()
             .filter(|r| r.selected && matches!(r.generation.status, GenStatus::Generated { .. }))
-            .map(|r| r.spec.crate_name.clone())
             .collect();
+        checked.sort_by_key(|r| std::cmp::Reverse(r.spec.size));
+        let members: Vec<String> = checked.iter().map(|r| r.spec.crate_name.clone()).collect();
         let phase = Instant::now();
         eprintln!("checking {} crates with cargo check", members.len());
         let run = check::check_crates(

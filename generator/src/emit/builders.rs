@@ -2,7 +2,7 @@
 //! `set_x(Option<T>)`, `get_x()`, and a `build()` that reports every violation at once,
 //! missing required fields included.
 
-use super::types::{field_doc, inner_type};
+use super::types::inner_type;
 use super::validation;
 use crate::model::{Model, Struct};
 use proc_macro2::TokenStream;
@@ -12,6 +12,12 @@ use quote::{format_ident, quote};
 pub(crate) fn builder(model: &Model, name: &str, s: &Struct) -> TokenStream {
     let ident = format_ident!("{}", name);
     let builder = format_ident!("{}Builder", name);
+    // A field called `default` gives the builder a `default(value)` method: name the trait's.
+    let new_builder = if s.fields.iter().any(|f| f.ident == "default") {
+        quote! { <#builder as ::std::default::Default>::default() }
+    } else {
+        quote! { #builder::default() }
+    };
     let builder_doc = format!(
         " Builds a [`{name}`], checking every constraint of the API in [`{name}Builder::build`]."
     );
@@ -22,15 +28,22 @@ pub(crate) fn builder(model: &Model, name: &str, s: &Struct) -> TokenStream {
     });
     let methods = s.fields.iter().map(|f| {
         let id = format_ident!("{}", f.ident);
+        // A field called `build` would shadow the builder's own `build()`.
+        let setter = if f.ident == "build" {
+            format_ident!("build_value")
+        } else {
+            id.clone()
+        };
         let set = format_ident!("set_{}", f.ident.trim_end_matches('_'));
         let get = format_ident!("get_{}", f.ident.trim_end_matches('_'));
         let ty = inner_type(f);
-        let doc = field_doc(f);
+        // One line pointing at the field: its full documentation lives there once.
+        let doc = format!(" Sets `{}`: see [`{name}::{}`].", f.wire_name, f.ident);
         let set_doc = format!(" Sets or clears `{}`.", f.wire_name);
         let get_doc = format!(" The `{}` set so far.", f.wire_name);
         quote! {
-            #doc
-            pub fn #id(mut self, value: impl Into<#ty>) -> Self {
+            #[doc = #doc]
+            pub fn #setter(mut self, value: impl Into<#ty>) -> Self {
                 self.#id = Some(value.into());
                 self
             }
@@ -106,7 +119,7 @@ pub(crate) fn builder(model: &Model, name: &str, s: &Struct) -> TokenStream {
         impl #ident {
             /// Starts a builder; `build()` checks the value against the API's constraints.
             pub fn builder() -> #builder {
-                #builder::default()
+                #new_builder
             }
         }
         #[doc = #builder_doc]

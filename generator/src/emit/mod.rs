@@ -191,11 +191,10 @@ fn root(model: &Model, info: &CrateInfo, layout: Layout) -> TokenStream {
     let base_url_env = format!("{env_prefix}_BASE_URL");
     let user_agent = format!("{}-rust/", info.name);
     let base_url = &model.api.default_base_url;
-    let requires_api_key = model.operations().any(|op| {
-        op.auth
-            .iter()
-            .any(|scheme| !matches!(scheme, crate::model::AuthScheme::Basic))
-    });
+    // A client without credentials is a configuration error only when no operation could use
+    // it; otherwise operations that need credentials say so when called.
+    let requires_api_key =
+        model.operations().next().is_some() && model.operations().all(|op| !op.auth.is_empty());
     quote! {
         #(#runtime)*
         #types

@@ -62,7 +62,7 @@ pub(crate) fn inner_type(field: &Field) -> TokenStream {
 }
 
 /// Field docs: the description, then the server's default.
-pub(crate) fn field_doc(field: &Field) -> TokenStream {
+fn field_doc(field: &Field) -> TokenStream {
     let mut parts = Vec::new();
     if let Some(d) = &field.description {
         parts.push(docs::sanitize(d.trim()));
@@ -109,9 +109,15 @@ fn struct_def(
         let builder = builders::builder(model, name, s);
         quote! { #validate #builder }
     });
+    // Every field optional: `Default` gives the empty value (handy for parameter structs).
+    let default = s
+        .fields
+        .iter()
+        .all(|f| !f.required || f.nullable)
+        .then(|| quote! { Default, });
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
         pub struct #ident { #(#fields)* }
         #request_items
     }
@@ -334,16 +340,88 @@ fn union_def(
             }
         }
     });
+    let (derives, decoding, deserialize) = match &u.discriminator {
+        None => (
+            quote! { ::serde::Serialize, ::serde::Deserialize },
+            " Decoding tries each variant in order and keeps the first that fits.".to_owned(),
+            None,
+        ),
+        Some(d) => (
+            quote! { ::serde::Serialize },
+            format!(
+                " Decoding picks the variant named by the `{}` property, else tries each variant in order.",
+                d.property
+            ),
+            Some(discriminated_deserialize(name, u, d)),
+        ),
+    };
     quote! {
         #doc
         ///
-        /// Decoding tries each variant in order and keeps the first that fits.
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[doc = #decoding]
+        #[derive(Debug, Clone, PartialEq, #derives)]
         #[serde(untagged)]
         pub enum #ident {
             #(#variants)*
         }
+        #deserialize
         #(#froms)*
         #validate
+    }
+}
+
+/// `Deserialize` for a union with a discriminator: the tag picks the variant; objects without a
+/// known tag, and non-objects, fall back to trying each variant in order.
+fn discriminated_deserialize(
+    name: &str,
+    u: &Union,
+    d: &crate::model::Discriminator,
+) -> TokenStream {
+    let ident = format_ident!("{}", name);
+    let property = &d.property;
+    let construct = |v: &crate::model::UnionVariant| {
+        let id = format_ident!("{}", v.ident);
+        let ty = rust_type::tokens(&v.ty, From::Types);
+        let wrap = if v.boxed {
+            quote! { Self::#id(Box::new(inner)) }
+        } else {
+            quote! { Self::#id(inner) }
+        };
+        (ty, wrap)
+    };
+    let tagged = d.values.iter().filter_map(|(tag, variant)| {
+        let v = u.variants.iter().find(|v| v.ident == *variant)?;
+        let (ty, wrap) = construct(v);
+        Some(quote! {
+            Some(#tag) => {
+                return ::serde_json::from_value::<#ty>(value)
+                    .map(|inner| #wrap)
+                    .map_err(::serde::de::Error::custom);
+            }
+        })
+    });
+    let fallbacks = u.variants.iter().map(|v| {
+        let (ty, wrap) = construct(v);
+        quote! {
+            if let Ok(inner) = ::serde_json::from_value::<#ty>(value.clone()) {
+                return Ok(#wrap);
+            }
+        }
+    });
+    let no_match = format!("data did not match any variant of {name}");
+    quote! {
+        impl<'de> ::serde::Deserialize<'de> for #ident {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                let tag = value.get(#property).and_then(::serde_json::Value::as_str).map(str::to_owned);
+                #[allow(clippy::single_match)]
+                match tag.as_deref() {
+                    #(#tagged)*
+                    _ => {}
+                }
+                #(#fallbacks)*
+                Err(::serde::de::Error::custom(#no_match))
+            }
+        }
     }
 }

@@ -67,6 +67,17 @@ pub enum TypeKind {
 pub struct Union {
     /// The distinct branch types, in the spec's order.
     pub variants: Vec<UnionVariant>,
+    /// The property whose value names the variant, when the spec gives a `discriminator`.
+    pub discriminator: Option<Discriminator>,
+}
+
+/// How a union's variant is picked from a property of the object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Discriminator {
+    /// The property's wire name.
+    pub property: String,
+    /// Property value → variant ident (from `mapping`, and schema names for the rest).
+    pub values: Vec<(String, String)>,
 }
 
 /// One branch of a union.

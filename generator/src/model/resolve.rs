@@ -35,8 +35,12 @@ pub fn resolve(spec: &OpenAPI, diags: &mut Diagnostics) -> Model {
             "Box",
             "Value",
             "Map",
+            "FileUpload",
         ]),
         components: BTreeMap::new(),
+        raw: None,
+        other_refs: BTreeMap::new(),
+        by_pointer: BTreeMap::new(),
     };
     resolver.name_components();
     resolver.define_components();
@@ -55,6 +59,7 @@ pub fn resolve(spec: &OpenAPI, diags: &mut Diagnostics) -> Model {
         types: resolver.types,
         groups,
     };
+    dedup_types(&mut model);
     mark_request_types(&mut model);
     box_recursion(&mut model);
     model
@@ -67,6 +72,12 @@ struct Resolver<'a> {
     type_names: Scope,
     /// `components/schemas` key → Rust type name.
     components: BTreeMap<String, String>,
+    /// The document as JSON, made on the first `$ref` outside `components/schemas`.
+    raw: Option<serde_json::Value>,
+    /// Such `$ref`s already followed → their type.
+    other_refs: BTreeMap<String, TypeRef>,
+    /// JSON pointer of each named type's schema → its name.
+    by_pointer: BTreeMap<String, String>,
 }
 
 /// A schema or a reference to one, whichever box it came in.
@@ -141,6 +152,9 @@ impl<'a> Resolver<'a> {
         deprecated: bool,
         kind: TypeKind,
     ) {
+        self.by_pointer
+            .entry(at.to_owned())
+            .or_insert_with(|| name.to_owned());
         self.types.insert(
             name.to_owned(),
             TypeDef {
@@ -196,8 +210,20 @@ impl<'a> Resolver<'a> {
         outer: &Schema,
         at: &str,
     ) -> Classified {
-        let mut acc = AllOf::default();
         let parts_at = pointer(at, "allOf");
+        // `allOf: [$ref]` is how 3.0 adds `nullable` or a description to a reference: it is that
+        // type, not a copy of it.
+        if let [ReferenceOr::Reference { reference }] = parts {
+            let ty = self.follow_ref(reference, &pointer(&parts_at, "0"));
+            return Classified::Plain(Resolved {
+                shape: Shape {
+                    ty,
+                    constraints: Constraints::default(),
+                },
+                nullable: outer.schema_data.nullable,
+            });
+        }
+        let mut acc = AllOf::default();
         for (i, part) in parts.iter().enumerate() {
             self.collect_all_of(
                 name,
@@ -356,7 +382,20 @@ impl<'a> Resolver<'a> {
                 shape: single.unwrap_or_else(any_shape),
                 nullable,
             }),
-            _ => Classified::Kind(TypeKind::Union(Union { variants }), nullable),
+            _ => {
+                let discriminator = outer
+                    .schema_data
+                    .discriminator
+                    .as_ref()
+                    .map(|d| self.discriminator(d, &variants));
+                Classified::Kind(
+                    TypeKind::Union(Union {
+                        variants,
+                        discriminator,
+                    }),
+                    nullable,
+                )
+            }
         }
     }
 
@@ -371,17 +410,90 @@ impl<'a> Resolver<'a> {
 
     /// The Rust type of a `$ref`.
     fn follow_ref(&mut self, reference: &str, at: &str) -> TypeRef {
+        self.follow_ref_depth(reference, at, 0)
+    }
+
+    fn follow_ref_depth(&mut self, reference: &str, at: &str, depth: usize) -> TypeRef {
         if let Some(key) = reference.strip_prefix(SCHEMA_PREFIX)
             && let Some(name) = self.components.get(&unescape_pointer(key))
         {
             return TypeRef::Named(name.clone());
         }
-        self.diags.warn(
-            "unsupported-ref",
-            at,
-            format!("cannot follow `$ref: {reference}`; the value is typed as serde_json::Value"),
-        );
-        TypeRef::Any
+        if let Some(ty) = self.other_refs.get(reference) {
+            return ty.clone();
+        }
+        // A pointer anywhere else in the document (into `paths`, into a component's properties):
+        // the schema there becomes a named type of its own, defined once.
+        let target = match reference.strip_prefix('#') {
+            Some(json_pointer) if depth < 16 => {
+                let raw = self
+                    .raw
+                    .get_or_insert_with(|| serde_json::to_value(self.spec).unwrap_or_default());
+                raw.pointer(&percent_decode(json_pointer)).cloned()
+            }
+            _ => None,
+        };
+        let parsed = target.map(serde_json::from_value::<ReferenceOr<Schema>>);
+        match parsed {
+            Some(Ok(ReferenceOr::Item(schema))) => {
+                let target_at = percent_decode(reference.trim_start_matches('#'));
+                if let Some(name) = self.by_pointer.get(&target_at) {
+                    let ty = TypeRef::Named(name.clone());
+                    self.other_refs.insert(reference.to_owned(), ty.clone());
+                    return ty;
+                }
+                let hint = reference
+                    .rsplit('/')
+                    .find(|segment| {
+                        !segment.is_empty()
+                            && !segment.contains('~')
+                            && !segment.chars().all(|c| c.is_ascii_digit())
+                            && !matches!(
+                                *segment,
+                                "schema"
+                                    | "items"
+                                    | "properties"
+                                    | "content"
+                                    | "requestBody"
+                                    | "responses"
+                                    | "parameters"
+                                    | "get"
+                                    | "put"
+                                    | "post"
+                                    | "delete"
+                                    | "patch"
+                                    | "options"
+                                    | "head"
+                                    | "trace"
+                                    | "paths"
+                            )
+                    })
+                    .map(unescape_pointer)
+                    .unwrap_or_else(|| "Schema".to_owned());
+                let name = self.type_names.claim(names::type_name(&hint));
+                // Recorded before defining, so a schema that refers to itself finds its name.
+                self.other_refs
+                    .insert(reference.to_owned(), TypeRef::Named(name.clone()));
+                self.define(&name, &schema, &target_at);
+                TypeRef::Named(name)
+            }
+            Some(Ok(ReferenceOr::Reference { reference: next })) => {
+                let ty = self.follow_ref_depth(&next, at, depth + 1);
+                self.other_refs.insert(reference.to_owned(), ty.clone());
+                ty
+            }
+            _ => {
+                self.diags.warn(
+                    "unsupported-ref",
+                    at,
+                    format!(
+                        "cannot follow `$ref: {reference}`; the value is typed as serde_json::Value"
+                    ),
+                );
+                self.other_refs.insert(reference.to_owned(), TypeRef::Any);
+                TypeRef::Any
+            }
+        }
     }
 
     fn shape_of(&mut self, schema: SchemaOrRef<'_>, hint: &str, at: &str) -> Resolved {
@@ -419,6 +531,16 @@ impl<'a> Resolver<'a> {
                 &pointer(at, MAX_STRINGIFIED_LENGTH_EXTENSION),
                 "not a non-negative integer; the limit is not enforced",
             );
+        }
+        // Already defined from here (a `$ref` into this spot came first): the same type.
+        if let Some(name) = self.by_pointer.get(at) {
+            return Resolved {
+                shape: Shape {
+                    ty: TypeRef::Named(name.clone()),
+                    constraints,
+                },
+                nullable,
+            };
         }
         let candidate = names::type_name(hint);
         match self.classify(&candidate, schema, at) {
@@ -707,6 +829,43 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    /// The tag values of a discriminated union: the `mapping`, then each variant's schema name.
+    fn discriminator(
+        &self,
+        d: &openapiv3::Discriminator,
+        variants: &[UnionVariant],
+    ) -> Discriminator {
+        let variant_of = |ty: &TypeRef| {
+            variants
+                .iter()
+                .find(|v| v.ty == *ty)
+                .map(|v| v.ident.clone())
+        };
+        let mut values: Vec<(String, String)> = Vec::new();
+        for (tag, target) in &d.mapping {
+            let key = target.strip_prefix(SCHEMA_PREFIX).unwrap_or(target);
+            let ty = self
+                .components
+                .get(&unescape_pointer(key))
+                .map(|name| TypeRef::Named(name.clone()));
+            if let Some(ident) = ty.as_ref().and_then(variant_of) {
+                values.push((tag.clone(), ident));
+            }
+        }
+        for (key, name) in &self.components {
+            if values.iter().any(|(tag, _)| tag == key) {
+                continue;
+            }
+            if let Some(ident) = variant_of(&TypeRef::Named(name.clone())) {
+                values.push((key.clone(), ident));
+            }
+        }
+        Discriminator {
+            property: d.property_name.clone(),
+            values,
+        }
+    }
+
     /// The fields of an object schema with properties, or `None` for anything else.
     fn object_fields(&mut self, schema: &Schema, owner: &str, at: &str) -> Option<Vec<Field>> {
         let (properties, required, additional, min_p, max_p) = match &schema.schema_kind {
@@ -811,7 +970,7 @@ impl<'a> Resolver<'a> {
                 let operation_id = op
                     .operation_id
                     .clone()
-                    .unwrap_or_else(|| derived_operation_id(method, path));
+                    .unwrap_or_else(|| names::derived_operation_id(method, path));
                 let method_name = scope.claim(names::field_name(&operation_id));
                 if let Some(operation) =
                     self.operation(path, method, item, op, operation_id, method_name, &op_at)
@@ -1466,19 +1625,9 @@ fn is_json(media: &str) -> bool {
     media == "application/json" || media.ends_with("+json") || media == "*/*"
 }
 
-/// `get /links/{linkId}` → `getLinksLinkId`.
-fn derived_operation_id(method: &str, path: &str) -> String {
-    let mut id = method.to_owned();
-    for segment in path.split('/').filter(|s| !s.is_empty()) {
-        id.push(' ');
-        id.push_str(segment.trim_start_matches('{').trim_end_matches('}'));
-    }
-    id
-}
-
-/// Undoes JSON pointer (`~1`, `~0`) and percent escapes in one reference segment.
-fn unescape_pointer(segment: &str) -> String {
-    let raw = segment.as_bytes();
+/// Undoes percent escapes in a reference's pointer, leaving JSON pointer escapes alone.
+fn percent_decode(pointer: &str) -> String {
+    let raw = pointer.as_bytes();
     let mut bytes = Vec::with_capacity(raw.len());
     let mut i = 0;
     while i < raw.len() {
@@ -1496,7 +1645,12 @@ fn unescape_pointer(segment: &str) -> String {
         bytes.push(raw[i]);
         i += 1;
     }
-    String::from_utf8_lossy(&bytes)
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// Undoes JSON pointer (`~1`, `~0`) and percent escapes in one reference segment.
+fn unescape_pointer(segment: &str) -> String {
+    percent_decode(segment)
         .replace("~1", "/")
         .replace("~0", "~")
 }
@@ -1604,6 +1758,122 @@ fn variant_ident(ty: &TypeRef) -> String {
         TypeRef::Object => "Object".to_owned(),
         TypeRef::File => "File".to_owned(),
         TypeRef::Any => "Value".to_owned(),
+    }
+}
+
+/// Merges inline types that came out identical (Stripe repeats the same inline object hundreds of
+/// times): each group keeps one definition, a `components/schemas` one if there is one, and every
+/// reference is rewritten. Repeated until nothing changes, since merging children can make their
+/// parents identical.
+fn dedup_types(model: &mut Model) {
+    for _ in 0..8 {
+        // Bucket by a hash of the definition (streamed, no string built), then split each bucket
+        // into truly equal definitions.
+        let mut buckets: BTreeMap<u64, Vec<String>> = BTreeMap::new();
+        for (name, def) in &model.types {
+            buckets
+                .entry(kind_hash(&def.kind))
+                .or_default()
+                .push(name.clone());
+        }
+        let mut groups: Vec<Vec<String>> = Vec::new();
+        for names in buckets.into_values().filter(|names| names.len() > 1) {
+            let mut split: Vec<Vec<String>> = Vec::new();
+            for name in names {
+                let kind = model.types.get(&name).map(|d| &d.kind);
+                match split
+                    .iter_mut()
+                    .find(|g| model.types.get(&g[0]).map(|d| &d.kind) == kind)
+                {
+                    Some(group) => group.push(name),
+                    None => split.push(vec![name]),
+                }
+            }
+            groups.extend(split.into_iter().filter(|g| g.len() > 1));
+        }
+        let mut renames: BTreeMap<String, String> = BTreeMap::new();
+        for names in groups {
+            let is_component = |n: &String| {
+                model
+                    .types
+                    .get(n)
+                    .is_some_and(|d| d.pointer.starts_with("/components/schemas/"))
+            };
+            let canonical = names
+                .iter()
+                .filter(|n| is_component(n))
+                .min()
+                .or_else(|| names.iter().min_by_key(|n| (n.len(), n.as_str())))
+                .cloned();
+            let Some(canonical) = canonical else { continue };
+            for name in names {
+                if name != canonical && !is_component(&name) {
+                    renames.insert(name, canonical.clone());
+                }
+            }
+        }
+        if renames.is_empty() {
+            return;
+        }
+        for name in renames.keys() {
+            model.types.remove(name);
+        }
+        let rename = |ty: &mut TypeRef| rename_named(ty, &renames);
+        for def in model.types.values_mut() {
+            match &mut def.kind {
+                TypeKind::Struct(s) => s.fields.iter_mut().for_each(|f| rename(&mut f.shape.ty)),
+                TypeKind::Union(u) => u.variants.iter_mut().for_each(|v| rename(&mut v.ty)),
+                TypeKind::Alias(shape) => rename(&mut shape.ty),
+                TypeKind::Enum(_) => {}
+            }
+        }
+        for group in &mut model.groups {
+            for op in &mut group.operations {
+                op.path_params
+                    .iter_mut()
+                    .for_each(|p| rename(&mut p.shape.ty));
+                if let Some(params) = &mut op.params {
+                    params.bindings.iter_mut().for_each(|b| rename(&mut b.ty));
+                    if let Some(to) = renames.get(&params.type_name) {
+                        params.type_name = to.clone();
+                    }
+                }
+                if let Some(body) = &mut op.body {
+                    rename(&mut body.ty);
+                }
+                if let ResponseBody::Json(ty) = &mut op.success.body {
+                    rename(ty);
+                }
+            }
+        }
+    }
+}
+
+/// A hash of a type definition's `Debug` text, computed without building the text.
+fn kind_hash(kind: &TypeKind) -> u64 {
+    use std::fmt::Write as _;
+    use std::hash::Hasher as _;
+    struct HashWriter(std::collections::hash_map::DefaultHasher);
+    impl std::fmt::Write for HashWriter {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.0.write(s.as_bytes());
+            Ok(())
+        }
+    }
+    let mut writer = HashWriter(std::collections::hash_map::DefaultHasher::new());
+    let _ = write!(writer, "{kind:?}");
+    writer.0.finish()
+}
+
+fn rename_named(ty: &mut TypeRef, renames: &BTreeMap<String, String>) {
+    match ty {
+        TypeRef::Named(n) => {
+            if let Some(to) = renames.get(n) {
+                *n = to.clone();
+            }
+        }
+        TypeRef::Array(inner) | TypeRef::Map(inner) => rename_named(inner, renames),
+        _ => {}
     }
 }
 
@@ -1744,13 +2014,5 @@ mod tests {
         assert!(c[0] == c[1] && c[1] == c[2]);
         assert_ne!(c[3], c[0]);
         assert_ne!(c[4], c[0]);
-    }
-
-    #[test]
-    fn derives_operation_ids() {
-        assert_eq!(
-            derived_operation_id("get", "/links/{linkId}"),
-            "get links linkId"
-        );
     }
 }

@@ -566,9 +566,17 @@ impl Normaliser<'_> {
             .unwrap_or_default()
             .to_owned();
         for key in inapplicable {
-            map.remove(&key);
-            // An object or array `format` is only a label.
-            if key != "format" {
+            let value = map.remove(&key).unwrap_or_default();
+            // Generated specs often carry no-op defaults (`uniqueItems: false`, `minimum: 0` on an
+            // array); an object or array `format` is only a label.
+            let no_op = match &value {
+                Value::Null | Value::Bool(false) => true,
+                Value::Number(n) => n.as_f64() == Some(0.0),
+                Value::Array(a) => a.is_empty(),
+                Value::Object(o) => o.is_empty(),
+                _ => false,
+            };
+            if key != "format" && !no_op {
                 self.warn(
                     "skipped-constraint",
                     &pointer(at, &key),
@@ -1352,7 +1360,8 @@ mod tests {
             json!({"type": "integer", "minLength": 3, "maxLength": 4, "format": "int32", "items": {}}),
         );
         assert_eq!(s, json!({"type": "integer", "format": "int32"}));
-        assert_eq!(w.len(), 3);
+        // `items: {}` is a no-op: no warning.
+        assert_eq!(w.len(), 2);
         let (s, _) =
             schema_31(json!({"type": "object", "format": "x", "enum": [{}], "properties": {}}));
         assert_eq!(s, json!({"type": "object", "properties": {}}));

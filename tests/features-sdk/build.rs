@@ -1,0 +1,11 @@
+// Generates the fixture SDK the same way generated/build.rs generates CodeQR's.
+
+fn main() {
+    let result = codeqr_codegen::Config::new()
+        .crate_name("features")
+        .compile("../fixtures/features.yaml");
+    if let Err(error) = result {
+        eprintln!("{error}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,1457 @@
+//! End-to-end tests of `features-sdk`, the SDK generated from `tests/fixtures/features.yaml`,
+//! against a real HTTP server on loopback (wiremock).
+//!
+//! They pin what goes on the wire for every parameter style, body kind and security scheme the
+//! fixture uses, what is refused before sending, and how responses decode. Each test starts its
+//! own mock server; retries use a 10 ms initial backoff so they stay fast.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use features_sdk::types::{
+    Circle, CreatePetRequest, Kind, ListPetsFilter, ListPetsParams, ListPetsType, Node, Shape,
+    Square, Status, SubmitFormRequest, UploadRequest,
+};
+use features_sdk::validation::{Rule, Violation};
+use features_sdk::{ApiErrorKind, Client, ClientBuilder, Error, FileUpload};
+use serde_json::{Value, json};
+use wiremock::matchers::{any, method, path};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+/// Only unreserved characters, so it reads the same percent-encoded or not.
+const API_KEY: &str = "sk_test_features_0123456789";
+const REQUEST_ID: &str = "req-12345678";
+
+// ---------------------------------------------------------------------------------------------
+// helpers
+// ---------------------------------------------------------------------------------------------
+
+/// No credentials yet: each test adds the ones it needs.
+fn bare_builder(server: &MockServer) -> ClientBuilder {
+    Client::builder()
+        .base_url(server.uri())
+        .timeout(Duration::from_secs(5))
+        .max_retries(2)
+        .initial_backoff(Duration::from_millis(10))
+}
+
+fn builder(server: &MockServer) -> ClientBuilder {
+    bare_builder(server).api_key(API_KEY)
+}
+
+fn client(server: &MockServer) -> Client {
+    builder(server).build().expect("client builds")
+}
+
+async fn requests(server: &MockServer) -> Vec<Request> {
+    server
+        .received_requests()
+        .await
+        .expect("request recording is on")
+}
+
+/// Mounts `template` for every request, so that what the SDK sends is recorded whatever it is.
+async fn answer_all(server: &MockServer, template: ResponseTemplate) {
+    Mock::given(any())
+        .respond_with(template)
+        .mount(server)
+        .await;
+}
+
+fn header<'r>(req: &'r Request, name: &str) -> &'r str {
+    req.headers
+        .get(name)
+        .unwrap_or_else(|| panic!("request has no {name} header: {:?}", req.headers))
+        .to_str()
+        .expect("header is ASCII")
+}
+
+fn has_header(req: &Request, name: &str) -> bool {
+    req.headers.get(name).is_some()
+}
+
+/// The media type of the `Content-Type` header, without parameters.
+fn media_type(req: &Request) -> String {
+    header(req, "content-type")
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// The raw (still percent-encoded) query string.
+fn raw_query(req: &Request) -> &str {
+    req.url.query().unwrap_or_default()
+}
+
+/// `application/x-www-form-urlencoded` text decoded into pairs, in order (`+` and `%XX` undone).
+fn decode_pairs(req: &Request, encoded: &str) -> Vec<(String, String)> {
+    // `url::Url` (wiremock's request URL type) decodes a query for us: no extra dependency.
+    let mut url = req.url.clone();
+    url.set_query(Some(encoded));
+    url.query_pairs()
+        .map(|(name, value)| (name.into_owned(), value.into_owned()))
+        .collect()
+}
+
+fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
+    expected
+        .iter()
+        .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+fn body_json(req: &Request) -> Value {
+    serde_json::from_slice(&req.body).expect("request body is JSON")
+}
+
+fn validation_violations(error: &Error) -> Vec<Violation> {
+    error
+        .validation_error()
+        .unwrap_or_else(|| panic!("expected Error::Validation, got {error:?}"))
+        .violations()
+        .to_vec()
+}
+
+fn violation_paths(violations: &[Violation]) -> Vec<&str> {
+    violations.iter().map(|v| v.path.as_str()).collect()
+}
+
+/// The numeric limit of a `minimum` / `exclusiveMinimum` / `maximum` rule, as `f64`.
+fn limit_of(rule: &Rule) -> f64 {
+    match rule {
+        Rule::Minimum(n) | Rule::ExclusiveMinimum(n) | Rule::Maximum(n) => {
+            n.as_f64().expect("finite limit")
+        }
+        other => panic!("not a numeric rule: {other:?}"),
+    }
+}
+
+fn assert_config_error(error: &Error, needle: &str) {
+    match error {
+        Error::Config(message) => {
+            assert!(message.contains(needle), "{message:?} lacks {needle:?}");
+        }
+        other => panic!("expected Error::Config, got {other:?}"),
+    }
+}
+
+fn pet_json() -> Value {
+    json!({"id": 7, "name": "Rex"})
+}
+
+fn list_params() -> ListPetsParams {
+    ListPetsParams::builder()
+        .x_request_id(REQUEST_ID)
+        .build()
+        .expect("valid params")
+}
+
+/// One `multipart/form-data` part, parsed by hand (the test does not trust the SDK's encoder).
+#[derive(Debug)]
+struct Part {
+    /// The `Content-Disposition` header.
+    disposition: String,
+    /// The `Content-Type` header, if any.
+    content_type: Option<String>,
+    body: Vec<u8>,
+}
+
+impl Part {
+    fn disposition_param(&self, name: &str) -> Option<String> {
+        self.disposition.split(';').map(str::trim).find_map(|p| {
+            let value = p.strip_prefix(name)?.strip_prefix('=')?;
+            Some(value.trim_matches('"').to_owned())
+        })
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
+    haystack
+        .get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|i| i + from)
+}
+
+/// Splits a multipart body on its boundary (RFC 7578 / RFC 2046).
+fn multipart_parts(req: &Request) -> Vec<Part> {
+    let content_type = header(req, "content-type");
+    assert_eq!(media_type(req), "multipart/form-data", "{content_type}");
+    let boundary = content_type
+        .split(';')
+        .map(str::trim)
+        .find_map(|p| p.strip_prefix("boundary="))
+        .expect("multipart content type has a boundary")
+        .trim_matches('"');
+    let delimiter = format!("--{boundary}").into_bytes();
+    let body = &req.body;
+    let mut parts = Vec::new();
+    let mut at = find(body, &delimiter, 0).expect("body starts with the boundary");
+    loop {
+        let after = at + delimiter.len();
+        if body[after..].starts_with(b"--") {
+            break; // closing delimiter
+        }
+        let headers_start = after + 2; // CRLF after the delimiter
+        let headers_end = find(body, b"\r\n\r\n", headers_start).expect("part headers end");
+        let next = find(
+            body,
+            &[b"\r\n".as_slice(), &delimiter].concat(),
+            headers_end,
+        )
+        .expect("part is followed by a delimiter");
+        let head = String::from_utf8_lossy(&body[headers_start..headers_end]).into_owned();
+        let mut disposition = String::new();
+        let mut part_type = None;
+        for line in head.split("\r\n") {
+            let (name, value) = line.split_once(':').expect("header line");
+            match name.trim().to_ascii_lowercase().as_str() {
+                "content-disposition" => disposition = value.trim().to_owned(),
+                "content-type" => part_type = Some(value.trim().to_owned()),
+                _ => {}
+            }
+        }
+        parts.push(Part {
+            disposition,
+            content_type: part_type,
+            body: body[headers_end + 4..next].to_vec(),
+        });
+        at = next + 2;
+    }
+    parts
+}
+
+// ---------------------------------------------------------------------------------------------
+// listPets: query styles, header, cookie, API key in the query
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn list_pets_writes_every_parameter_style() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/pets"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([pet_json()])))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let params = ListPetsParams::builder()
+        .limit(20)
+        .tags(vec!["a".to_owned(), "b".to_owned()])
+        .fields(vec!["name".to_owned(), "status".to_owned()])
+        .ids(vec![1, 2, 3])
+        .filter(
+            ListPetsFilter::builder()
+                .status(Status::Available)
+                .min_age(2)
+                .build()
+                .expect("valid filter"),
+        )
+        .x_request_id(REQUEST_ID)
+        .session("s3ss10n")
+        .type_(ListPetsType::Dog)
+        .build()
+        .expect("valid params");
+    let pets = client(&server)
+        .pets()
+        .list_pets(params)
+        .await
+        .expect("pets listed");
+    assert_eq!(pets.len(), 1);
+    assert_eq!((pets[0].id, pets[0].name.as_str()), (7, "Rex"));
+
+    let reqs = requests(&server).await;
+    assert_eq!(reqs.len(), 1);
+    let req = &reqs[0];
+
+    // On the wire, in the order of the spec's parameters, the API key last. Per OpenAPI 3.0.3
+    // "Style Examples": form+explode repeats the name, form without explode joins with `,` (a
+    // sub-delimiter RFC 3986 allows unencoded in a query), pipeDelimited joins with `|` (not
+    // allowed unencoded by RFC 3986, so `%7C`), deepObject writes `filter[key]` (brackets are
+    // gen-delims, so `%5B`/`%5D`). The members of `filter` may come in either order.
+    let raw: Vec<&str> = raw_query(req).split('&').collect();
+    assert_eq!(
+        raw[..5],
+        [
+            "limit=20",
+            "tags=a",
+            "tags=b",
+            "fields=name,status",
+            "ids=1%7C2%7C3"
+        ],
+        "raw query {:?}",
+        raw_query(req)
+    );
+    let mut filter = raw[5..7].to_vec();
+    filter.sort_unstable();
+    assert_eq!(
+        filter,
+        ["filter%5BminAge%5D=2", "filter%5Bstatus%5D=available"]
+    );
+    assert_eq!(raw[7..], ["type=dog", &format!("api_key={API_KEY}")]);
+
+    // What a server reads once the query is decoded.
+    let mut decoded = decode_pairs(req, raw_query(req));
+    decoded[5..7].sort();
+    assert_eq!(
+        decoded,
+        pairs(&[
+            ("limit", "20"),
+            ("tags", "a"),
+            ("tags", "b"),
+            ("fields", "name,status"),
+            ("ids", "1|2|3"),
+            ("filter[minAge]", "2"),
+            ("filter[status]", "available"),
+            ("type", "dog"),
+            ("api_key", API_KEY),
+        ])
+    );
+
+    assert_eq!(req.method.as_str(), "GET");
+    assert_eq!(req.url.path(), "/pets");
+    assert_eq!(header(req, "x-request-id"), REQUEST_ID);
+    assert_eq!(header(req, "cookie"), "session=s3ss10n");
+    assert_eq!(header(req, "accept"), "application/json");
+    assert!(header(req, "user-agent").starts_with("features-rust/"));
+    // ApiKeyQuery only: the key is not also sent as a bearer token.
+    assert!(!has_header(req, "authorization"), "{:?}", req.headers);
+    assert!(req.body.is_empty());
+}
+
+#[tokio::test]
+async fn list_pets_sends_only_what_is_set() {
+    let server = MockServer::start().await;
+    answer_all(&server, ResponseTemplate::new(200).set_body_json(json!([]))).await;
+
+    let pets = client(&server)
+        .pets()
+        .list_pets(list_params())
+        .await
+        .expect("pets listed");
+    assert!(pets.is_empty());
+
+    let reqs = requests(&server).await;
+    assert_eq!(reqs.len(), 1);
+    assert_eq!(raw_query(&reqs[0]), format!("api_key={API_KEY}"));
+    assert_eq!(header(&reqs[0], "x-request-id"), REQUEST_ID);
+    assert!(!has_header(&reqs[0], "cookie"), "no session, no cookie");
+}
+
+#[tokio::test]
+async fn list_pets_percent_encodes_values() {
+    let server = MockServer::start().await;
+    answer_all(&server, ResponseTemplate::new(200).set_body_json(json!([]))).await;
+
+    let params = ListPetsParams::builder()
+        .tags(vec!["x y".to_owned(), "1&2=3+4".to_owned(), "é".to_owned()])
+        .filter(
+            ListPetsFilter::builder()
+                .status(Status::InProgress)
+                .build()
+                .expect("valid filter"),
+        )
+        .x_request_id(REQUEST_ID)
+        .session("a b;c")
+        .build()
+        .expect("valid params");
+    client(&server)
+        .pets()
+        .list_pets(params)
+        .await
+        .expect("pets listed");
+
+    let req = &requests(&server).await[0];
+    assert_eq!(
+        raw_query(req),
+        format!(
+            "tags=x%20y&tags=1%262%3D3%2B4&tags=%C3%A9\
+             &filter%5Bstatus%5D=in-progress&api_key={API_KEY}"
+        )
+    );
+    assert_eq!(
+        decode_pairs(req, raw_query(req)),
+        pairs(&[
+            ("tags", "x y"),
+            ("tags", "1&2=3+4"),
+            ("tags", "é"),
+            ("filter[status]", "in-progress"),
+            ("api_key", API_KEY),
+        ])
+    );
+    // `;` would end the cookie and a space is not allowed in a cookie value (RFC 6265).
+    assert_eq!(header(req, "cookie"), "session=a%20b%3Bc");
+}
+
+#[tokio::test]
+async fn list_pets_refuses_invalid_parameters_before_sending() {
+    let server = MockServer::start().await;
+    answer_all(&server, ResponseTemplate::new(200).set_body_json(json!([]))).await;
+    let client = client(&server);
+
+    // The fields are public, so an invalid value can reach the operation without the builder.
+    let params = |limit: i32, request_id: &str| ListPetsParams {
+        limit: Some(limit),
+        tags: None,
+        fields: None,
+        ids: None,
+        filter: None,
+        x_request_id: request_id.to_owned(),
+        session: None,
+        type_: None,
+    };
+
+    let e = client
+        .pets()
+        .list_pets(params(0, "short"))
+        .await
+        .expect_err("invalid params");
+    let violations = validation_violations(&e);
+    assert_eq!(violation_paths(&violations), ["limit", "X-Request-Id"]);
+    assert!(matches!(violations[0].rule, Rule::Minimum(_)));
+    assert_eq!(limit_of(&violations[0].rule), 1.0);
+    assert_eq!(violations[1].rule, Rule::MinLength(8));
+
+    let e = client
+        .pets()
+        .list_pets(params(101, REQUEST_ID))
+        .await
+        .expect_err("invalid params");
+    let violations = validation_violations(&e);
+    assert_eq!(violation_paths(&violations), ["limit"]);
+    assert!(matches!(violations[0].rule, Rule::Maximum(_)));
+    assert_eq!(limit_of(&violations[0].rule), 100.0);
+
+    // An enum value the spec does not list is refused too.
+    let mut unknown_type = params(1, REQUEST_ID);
+    unknown_type.type_ = Some(ListPetsType::from("bird"));
+    let e = client
+        .pets()
+        .list_pets(unknown_type)
+        .await
+        .expect_err("unknown enum value");
+    let violations = validation_violations(&e);
+    assert_eq!(violation_paths(&violations), ["type"]);
+    assert_eq!(
+        violations[0].rule,
+        Rule::Enum(vec!["dog".to_owned(), "cat".to_owned()])
+    );
+
+    // The boundaries themselves are fine; only they reach the server.
+    for limit in [1, 100] {
+        client
+            .pets()
+            .list_pets(params(limit, "12345678"))
+            .await
+            .expect("limits are inclusive, 8 characters is enough");
+    }
+    let reqs = requests(&server).await;
+    assert_eq!(reqs.len(), 2, "only the two valid calls were sent");
+    assert_eq!(raw_query(&reqs[0]), format!("limit=1&api_key={API_KEY}"));
+    assert_eq!(raw_query(&reqs[1]), format!("limit=100&api_key={API_KEY}"));
+
+    // The builder checks the same constraints, and the required header.
+    let e = ListPetsParams::builder()
+        .limit(0)
+        .x_request_id("short")
+        .build()
+        .expect_err("invalid params");
+    assert_eq!(violation_paths(&e.violations), ["limit", "X-Request-Id"]);
+    let e = ListPetsParams::builder()
+        .build()
+        .expect_err("X-Request-Id missing");
+    assert_eq!(violation_paths(&e.violations), ["X-Request-Id"]);
+    assert_eq!(e.violations[0].rule, Rule::Required);
+}
+
+#[tokio::test]
+async fn list_pets_header_values_line_breaks_and_non_ascii() {
+    let server = MockServer::start().await;
+    answer_all(&server, ResponseTemplate::new(200).set_body_json(json!([]))).await;
+    let params = ListPetsParams::builder()
+        .x_request_id("req-1234\r\nX-Injected: 1")
+        .build()
+        .expect("long enough");
+    let e = client(&server)
+        .pets()
+        .list_pets(params)
+        .await
+        .expect_err("header injection refused");
+    assert_eq!(
+        violation_paths(&validation_violations(&e)),
+        ["X-Request-Id"]
+    );
+
+    assert!(requests(&server).await.is_empty());
+
+    // Non-ASCII text is sent as its UTF-8 bytes (RFC 9110 `obs-text`: allowed, though new
+    // fields should stick to ASCII), not refused and not re-encoded.
+    let params = ListPetsParams::builder()
+        .x_request_id("réquest-1234")
+        .build()
+        .expect("long enough");
+    client(&server)
+        .pets()
+        .list_pets(params)
+        .await
+        .expect("sent");
+    let reqs = requests(&server).await;
+    assert_eq!(reqs.len(), 1);
+    assert_eq!(
+        reqs[0].headers.get("x-request-id").map(|v| v.as_bytes()),
+        Some("réquest-1234".as_bytes())
+    );
+}
+
+#[tokio::test]
+async fn list_pets_documented_error_is_an_api_error() {
+    let server = MockServer::start().await;
+    answer_all(
+        &server,
+        ResponseTemplate::new(400).set_body_string(r#"{"error":{"message":"bad filter"}}"#),
+    )
+    .await;
+    let e = client(&server)
+        .pets()
+        .list_pets(list_params())
+        .await
+        .expect_err("400");
+    let api = e.api_error().unwrap_or_else(|| panic!("{e:?}"));
+    assert_eq!(api.status, 400);
+    assert_eq!(api.kind, ApiErrorKind::BadRequest);
+    assert_eq!(requests(&server).await.len(), 1, "400 is not retried");
+}
+
+#[tokio::test]
+async fn api_key_in_the_query_does_not_leak_into_transport_errors() {
+    // A server that accepts each connection and closes it at once: the request fails at the
+    // transport level. (A freed port could be reused by a parallel test's mock server.)
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let uri = format!("http://{}", listener.local_addr().expect("address"));
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            drop(stream);
+        }
+    });
+    let client = Client::builder()
+        .api_key(API_KEY)
+        .base_url(uri)
+        .timeout(Duration::from_secs(2))
+        .max_retries(1)
+        .initial_backoff(Duration::from_millis(10))
+        .build()
+        .expect("client builds");
+    let e = client
+        .pets()
+        .list_pets(list_params())
+        .await
+        .expect_err("nothing listens");
+    assert!(matches!(e, Error::Transport { .. }), "{e:?}");
+    let shown = format!("{e} {e:?}");
+    assert!(!shown.contains(API_KEY), "{shown}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// createPet: bearer token, JSON body, oneOf, validation, allOf / enum / recursive responses
+// ---------------------------------------------------------------------------------------------
+
+fn created_pet_json() -> Value {
+    json!({
+        "id": 42,
+        "type": "dog",
+        "self": "/pets/42",
+        "fooBar": "camel",
+        "foo_bar": "snake",
+        "name": "Rex",
+        "status": "sleeping",
+        "shape": {"kind": "Square", "side": 3},
+        "owner": null,
+        "tags": {"good": 1, "loud": 2},
+        "extra": {"vaccinated": true, "vet": {"name": "Dr. Who"}},
+        "family": {
+            "value": "me",
+            "parent": {"value": "mum", "parent": {"value": "gran"}},
+            "children": [{"value": "kid1"}, {"value": "kid2", "children": []}]
+        },
+        "notInTheSpec": "ignored"
+    })
+}
+
+#[tokio::test]
+async fn create_pet_sends_bearer_and_exact_json_with_a_circle() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/pets"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(created_pet_json()))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let body = CreatePetRequest::builder()
+        .name("Rex the Dog")
+        .kind(Kind::Cat)
+        .birthday("2020-01-02")
+        .weight(4.5)
+        .nicknames(vec!["R".to_owned(), "Rexy".to_owned()])
+        .shape(
+            Circle::builder()
+                .kind("Circle")
+                .radius(1.5)
+                .build()
+                .expect("valid circle"),
+        )
+        .build()
+        .expect("valid pet");
+    let pet = client(&server)
+        .pets()
+        .create_pet(body)
+        .await
+        .expect("pet created");
+
+    let reqs = requests(&server).await;
+    assert_eq!(reqs.len(), 1);
+    let req = &reqs[0];
+    assert_eq!(header(req, "authorization"), format!("Bearer {API_KEY}"));
+    assert_eq!(media_type(req), "application/json");
+    assert_eq!(header(req, "accept"), "application/json");
+    assert_eq!(
+        req.url.query(),
+        None,
+        "bearer only: no API key in the query"
+    );
+    assert!(!has_header(req, "cookie"));
+    assert_eq!(
+        body_json(req),
+        json!({
+            "name": "Rex the Dog",
+            "kind": "cat",
+            "birthday": "2020-01-02",
+            "weight": 4.5,
+            "nicknames": ["R", "Rexy"],
+            "shape": {"kind": "Circle", "radius": 1.5}
+        })
+    );
+
+    // allOf: Base's members and Pet's own, in one struct.
+    assert_eq!(pet.id, 42);
+    assert_eq!(pet.type_.as_deref(), Some("dog"));
+    assert_eq!(pet.self_.as_deref(), Some("/pets/42"));
+    assert_eq!(pet.foo_bar.as_deref(), Some("camel"));
+    assert_eq!(pet.foo_bar2.as_deref(), Some("snake"));
+    assert_eq!(pet.name, "Rex");
+    // A status this SDK does not know is kept, not an error. (`Unknown` is taken by the
+    // documented value "unknown", so the catch-all is `Unknown2`.)
+    assert_eq!(pet.status, Some(Status::Unknown2("sleeping".to_owned())));
+    assert!(!pet.status.as_ref().is_some_and(Status::is_known));
+    // oneOf: not a Circle (no radius), so a Square.
+    assert_eq!(
+        pet.shape,
+        Some(Shape::Square(Square {
+            kind: "Square".to_owned(),
+            side: 3
+        }))
+    );
+    assert_eq!(pet.owner, None);
+    assert_eq!(
+        pet.tags,
+        Some(BTreeMap::from([
+            ("good".to_owned(), 1),
+            ("loud".to_owned(), 2)
+        ]))
+    );
+    let extra = pet.extra.as_ref().expect("extra");
+    assert_eq!(extra.get("vaccinated"), Some(&json!(true)));
+    assert_eq!(extra.get("vet"), Some(&json!({"name": "Dr. Who"})));
+    // A recursive type, both through a box (parent) and a list (children).
+    let family = pet.family.as_ref().expect("family");
+    assert_eq!(family.value.as_deref(), Some("me"));
+    let mum = family.parent.as_deref().expect("parent");
+    assert_eq!(mum.value.as_deref(), Some("mum"));
+    assert_eq!(
+        mum.parent.as_deref(),
+        Some(&Node {
+            value: Some("gran".to_owned()),
+            parent: None,
+            children: None
+        })
+    );
+    let children = family.children.as_ref().expect("children");
+    assert_eq!(children.len(), 2);
+    assert_eq!(children[0].value.as_deref(), Some("kid1"));
+    assert_eq!(children[1].children, Some(Vec::new()));
+}
+
+#[tokio::test]
+async fn create_pet_sends_a_string_shape_as_a_plain_string() {
+    let server = MockServer::start().await;
+    answer_all(
+        &server,
+        ResponseTemplate::new(201).set_body_json(json!({
+            "id": 1, "name": "Blob", "status": "unknown", "shape": "round"
+        })),
+    )
+    .await;
+
+    let body = CreatePetRequest::builder()
+        .name("Blob")
+        .kind(Kind::Dog)
+        .shape(Shape::String("round".to_owned()))
+        .build()
+        .expect("valid pet");
+    let pet = client(&server)
+        .pets()
+        .create_pet(body)
+        .await
+        .expect("pet created");
+
+    let req = &requests(&server).await[0];
+    assert_eq!(
+        body_json(req),
+        json!({"name": "Blob", "kind": "dog", "shape": "round"})
+    );
+    assert_eq!(pet.shape, Some(Shape::String("round".to_owned())));
+    // "unknown" is a documented value with a variant of its own.
+    assert_eq!(pet.status, Some(Status::Unknown));
+    assert_eq!(pet.family, None);
+}
+
+#[tokio::test]
+async fn create_pet_reports_every_violation_together_before_sending() {
+    let server = MockServer::start().await;
+    answer_all(
+        &server,
+        ResponseTemplate::new(201).set_body_json(pet_json()),
+    )
+    .await;
+
+    // Deserialization is lenient, so an invalid request can exist without the builder.
+    let body = CreatePetRequest {
+        name: "Rex1".to_owned(),
+        kind: Kind::Dog,
+        birthday: None,
+        weight: Some(0.0),
+        nicknames: Some(vec![
+            "a".to_owned(),
+            "b".to_owned(),
+            "a".to_owned(),
+            "c".to_owned(),
+        ]),
+        shape: Some(Shape::Circle(Circle {
+            kind: "Circle".to_owned(),
+            radius: -1.0,
+        })),
+    };
+    let e = client(&server)
+        .pets()
+        .create_pet(body.clone())
+        .await
+        .expect_err("invalid pet");
+    let violations = validation_violations(&e);
+    assert_eq!(
+        violation_paths(&violations),
+        ["name", "weight", "nicknames", "nicknames", "shape.radius"],
+        "{violations:#?}"
+    );
+    assert_eq!(violations[0].rule, Rule::Pattern("^[A-Za-z ]+$".to_owned()));
+    assert!(matches!(violations[1].rule, Rule::ExclusiveMinimum(_)));
+    assert_eq!(limit_of(&violations[1].rule), 0.0);
+    assert_eq!(violations[2].rule, Rule::MaxItems(3));
+    assert_eq!(violations[3].rule, Rule::UniqueItems);
+    assert!(matches!(violations[4].rule, Rule::Minimum(_)));
+    assert_eq!(limit_of(&violations[4].rule), 0.0);
+    let shown = e.to_string();
+    assert!(
+        shown.contains("name") && shown.contains("weight"),
+        "{shown}"
+    );
+
+    // The builder reports the same set.
+    let e = CreatePetRequest::builder()
+        .name(body.name)
+        .kind(body.kind)
+        .weight(0.0)
+        .nicknames(body.nicknames.unwrap_or_default())
+        .set_shape(body.shape)
+        .build()
+        .expect_err("invalid pet");
+    assert_eq!(violation_paths(&e.violations), violation_paths(&violations));
+
+    // An enum value the spec does not list cannot be sent.
+    let e = client(&server)
+        .pets()
+        .create_pet(CreatePetRequest {
+            name: "Rex".to_owned(),
+            kind: Kind::from("bird"),
+            birthday: None,
+            weight: Some(0.1),
+            nicknames: Some(vec!["a".to_owned(), "b".to_owned(), "c".to_owned()]),
+            shape: None,
+        })
+        .await
+        .expect_err("unknown kind");
+    let violations = validation_violations(&e);
+    assert_eq!(violation_paths(&violations), ["kind"]);
+    assert!(matches!(violations[0].rule, Rule::Enum(_)));
+
+    assert!(requests(&server).await.is_empty(), "nothing was sent");
+}
+
+#[tokio::test]
+async fn create_pet_needs_an_api_key() {
+    let server = MockServer::start().await;
+    answer_all(
+        &server,
+        ResponseTemplate::new(201).set_body_json(pet_json()),
+    )
+    .await;
+
+    // Basic auth lets the client build, but createPet takes only a bearer token.
+    let client = bare_builder(&server)
+        .basic_auth("user", "pass")
+        .build()
+        .expect("basic auth is a credential");
+    let body = CreatePetRequest::builder()
+        .name("Rex")
+        .kind(Kind::Dog)
+        .build()
+        .expect("valid pet");
+    let e = client
+        .pets()
+        .create_pet(body)
+        .await
+        .expect_err("no bearer token");
+    assert_config_error(&e, "operation createPet needs credentials");
+    // listPets takes the key in the query: no key, no call either.
+    let e = client
+        .pets()
+        .list_pets(list_params())
+        .await
+        .expect_err("no API key");
+    assert_config_error(&e, "operation listPets needs credentials");
+    assert!(requests(&server).await.is_empty(), "nothing was sent");
+}
+
+#[tokio::test]
+async fn create_pet_conflict_is_an_api_error_and_not_retried() {
+    let server = MockServer::start().await;
+    answer_all(
+        &server,
+        ResponseTemplate::new(409).set_body_string("exists"),
+    )
+    .await;
+    let body = CreatePetRequest::builder()
+        .name("Rex")
+        .kind(Kind::Dog)
+        .build()
+        .expect("valid pet");
+    let e = client(&server)
+        .pets()
+        .create_pet(body)
+        .await
+        .expect_err("409");
+    assert_eq!(e.api_error().map(|a| a.kind), Some(ApiErrorKind::Conflict));
+    assert_eq!(requests(&server).await.len(), 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// DELETE /pets/{petId} (no operationId): basic auth; credentials
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn delete_sends_basic_auth() {
+    let server = MockServer::start().await;
+    Mock::given(method("DELETE"))
+        .and(path("/pets/7"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(4)
+        .mount(&server)
+        .await;
+
+    // Expected values are RFC 4648 base64 of `user:password`, worked out independently of the
+    // SDK: "Aladdin:open sesame" is RFC 7617's own example; the others cover 0, 1 and 2 padding
+    // characters and UTF-8 (RFC 7617's charset for non-ASCII credentials).
+    let cases = [
+        ("Aladdin", "open sesame", "QWxhZGRpbjpvcGVuIHNlc2FtZQ=="),
+        ("user", "pass", "dXNlcjpwYXNz"),
+        ("ab", "cd", "YWI6Y2Q="),
+        ("zoë", "pässwörd", "em/Dqzpww6Rzc3fDtnJk"),
+    ];
+    for (user, password, _) in cases {
+        let client = bare_builder(&server)
+            .basic_auth(user, password)
+            .build()
+            .expect("client builds");
+        client
+            .pets()
+            .delete_pets_pet_id(7)
+            .await
+            .expect("deleted: 204 is Ok(())");
+    }
+
+    let reqs = requests(&server).await;
+    assert_eq!(reqs.len(), cases.len());
+    for (req, (_, _, encoded)) in reqs.iter().zip(cases) {
+        assert_eq!(header(req, "authorization"), format!("Basic {encoded}"));
+        assert_eq!(req.url.query(), None);
+        assert_eq!(header(req, "accept"), "*/*");
+        assert!(req.body.is_empty());
+    }
+}
+
+#[tokio::test]
+async fn delete_prefers_basic_auth_even_with_an_api_key() {
+    let server = MockServer::start().await;
+    answer_all(&server, ResponseTemplate::new(204)).await;
+    let client = builder(&server)
+        .basic_auth("Aladdin", "open sesame")
+        .build()
+        .expect("client builds");
+    client.pets().delete_pets_pet_id(7).await.expect("deleted");
+    let req = &requests(&server).await[0];
+    assert_eq!(
+        header(req, "authorization"),
+        "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ=="
+    );
+    assert_eq!(req.url.query(), None, "the API key is not sent");
+}
+
+#[tokio::test]
+async fn delete_without_basic_auth_is_a_config_error_before_sending() {
+    let server = MockServer::start().await;
+    answer_all(&server, ResponseTemplate::new(204)).await;
+    // An API key is a credential, but not the one DELETE takes.
+    let e = client(&server)
+        .pets()
+        .delete_pets_pet_id(7)
+        .await
+        .expect_err("no basic auth");
+    assert_config_error(&e, "operation deletePetsPetId needs credentials");
+
+    // Validation of the path parameter comes first.
+    let e = client(&server)
+        .pets()
+        .delete_pets_pet_id(0)
+        .await
+        .expect_err("petId 0");
+    assert_eq!(violation_paths(&validation_violations(&e)), ["petId"]);
+    assert!(requests(&server).await.is_empty(), "nothing was sent");
+}
+
+#[tokio::test]
+async fn a_client_without_credentials_builds_but_refuses_operations_that_need_them() {
+    let server = MockServer::start().await;
+    answer_all(&server, ResponseTemplate::new(200).set_body_string("ok")).await;
+    // Some operations need no credentials (upload has `security: []`), so SdkInfo.requires_api_key
+    // is false: the client builds, and each operation that needs credentials refuses to send.
+    let bare = bare_builder(&server)
+        .build()
+        .expect("builds without credentials");
+    let e = bare
+        .pets()
+        .create_pet(
+            CreatePetRequest::builder()
+                .name("Rex")
+                .kind(Kind::Dog)
+                .build()
+                .expect("valid"),
+        )
+        .await
+        .expect_err("createPet needs a bearer token");
+    assert_config_error(&e, "operation createPet needs credentials");
+    assert!(requests(&server).await.is_empty(), "nothing was sent");
+    // A blank key is no key.
+    let blank = bare_builder(&server)
+        .api_key("   ")
+        .build()
+        .expect("builds");
+    let e = blank
+        .pets()
+        .delete_pets_pet_id(7)
+        .await
+        .expect_err("no credentials");
+    assert!(matches!(e, Error::Config(_)));
+    // A malformed basic-auth username is refused at build time, without echoing the password.
+    let e = bare_builder(&server)
+        .basic_auth("a:b", "secret")
+        .build()
+        .expect_err("':' in a basic-auth username");
+    assert!(matches!(e, Error::Config(_)));
+    assert!(!format!("{e} {e:?}").contains("secret"));
+    assert!(requests(&server).await.is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// putPhoto: binary request body
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn put_photo_sends_png_bytes() {
+    let server = MockServer::start().await;
+    answer_all(&server, ResponseTemplate::new(204)).await;
+
+    // A PNG signature, then bytes that are not UTF-8.
+    let png = vec![
+        0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff, 0xfe, 0x80,
+    ];
+    let result: () = client(&server)
+        .pets()
+        .put_photo("rex/1 2", png.clone())
+        .await
+        .expect("stored");
+    assert_eq!(result, ());
+
+    let reqs = requests(&server).await;
+    assert_eq!(reqs.len(), 1);
+    let req = &reqs[0];
+    assert_eq!(req.method.as_str(), "PUT");
+    // A string path parameter stays one segment.
+    assert_eq!(req.url.path(), "/pets/rex%2F1%202/photo");
+    assert_eq!(header(req, "content-type"), "image/png");
+    assert_eq!(req.body, png);
+    assert_eq!(header(req, "accept"), "*/*");
+    // No security on putPhoto: the configured key is not sent.
+    assert!(!has_header(req, "authorization"));
+    assert_eq!(req.url.query(), None);
+}
+
+#[tokio::test]
+async fn put_photo_refuses_a_dot_segment_path_parameter() {
+    let server = MockServer::start().await;
+    answer_all(&server, ResponseTemplate::new(204)).await;
+
+    // `.` and `..` cannot be sent as one path segment: every URL parser (the WHATWG URL
+    // standard, and RFC 3986's remove_dot_segments) drops or climbs them, `%2E%2E` included. So
+    // the SDK must refuse them before sending, not call another endpoint
+    // (`/pets/../photo` is `/photo`; `/pets/./photo` is `/pets/photo`, i.e. pet "photo").
+    for pet_id in ["..", "."] {
+        let result = client(&server)
+            .pets()
+            .put_photo(pet_id, b"x".to_vec())
+            .await;
+        let sent_to: Vec<String> = requests(&server)
+            .await
+            .iter()
+            .map(|r| r.url.path().to_owned())
+            .collect();
+        assert!(
+            matches!(result, Err(Error::Validation(_) | Error::Config(_))),
+            "petId {pet_id:?}: {result:?}, sent to {sent_to:?}"
+        );
+        assert!(sent_to.is_empty(), "petId {pet_id:?} sent to {sent_to:?}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// upload: multipart/form-data, text response, no security
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn upload_sends_multipart_and_returns_text() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/uploads"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("content-type", "text/plain; charset=utf-8")
+                .set_body_string("receipt #1 ✓"),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let data = vec![0x89, b'P', b'N', b'G', 0x00, 0xff, b'\r', b'\n', b'-', b'-'];
+    let body = UploadRequest::builder()
+        .file(
+            FileUpload::new(data.clone())
+                .file_name("photo.png")
+                .content_type("image/png"),
+        )
+        .description("a dog, \"Rex\"")
+        .count(3)
+        .build()
+        .expect("valid upload");
+    let receipt: String = client(&server)
+        .files()
+        .upload(body)
+        .await
+        .expect("uploaded");
+    assert_eq!(receipt, "receipt #1 ✓");
+
+    let reqs = requests(&server).await;
+    let req = &reqs[0];
+    // security: [] — no credentials at all, though an API key is configured.
+    assert!(!has_header(req, "authorization"));
+    assert!(!has_header(req, "cookie"));
+    assert_eq!(req.url.query(), None);
+    assert_eq!(header(req, "accept"), "*/*");
+
+    let parts = multipart_parts(req);
+    assert_eq!(parts.len(), 3, "{parts:?}");
+    let file = &parts[0];
+    assert!(file.disposition.starts_with("form-data"), "{file:?}");
+    assert_eq!(file.disposition_param("name").as_deref(), Some("file"));
+    assert_eq!(
+        file.disposition_param("filename").as_deref(),
+        Some("photo.png")
+    );
+    assert_eq!(file.content_type.as_deref(), Some("image/png"));
+    assert_eq!(file.body, data);
+
+    let description = &parts[1];
+    assert_eq!(
+        description.disposition_param("name").as_deref(),
+        Some("description")
+    );
+    assert_eq!(description.disposition_param("filename"), None);
+    assert_eq!(description.body, b"a dog, \"Rex\"");
+
+    let count = &parts[2];
+    assert_eq!(count.disposition_param("name").as_deref(), Some("count"));
+    assert_eq!(count.body, b"3");
+}
+
+#[tokio::test]
+async fn upload_defaults_file_name_and_type_and_skips_unset_fields() {
+    let server = MockServer::start().await;
+    answer_all(&server, ResponseTemplate::new(200).set_body_string("ok")).await;
+    let body = UploadRequest::builder()
+        .file(FileUpload::new(b"hello".to_vec()))
+        .build()
+        .expect("valid upload");
+    assert_eq!(
+        client(&server)
+            .files()
+            .upload(body)
+            .await
+            .expect("uploaded"),
+        "ok"
+    );
+
+    let parts = multipart_parts(&requests(&server).await[0]);
+    assert_eq!(parts.len(), 1, "unset description and count are not sent");
+    assert_eq!(parts[0].disposition_param("name").as_deref(), Some("file"));
+    assert_eq!(
+        parts[0].disposition_param("filename").as_deref(),
+        Some("file")
+    );
+    assert_eq!(
+        parts[0].content_type.as_deref(),
+        Some("application/octet-stream")
+    );
+    assert_eq!(parts[0].body, b"hello");
+
+    // The builder wants the required file.
+    let e = UploadRequest::builder().build().expect_err("no file");
+    assert_eq!(violation_paths(&e.violations), ["file"]);
+}
+
+#[tokio::test]
+async fn upload_refuses_a_bad_file_content_type_before_sending() {
+    let server = MockServer::start().await;
+    answer_all(&server, ResponseTemplate::new(200).set_body_string("ok")).await;
+    let body = UploadRequest::builder()
+        .file(FileUpload::new(b"x".to_vec()).content_type("not a type"))
+        .build()
+        .expect("the builder does not check media types");
+    let e = client(&server)
+        .files()
+        .upload(body)
+        .await
+        .expect_err("bad media type");
+    let violations = validation_violations(&e);
+    assert_eq!(violation_paths(&violations), ["file"]);
+    assert_eq!(violations[0].rule, Rule::Format("media-type".to_owned()));
+    assert!(requests(&server).await.is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// submitForm: application/x-www-form-urlencoded
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn submit_form_sends_a_urlencoded_body() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/forms"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"ok": true, "n": 1})))
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let body = SubmitFormRequest::builder()
+        .email("jane+pets@example.com")
+        .metadata(BTreeMap::from([
+            ("order_id".to_owned(), "6735".to_owned()),
+            ("note".to_owned(), "a b&c=d".to_owned()),
+        ]))
+        .build()
+        .expect("valid form");
+    let answer = client(&server)
+        .files()
+        .submit_form(Some(body))
+        .await
+        .expect("submitted");
+    assert_eq!(answer.get("ok"), Some(&json!(true)));
+    assert_eq!(answer.get("n"), Some(&json!(1)));
+
+    let reqs = requests(&server).await;
+    let req = &reqs[0];
+    assert_eq!(media_type(req), "application/x-www-form-urlencoded");
+    assert_eq!(header(req, "accept"), "application/json");
+    assert!(
+        !has_header(req, "authorization"),
+        "submitForm has no security"
+    );
+    let text = std::str::from_utf8(&req.body).expect("form bodies are ASCII");
+    assert!(text.is_ascii(), "{text}");
+    let decoded = decode_pairs(req, text);
+    assert_eq!(decoded.len(), 2, "{text}");
+    assert_eq!(
+        decoded[0],
+        ("email".to_owned(), "jane+pets@example.com".to_owned())
+    );
+    // No `encoding` in the spec: OpenAPI 3.0.3 ("Support for x-www-form-urlencoded Request
+    // Bodies": "complex types are stringified") sends a nested object as one JSON-text field.
+    // (A Stripe-style `metadata[order_id]=6735` needs `encoding: {metadata: {style: deepObject}}`.)
+    assert_eq!(decoded[1].0, "metadata");
+    let metadata: Value = serde_json::from_str(&decoded[1].1).expect("metadata is JSON text");
+    assert_eq!(metadata, json!({"order_id": "6735", "note": "a b&c=d"}));
+}
+
+#[tokio::test]
+async fn submit_form_without_a_body_sends_none() {
+    let server = MockServer::start().await;
+    answer_all(&server, ResponseTemplate::new(200).set_body_json(json!({}))).await;
+    let answer = client(&server)
+        .files()
+        .submit_form(None)
+        .await
+        .expect("submitted");
+    assert!(answer.is_empty());
+    let req = &requests(&server).await[0];
+    assert!(req.body.is_empty());
+    assert!(!has_header(req, "content-type"));
+}
+
+#[tokio::test]
+async fn submit_form_refuses_an_invalid_email_before_sending() {
+    let server = MockServer::start().await;
+    answer_all(&server, ResponseTemplate::new(200).set_body_json(json!({}))).await;
+    for email in ["not-an-email", "Jane <jane@example.com>", "jane@", ""] {
+        let body = SubmitFormRequest {
+            email: Some(email.to_owned()),
+            metadata: None,
+        };
+        let e = client(&server)
+            .files()
+            .submit_form(Some(body))
+            .await
+            .expect_err(email);
+        let violations = validation_violations(&e);
+        assert_eq!(violation_paths(&violations), ["email"], "{email:?}");
+        assert_eq!(violations[0].rule, Rule::Format("email".to_owned()));
+
+        let e = SubmitFormRequest::builder()
+            .email(email)
+            .build()
+            .expect_err(email);
+        assert_eq!(violation_paths(&e.violations), ["email"]);
+    }
+    assert!(requests(&server).await.is_empty());
+}
+
+// ---------------------------------------------------------------------------------------------
+// getReport: binary response, path template with a suffix
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn get_report_returns_pdf_bytes() {
+    let server = MockServer::start().await;
+    let pdf = b"%PDF-1.4\n\x00\xff\xfe binary \x80\n%%EOF".to_vec();
+    answer_all(
+        &server,
+        ResponseTemplate::new(200)
+            .insert_header("content-type", "application/pdf")
+            .set_body_bytes(pdf.clone()),
+    )
+    .await;
+
+    let bytes: Vec<u8> = client(&server)
+        .default()
+        .get_report("a b/c")
+        .await
+        .expect("report");
+    assert_eq!(bytes, pdf);
+
+    let req = &requests(&server).await[0];
+    assert_eq!(req.method.as_str(), "GET");
+    assert_eq!(req.url.path(), "/reports/a%20b%2Fc.pdf");
+    assert_eq!(header(req, "accept"), "*/*");
+    assert!(!has_header(req, "authorization"));
+    assert_eq!(req.url.query(), None);
+}
+
+#[tokio::test]
+async fn get_report_encodes_reserved_characters_in_the_id() {
+    let server = MockServer::start().await;
+    answer_all(
+        &server,
+        ResponseTemplate::new(200).set_body_bytes(b"%PDF".to_vec()),
+    )
+    .await;
+    client(&server)
+        .default()
+        .get_report("q1?x=1#frag%ü")
+        .await
+        .expect("report");
+    let req = &requests(&server).await[0];
+    assert_eq!(req.url.path(), "/reports/q1%3Fx%3D1%23frag%25%C3%BC.pdf");
+    assert_eq!(req.url.query(), None);
+}
+
+#[tokio::test]
+async fn get_report_error_status_is_unexpected() {
+    let server = MockServer::start().await;
+    answer_all(
+        &server,
+        ResponseTemplate::new(404).set_body_string("no such report"),
+    )
+    .await;
+    let e = client(&server)
+        .default()
+        .get_report("x")
+        .await
+        .expect_err("404");
+    match e {
+        Error::UnexpectedStatus {
+            status,
+            operation_id,
+            ref body,
+            ..
+        } => {
+            assert_eq!((status, operation_id), (404, "getReport"));
+            assert_eq!(body, "no such report");
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// getPet / renamePet: path parameter validation
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn get_pet_validates_the_path_parameter() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/pets/1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 1, "name": "One"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+
+    for pet_id in [0, -5, i64::MIN] {
+        let e = client
+            .pets()
+            .get_pet(pet_id)
+            .await
+            .expect_err("petId below minimum 1");
+        let violations = validation_violations(&e);
+        assert_eq!(violation_paths(&violations), ["petId"], "{pet_id}");
+        assert!(matches!(violations[0].rule, Rule::Minimum(_)));
+        assert_eq!(limit_of(&violations[0].rule), 1.0);
+    }
+
+    let pet = client.pets().get_pet(1).await.expect("pet 1");
+    assert_eq!((pet.id, pet.name.as_str()), (1, "One"));
+    assert_eq!(pet.status, None);
+    let reqs = requests(&server).await;
+    assert_eq!(reqs.len(), 1, "only the valid call was sent");
+    assert!(
+        !has_header(&reqs[0], "authorization"),
+        "getPet has no security"
+    );
+    assert_eq!(reqs[0].url.query(), None);
+}
+
+#[tokio::test]
+async fn get_pet_not_found_is_an_api_error() {
+    let server = MockServer::start().await;
+    answer_all(&server, ResponseTemplate::new(404).set_body_string("{}")).await;
+    let e = client(&server).pets().get_pet(9).await.expect_err("404");
+    assert_eq!(e.api_error().map(|a| a.kind), Some(ApiErrorKind::NotFound));
+    assert_eq!(requests(&server).await.len(), 1);
+}
+
+#[tokio::test]
+async fn get_pet_response_missing_a_required_field_is_a_decode_error() {
+    let server = MockServer::start().await;
+    // `name` is required by Pet's own allOf member, `id` by Base's.
+    answer_all(
+        &server,
+        ResponseTemplate::new(200).set_body_json(json!({"id": 1})),
+    )
+    .await;
+    let e = client(&server)
+        .pets()
+        .get_pet(1)
+        .await
+        .expect_err("no name");
+    assert!(matches!(e, Error::Decode { status: 200, .. }), "{e:?}");
+}
+
+#[tokio::test]
+async fn rename_pet_reports_path_and_body_violations_together() {
+    let server = MockServer::start().await;
+    answer_all(
+        &server,
+        ResponseTemplate::new(200).set_body_json(pet_json()),
+    )
+    .await;
+    let body = CreatePetRequest {
+        name: String::new(),
+        kind: Kind::Dog,
+        birthday: None,
+        weight: None,
+        nicknames: None,
+        shape: None,
+    };
+    let e = client(&server)
+        .pets()
+        .rename_pet(0, body)
+        .await
+        .expect_err("invalid");
+    let violations = validation_violations(&e);
+    assert_eq!(violation_paths(&violations), ["petId", "name", "name"]);
+    assert_eq!(violations[1].rule, Rule::MinLength(1));
+    assert!(matches!(violations[2].rule, Rule::Pattern(_)));
+    assert!(requests(&server).await.is_empty());
+}
+
+#[tokio::test]
+async fn shape_decoding_follows_the_discriminator() {
+    let server = MockServer::start().await;
+    // Without a `mapping`, a discriminator value names the schema (OpenAPI 3.0.3, Discriminator
+    // Object). Extra members are allowed (no additionalProperties: false), so this payload fits
+    // both Circle and Square; `kind` says it is a Square.
+    answer_all(
+        &server,
+        ResponseTemplate::new(200).set_body_json(json!({
+            "id": 1,
+            "name": "Box",
+            "shape": {"kind": "Square", "side": 3, "radius": 1.0}
+        })),
+    )
+    .await;
+    let pet = client(&server).pets().get_pet(1).await.expect("pet");
+    assert_eq!(
+        pet.shape,
+        Some(Shape::Square(Square {
+            kind: "Square".to_owned(),
+            side: 3
+        }))
+    );
+}
