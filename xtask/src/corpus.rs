@@ -47,7 +47,7 @@ pub(crate) struct Options {
     #[arg(long)]
     report_only: bool,
     /// Seconds after which one spec's generation is killed and reported as a timeout.
-    #[arg(long, default_value_t = 300)]
+    #[arg(long, default_value_t = 120)]
     timeout: u64,
 }
 

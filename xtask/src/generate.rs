@@ -222,10 +222,7 @@ pub(crate) fn generate_all(
     std::thread::scope(|scope| {
         for _ in 0..pool.jobs.max(1) {
             scope.spawn(|| {
-                loop {
-                    let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) else {
-                        break;
-                    };
+                while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
                     let result = run_child(&exe, &specs[i], write_to(i), pool, i);
                     if result.elapsed > pool.slow {
                         eprintln!(

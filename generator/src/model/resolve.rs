@@ -41,6 +41,8 @@ pub fn resolve(spec: &OpenAPI, diags: &mut Diagnostics) -> Model {
         raw: None,
         other_refs: BTreeMap::new(),
         by_pointer: BTreeMap::new(),
+        in_progress: BTreeSet::new(),
+        provisional: BTreeMap::new(),
     };
     resolver.name_components();
     resolver.define_components();
@@ -78,6 +80,11 @@ struct Resolver<'a> {
     other_refs: BTreeMap<String, TypeRef>,
     /// JSON pointer of each named type's schema → its name.
     by_pointer: BTreeMap<String, String>,
+    /// Pointers of inline schemas being resolved right now (to catch schemas that reach
+    /// themselves through `allOf` merging).
+    in_progress: BTreeSet<String>,
+    /// Names handed out for such a schema before its definition was finished.
+    provisional: BTreeMap<String, String>,
 }
 
 /// A schema or a reference to one, whichever box it came in.
@@ -278,17 +285,20 @@ impl<'a> Resolver<'a> {
             );
             return;
         }
-        let schema = match part {
+        let (schema, at) = match part {
             SchemaOrRef::Ref(reference) => match self.component(reference) {
-                Some(schema) => schema,
+                // The referenced schema's own pointer: its inline parts are the same types
+                // wherever it is merged.
+                Some(schema) => (schema, percent_decode(reference.trim_start_matches('#'))),
                 None => {
                     let resolved = self.shape_of(part, owner, at);
                     acc.others.push(resolved);
                     return;
                 }
             },
-            SchemaOrRef::Item(schema) => schema,
+            SchemaOrRef::Item(schema) => (schema, at.to_owned()),
         };
+        let at = at.as_str();
         acc.nullable |= schema.schema_data.nullable;
         let object = match &schema.schema_kind {
             SchemaKind::AllOf { all_of } => {
@@ -543,9 +553,31 @@ impl<'a> Resolver<'a> {
             };
         }
         let candidate = names::type_name(hint);
-        match self.classify(&candidate, schema, at) {
+        if self.in_progress.contains(at) {
+            // Reached again while being defined: refer to it by the name it will get.
+            let name = match self.provisional.get(at) {
+                Some(name) => name.clone(),
+                None => {
+                    let name = self.type_names.claim(candidate);
+                    self.provisional.insert(at.to_owned(), name.clone());
+                    name
+                }
+            };
+            return Resolved {
+                shape: Shape {
+                    ty: TypeRef::Named(name),
+                    constraints,
+                },
+                nullable,
+            };
+        }
+        self.in_progress.insert(at.to_owned());
+        let classified = self.classify(&candidate, schema, at);
+        self.in_progress.remove(at);
+        let provisional = self.provisional.remove(at);
+        match classified {
             Classified::Kind(kind, kind_nullable) => {
-                let name = self.type_names.claim(candidate);
+                let name = provisional.unwrap_or_else(|| self.type_names.claim(candidate));
                 self.insert(&name, at, data.description.clone(), data.deprecated, kind);
                 Resolved {
                     shape: Shape {
@@ -556,6 +588,15 @@ impl<'a> Resolver<'a> {
                 }
             }
             Classified::Plain(mut resolved) => {
+                if let Some(name) = provisional {
+                    self.insert(
+                        &name,
+                        at,
+                        data.description.clone(),
+                        data.deprecated,
+                        TypeKind::Alias(resolved.shape.clone()),
+                    );
+                }
                 if resolved.shape.constraints.max_stringified_length.is_none() {
                     resolved.shape.constraints.max_stringified_length =
                         constraints.max_stringified_length;
