@@ -1221,6 +1221,39 @@ async fn submit_form_sends_a_urlencoded_body() {
 }
 
 #[tokio::test]
+async fn submit_form_writes_a_property_in_its_encoding_style() {
+    let server = MockServer::start().await;
+    answer_all(&server, ResponseTemplate::new(200).set_body_json(json!({}))).await;
+    let body = SubmitFormRequest::builder()
+        .settings(
+            features_sdk::types::SubmitFormRequestSettings::builder()
+                .color("red")
+                .size(3)
+                .build()
+                .expect("valid settings"),
+        )
+        .build()
+        .expect("valid form");
+    client(&server)
+        .files()
+        .submit_form(Some(body))
+        .await
+        .expect("submitted");
+    let reqs = requests(&server).await;
+    let text = std::str::from_utf8(&reqs[0].body).expect("ASCII");
+    let mut decoded = decode_pairs(&reqs[0], text);
+    decoded.sort();
+    // `encoding: {settings: {style: deepObject}}`: Stripe-style nested fields, not JSON text.
+    assert_eq!(
+        decoded,
+        [
+            ("settings[color]".to_owned(), "red".to_owned()),
+            ("settings[size]".to_owned(), "3".to_owned()),
+        ]
+    );
+}
+
+#[tokio::test]
 async fn submit_form_without_a_body_sends_none() {
     let server = MockServer::start().await;
     answer_all(&server, ResponseTemplate::new(200).set_body_json(json!({}))).await;
@@ -1242,7 +1275,7 @@ async fn submit_form_refuses_an_invalid_email_before_sending() {
     for email in ["not-an-email", "Jane <jane@example.com>", "jane@", ""] {
         let body = SubmitFormRequest {
             email: Some(email.to_owned()),
-            metadata: None,
+            ..Default::default()
         };
         let e = client(&server)
             .files()

@@ -86,15 +86,17 @@ fn is_scalar(model: &Model, ty: &TypeRef) -> bool {
     }
 }
 
-/// Statements adding one parameter (`value`: a reference to its value) to the request's pairs.
-fn param_push(model: &Model, b: &ParamBinding) -> TokenStream {
+/// Statements adding one parameter (`value`: a reference to its value) to the request's pairs
+/// (`query_pairs` for query parameters, or `pairs` when given: form bodies).
+fn param_push(model: &Model, b: &ParamBinding, pairs: Option<&TokenStream>) -> TokenStream {
     let wire = &b.wire_name;
+    let query_pairs = pairs.cloned().unwrap_or_else(|| quote! { query_pairs });
     let scalar = is_scalar(model, &b.ty);
     let array_of_scalars = matches!(&b.ty, TypeRef::Array(inner) if is_scalar(model, inner));
     match b.location {
         ParamLocation::Query => {
             if scalar {
-                return quote! { crate::params::push_scalar(&mut query_pairs, #wire, value); };
+                return quote! { crate::params::push_scalar(&mut #query_pairs, #wire, value); };
             }
             if array_of_scalars {
                 let style = match b.style {
@@ -103,14 +105,14 @@ fn param_push(model: &Model, b: &ParamBinding) -> TokenStream {
                     ParamStyle::PipeDelimited => quote! { PipeDelimited },
                     _ => quote! { FormExplode },
                 };
-                return quote! { crate::params::push_array(&mut query_pairs, #wire, value, crate::params::ArrayStyle::#style); };
+                return quote! { crate::params::push_array(&mut #query_pairs, #wire, value, crate::params::ArrayStyle::#style); };
             }
             let style = match b.style {
                 ParamStyle::DeepObject => quote! { DeepObject },
                 ParamStyle::Form { explode: false } => quote! { FormNoExplode },
                 _ => quote! { FormExplode },
             };
-            quote! { crate::params::push_object(&mut query_pairs, #wire, value, crate::params::ObjectStyle::#style)?; }
+            quote! { crate::params::push_object(&mut #query_pairs, #wire, value, crate::params::ObjectStyle::#style)?; }
         }
         ParamLocation::Header => {
             let text = if array_of_scalars {
@@ -294,7 +296,7 @@ fn operation(model: &Model, op: &Operation) -> TokenStream {
     if let Some(params) = &op.params {
         for b in &params.bindings {
             let id = format_ident!("{}", b.ident);
-            let push = param_push(model, b);
+            let push = param_push(model, b, None);
             match b.location {
                 ParamLocation::Query => query = true,
                 ParamLocation::Header => header = true,
@@ -452,24 +454,61 @@ fn body_encoding(model: &Model, b: &RequestBody) -> TokenStream {
         BodyEncoding::Text(content_type) => quote! {
             crate::client::RequestBody::Text { content_type: #content_type, text: body_ref.clone() }
         },
-        BodyEncoding::Form => quote! {
-            {
-                let mut form_pairs = Vec::new();
-                crate::params::push_object(&mut form_pairs, "", body_ref, crate::params::ObjectStyle::FormExplode)?;
-                crate::client::RequestBody::Form(form_pairs)
+        BodyEncoding::Form => match struct_fields(model, &b.ty) {
+            // A struct body: each property written as a form field in its `encoding` style
+            // (objects as JSON text unless a style says otherwise, as OpenAPI 3.0 defines).
+            Some(fields) => {
+                let pairs = quote! { form_pairs };
+                let pushes = fields.iter().filter(|f| f.shape.ty != TypeRef::File).map(|f| {
+                    let id = format_ident!("{}", f.ident);
+                    let wire = &f.wire_name;
+                    let style = b.field_styles.iter().find(|(name, _)| name == wire).map(|(_, style)| *style);
+                    let structured = !is_scalar(model, &f.shape.ty)
+                        && !matches!(&f.shape.ty, TypeRef::Array(inner) if is_scalar(model, inner));
+                    let push = if structured && style.is_none() {
+                        quote! {
+                            form_pairs.push((
+                                #wire.to_owned(),
+                                ::serde_json::to_string(value).map_err(|source| crate::Error::Encode { source })?,
+                            ));
+                        }
+                    } else {
+                        let binding = ParamBinding {
+                            ident: f.ident.clone(),
+                            wire_name: f.wire_name.clone(),
+                            location: ParamLocation::Query,
+                            style: style.unwrap_or(ParamStyle::Form { explode: true }),
+                            required: f.required,
+                            ty: f.shape.ty.clone(),
+                        };
+                        param_push(model, &binding, Some(&pairs))
+                    };
+                    if f.required && !f.nullable {
+                        quote! { { let value = &body_ref.#id; #push } }
+                    } else {
+                        quote! { if let Some(value) = &body_ref.#id { #push } }
+                    }
+                });
+                quote! {
+                    {
+                        let mut form_pairs: Vec<(String, String)> = Vec::new();
+                        #(#pushes)*
+                        crate::client::RequestBody::Form(form_pairs)
+                    }
+                }
             }
+            None => quote! {
+                {
+                    let mut form_pairs = Vec::new();
+                    crate::params::push_object(&mut form_pairs, "", body_ref, crate::params::ObjectStyle::FormExplode)?;
+                    crate::client::RequestBody::Form(form_pairs)
+                }
+            },
         },
         BodyEncoding::Multipart => {
             // A struct body: one part per field, files as file parts; anything else: text parts
             // from its form encoding.
-            let fields = match &b.ty {
-                TypeRef::Named(n) => match model.types.get(n).map(|t| &t.kind) {
-                    Some(TypeKind::Struct(s)) => Some(&s.fields),
-                    _ => None,
-                },
-                _ => None,
-            };
-            match fields {
+            match struct_fields(model, &b.ty) {
                 Some(fields) => {
                     let parts = fields.iter().map(|f| {
                         let id = format_ident!("{}", f.ident);
@@ -511,5 +550,16 @@ fn body_encoding(model: &Model, b: &RequestBody) -> TokenStream {
                 },
             }
         }
+    }
+}
+
+/// The fields of `ty` when it names a struct.
+fn struct_fields<'m>(model: &'m Model, ty: &TypeRef) -> Option<&'m Vec<crate::model::Field>> {
+    match ty {
+        TypeRef::Named(n) => match model.types.get(n).map(|t| &t.kind) {
+            Some(TypeKind::Struct(s)) => Some(&s.fields),
+            _ => None,
+        },
+        _ => None,
     }
 }

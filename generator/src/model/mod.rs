@@ -439,6 +439,8 @@ pub struct RequestBody {
     pub required: bool,
     /// How it is written.
     pub encoding: BodyEncoding,
+    /// Per-property styles of a form body (the media type's `encoding` map), by wire name.
+    pub field_styles: Vec<(String, ParamStyle)>,
 }
 
 /// How a request body is written.

@@ -1429,10 +1429,27 @@ impl<'a> Resolver<'a> {
             }
             None => TypeRef::Any,
         };
+        let field_styles = content
+            .encoding
+            .iter()
+            .filter_map(|(name, e)| {
+                // openapiv3 reads an absent `explode` as false, so `form` keeps OpenAPI's
+                // default (explode) here.
+                let style = match &e.style {
+                    Some(openapiv3::QueryStyle::DeepObject) => ParamStyle::DeepObject,
+                    Some(openapiv3::QueryStyle::SpaceDelimited) => ParamStyle::SpaceDelimited,
+                    Some(openapiv3::QueryStyle::PipeDelimited) => ParamStyle::PipeDelimited,
+                    Some(openapiv3::QueryStyle::Form) => ParamStyle::Form { explode: true },
+                    None => return None,
+                };
+                Some((name.clone(), style))
+            })
+            .collect();
         Some(Some(RequestBody {
             ty,
             required: body.required,
             encoding,
+            field_styles,
         }))
     }
 
