@@ -382,26 +382,29 @@ fn discriminated_deserialize(
     let construct = |v: &crate::model::UnionVariant| {
         let id = format_ident!("{}", v.ident);
         let ty = rust_type::tokens(&v.ty, From::Types);
-        let wrap = if v.boxed {
-            quote! { Self::#id(Box::new(inner)) }
+        let (wrap, map) = if v.boxed {
+            (
+                quote! { Self::#id(Box::new(inner)) },
+                quote! { |inner| Self::#id(Box::new(inner)) },
+            )
         } else {
-            quote! { Self::#id(inner) }
+            (quote! { Self::#id(inner) }, quote! { Self::#id })
         };
-        (ty, wrap)
+        (ty, wrap, map)
     };
     let tagged = d.values.iter().filter_map(|(tag, variant)| {
         let v = u.variants.iter().find(|v| v.ident == *variant)?;
-        let (ty, wrap) = construct(v);
+        let (ty, _, map) = construct(v);
         Some(quote! {
             Some(#tag) => {
                 return ::serde_json::from_value::<#ty>(value)
-                    .map(|inner| #wrap)
+                    .map(#map)
                     .map_err(::serde::de::Error::custom);
             }
         })
     });
     let fallbacks = u.variants.iter().map(|v| {
-        let (ty, wrap) = construct(v);
+        let (ty, wrap, _) = construct(v);
         quote! {
             if let Ok(inner) = ::serde_json::from_value::<#ty>(value.clone()) {
                 return Ok(#wrap);
