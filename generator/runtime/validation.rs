@@ -653,6 +653,29 @@ impl Validator {
         }
     }
 
+    /// `format` for the string formats JSON Schema defines and the SDK checks: `uuid`,
+    /// `date-time`, `date`, `time`, `uri`, `ipv4`, `ipv6`. Other names are not checked (the
+    /// generator reports them).
+    pub fn format(&mut self, path: &FieldPath<'_>, value: &str, format: &'static str) {
+        let valid = match format {
+            "uuid" => is_uuid(value),
+            "date-time" => is_date_time(value),
+            "date" => is_date(value),
+            "time" => is_time(value),
+            "uri" => reqwest::Url::parse(value).is_ok(),
+            "ipv4" => value.parse::<std::net::Ipv4Addr>().is_ok(),
+            "ipv6" => value.parse::<std::net::Ipv6Addr>().is_ok(),
+            _ => true,
+        };
+        if !valid {
+            self.violation(
+                path,
+                Rule::Format(String::from(format)),
+                format!("is not a valid {format}"),
+            );
+        }
+    }
+
     /// `enum`: a value the API does not list (`is_known == false`, e.g. an enum's catch-all
     /// variant holding `value`) may not be sent.
     pub fn enum_value(
@@ -767,6 +790,90 @@ impl Validator {
                 format!("cannot be written as JSON text: {e}"),
             ),
         }
+    }
+}
+
+// RFC 3339 and RFC 4122 syntax checks, written out because the date/time and UUID crates that
+// do this (chrono, time, uuid) are far larger than the few lines a syntax check needs.
+
+/// `8-4-4-4-12` hexadecimal digits.
+fn is_uuid(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    bytes.len() == 36
+        && bytes.iter().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => *b == b'-',
+            _ => b.is_ascii_hexdigit(),
+        })
+}
+
+/// `n` ASCII digits at the start of `s`, as a number.
+fn digits(s: &str, n: usize) -> Option<u32> {
+    let part = s.get(..n)?;
+    if part.bytes().all(|b| b.is_ascii_digit()) {
+        part.parse().ok()
+    } else {
+        None
+    }
+}
+
+/// RFC 3339 `full-date`: `YYYY-MM-DD`, with the day within its month.
+fn is_date(value: &str) -> bool {
+    let b = value.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let (Some(year), Some(month), Some(day)) = (digits(value, 4), digits(&value[5..], 2), digits(&value[8..], 2)) else {
+        return false;
+    };
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
+}
+
+/// RFC 3339 `full-time`: `HH:MM:SS[.frac](Z|+HH:MM|-HH:MM)`.
+fn is_time(value: &str) -> bool {
+    let b = value.as_bytes();
+    if b.len() < 9 || b[2] != b':' || b[5] != b':' {
+        return false;
+    }
+    let (Some(hour), Some(minute), Some(second)) = (digits(value, 2), digits(&value[3..], 2), digits(&value[6..], 2)) else {
+        return false;
+    };
+    if hour > 23 || minute > 59 || second > 60 {
+        return false;
+    }
+    let mut rest = &value[8..];
+    if let Some(frac) = rest.strip_prefix('.') {
+        let n = frac.bytes().take_while(u8::is_ascii_digit).count();
+        if n == 0 {
+            return false;
+        }
+        rest = &frac[n..];
+    }
+    match rest.as_bytes().first() {
+        Some(b'Z' | b'z') => rest.len() == 1,
+        Some(b'+' | b'-') => {
+            let offset = &rest[1..];
+            offset.len() == 5
+                && offset.as_bytes()[2] == b':'
+                && digits(offset, 2).is_some_and(|h| h <= 23)
+                && digits(&offset[3..], 2).is_some_and(|m| m <= 59)
+        }
+        _ => false,
+    }
+}
+
+/// RFC 3339 `date-time`: a full date, `T` (or `t`), a full time.
+fn is_date_time(value: &str) -> bool {
+    match (value.get(..10), value.as_bytes().get(10), value.get(11..)) {
+        (Some(date), Some(b'T' | b't'), Some(time)) => is_date(date) && is_time(time),
+        _ => false,
     }
 }
 
@@ -932,6 +1039,39 @@ mod tests {
         let violation = one(v);
         assert_eq!(violation.rule, Rule::Pattern("^cus_[0-9]+$".into()));
         assert_eq!(violation.message, "does not match pattern ^cus_[0-9]+$");
+    }
+
+    #[test]
+    fn string_formats() {
+        let root = FieldPath::root();
+        let path = root.field("x");
+        let cases: &[(&'static str, &str, bool)] = &[
+            ("uuid", "123e4567-e89b-12d3-a456-426614174000", true),
+            ("uuid", "123e4567e89b12d3a456426614174000", false),
+            ("date-time", "2024-02-29T23:59:60.123+05:30", true),
+            ("date-time", "2023-02-29T00:00:00Z", false),
+            ("date-time", "2024-01-01 00:00:00Z", false),
+            ("date-time", "2024-01-01T24:00:00Z", false),
+            ("date", "2024-12-31", true),
+            ("date", "2024-13-01", false),
+            ("time", "08:30:00z", true),
+            ("time", "08:30", false),
+            ("uri", "https://example.com/a?b#c", true),
+            ("uri", "not a uri", false),
+            ("ipv4", "192.168.0.1", true),
+            ("ipv4", "256.0.0.1", false),
+            ("ipv6", "::1", true),
+            ("ipv6", "1::2::3", false),
+            ("hostname", "anything goes: unchecked", true),
+        ];
+        for (format, value, valid) in cases {
+            let mut v = Validator::new();
+            v.format(&path, value, format);
+            assert_eq!(v.is_empty(), *valid, "{format} {value}");
+            if !valid {
+                assert_eq!(one(v).rule, Rule::Format((*format).into()));
+            }
+        }
     }
 
     #[test]

@@ -728,6 +728,7 @@ async fn create_pet_reports_every_violation_together_before_sending() {
 
     // Deserialization is lenient, so an invalid request can exist without the builder.
     let body = CreatePetRequest {
+        id: None,
         name: "Rex1".to_owned(),
         kind: Kind::Dog,
         birthday: None,
@@ -782,6 +783,7 @@ async fn create_pet_reports_every_violation_together_before_sending() {
     let e = client(&server)
         .pets()
         .create_pet(CreatePetRequest {
+            id: None,
             name: "Rex".to_owned(),
             kind: Kind::from("bird"),
             birthday: None,
@@ -1445,6 +1447,7 @@ async fn rename_pet_reports_path_and_body_violations_together() {
     )
     .await;
     let body = CreatePetRequest {
+        id: None,
         name: String::new(),
         kind: Kind::Dog,
         birthday: None,
@@ -1487,4 +1490,31 @@ async fn shape_decoding_follows_the_discriminator() {
             side: 3
         }))
     );
+}
+
+#[test]
+fn read_only_fields_are_not_required_and_formats_are_checked() {
+    // `id` is required but readOnly: a request is complete without it.
+    let pet = CreatePetRequest::builder()
+        .name("Rex")
+        .kind(Kind::Dog)
+        .build()
+        .expect("id is readOnly, so not required of requests");
+    assert_eq!(pet.id, None);
+    // `birthday` is `format: date`: checked as an RFC 3339 full-date.
+    let e = CreatePetRequest::builder()
+        .name("Rex")
+        .kind(Kind::Dog)
+        .birthday("2023-02-29")
+        .build()
+        .expect_err("no 29 February in 2023");
+    assert_eq!(e.violations().len(), 1);
+    assert_eq!(e.violations()[0].path, "birthday");
+    assert_eq!(e.violations()[0].rule, Rule::Format("date".into()));
+    CreatePetRequest::builder()
+        .name("Rex")
+        .kind(Kind::Dog)
+        .birthday("2024-02-29")
+        .build()
+        .expect("a leap day");
 }

@@ -105,8 +105,10 @@ fn constraint_checks(
             }
         });
     }
-    if let Some(Format::Email) = c.format {
-        out.extend(quote! { v.email(#path, #value); });
+    match c.format {
+        Some(Format::Email) => out.extend(quote! { v.email(#path, #value); }),
+        Some(Format::Named(name)) => out.extend(quote! { v.format(#path, #value, #name); }),
+        None => {}
     }
     match ty {
         TypeRef::Integer(width) => {

@@ -113,6 +113,8 @@ pub struct Field {
     pub nullable: bool,
     /// Held in a `Box` because the struct contains itself through this field.
     pub boxed: bool,
+    /// `readOnly` or `writeOnly`: present in one direction only, so never required.
+    pub one_way: bool,
     /// The property's description.
     pub description: Option<String>,
     /// The server's default when the field is omitted.
@@ -225,6 +227,9 @@ impl Constraints {
 pub enum Format {
     /// `format: email`.
     Email,
+    /// Formats the runtime's `Validator::format` checks, by name: `uuid`, `date-time`, `date`,
+    /// `time`, `uri`, `ipv4`, `ipv6`.
+    Named(&'static str),
 }
 
 /// A numeric limit.

@@ -12,6 +12,13 @@ use openapiv3::{
 use std::collections::{BTreeMap, BTreeSet};
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
+/// String formats the runtime checks (`Validator::format`).
+const CHECKED_FORMATS: &[&str] = &["uuid", "date-time", "date", "time", "uri", "ipv4", "ipv6"];
+/// Formats that describe an encoding or give a hint rather than constrain: not reported.
+const ANNOTATION_FORMATS: &[&str] = &[
+    "byte", "binary", "password", "int32", "int64", "float", "double", "decimal", "",
+];
+
 /// The vendor extension naming the request field that makes a repeat of the operation harmless.
 pub const IDEMPOTENCY_KEY_EXTENSION: &str = "x-idempotency-key";
 /// The vendor extension bounding the length of a value's compact JSON text.
@@ -243,7 +250,7 @@ impl<'a> Resolver<'a> {
         let nullable = outer.schema_data.nullable || acc.nullable;
         if acc.has_object {
             for field in &mut acc.fields {
-                field.required |= acc.required.contains(&field.wire_name);
+                field.required |= acc.required.contains(&field.wire_name) && !field.one_way;
             }
             return Classified::Kind(TypeKind::Struct(Struct { fields: acc.fields }), nullable);
         }
@@ -760,6 +767,20 @@ impl<'a> Resolver<'a> {
     ) -> Option<Format> {
         match format {
             VariantOrUnknownOrEmpty::Unknown(f) if f == "email" => Some(Format::Email),
+            VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::DateTime) => {
+                Some(Format::Named("date-time"))
+            }
+            VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Date) => {
+                Some(Format::Named("date"))
+            }
+            VariantOrUnknownOrEmpty::Unknown(f) if CHECKED_FORMATS.contains(&f.as_str()) => {
+                CHECKED_FORMATS
+                    .iter()
+                    .find(|known| **known == f.as_str())
+                    .map(|known| Format::Named(known))
+            }
+            // Encodings and hints, not constraints: nothing to check.
+            VariantOrUnknownOrEmpty::Unknown(f) if ANNOTATION_FORMATS.contains(&f.as_str()) => None,
             VariantOrUnknownOrEmpty::Unknown(f) => {
                 self.diags.warn(
                     "unchecked-format",
@@ -857,6 +878,11 @@ impl<'a> Resolver<'a> {
             ),
             None => (None, None, false),
         };
+        // One struct serves requests and responses: a `readOnly` property is absent from
+        // requests and a `writeOnly` one from responses, so neither can be required of both.
+        let one_way =
+            documented.is_some_and(|s| s.schema_data.read_only || s.schema_data.write_only);
+        let required = required && !one_way;
         Field {
             ident: scope.claim(names::field_name(wire_name)),
             wire_name: wire_name.to_owned(),
@@ -864,6 +890,7 @@ impl<'a> Resolver<'a> {
             required,
             nullable: resolved.nullable,
             boxed: false,
+            one_way,
             description,
             default,
             deprecated,
@@ -1301,6 +1328,7 @@ impl<'a> Resolver<'a> {
                         required,
                         nullable: false,
                         boxed: false,
+                        one_way: false,
                         description: data.description.clone(),
                         default: None,
                         deprecated: data.deprecated.unwrap_or(false),
