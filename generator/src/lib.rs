@@ -41,6 +41,8 @@ pub struct Generated {
     pub warnings: Vec<Diagnostic>,
     /// How long reading, resolving and emitting took.
     pub elapsed: Duration,
+    /// The same time by phase: reading the file, resolving the model, emitting and formatting.
+    pub phases: [(&'static str, Duration); 3],
 }
 
 impl Generated {
@@ -192,9 +194,11 @@ impl Config {
         layout: emit::Layout,
         started: Instant,
     ) -> Result<Generated, Diagnostic> {
+        let read_done = started.elapsed();
         let mut diags = diagnostics::Diagnostics::new(file);
         diags.extend(read_warnings);
         let model = model::resolve(spec, &mut diags);
+        let resolve_done = started.elapsed();
         if let Some(error) = diags.first_error() {
             return Err(error.clone());
         }
@@ -213,11 +217,17 @@ impl Config {
             pointer: String::new(),
             message,
         })?;
+        let elapsed = started.elapsed();
         Ok(Generated {
             files,
             model,
             warnings: diags.into_vec(),
-            elapsed: started.elapsed(),
+            elapsed,
+            phases: [
+                ("read", read_done),
+                ("resolve", resolve_done.saturating_sub(read_done)),
+                ("emit", elapsed.saturating_sub(resolve_done)),
+            ],
         })
     }
 

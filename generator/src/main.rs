@@ -118,8 +118,14 @@ fn report(
     for warning in &generated.warnings {
         println!("              {warning}");
     }
+    let phases: Vec<String> = generated
+        .phases
+        .iter()
+        .map(|(name, time)| format!("{name} {:.1} ms", time.as_secs_f64() * 1000.0))
+        .collect();
     println!(
-        "  time:       {:.1} ms",
-        summary.elapsed.as_secs_f64() * 1000.0
+        "  time:       {:.1} ms ({})",
+        summary.elapsed.as_secs_f64() * 1000.0,
+        phases.join(", ")
     );
 }

@@ -359,7 +359,7 @@ fn summary_section(md: &mut String, rows: &[Row], info: &RunInfo) {
         let _ = writeln!(md, "\n## Compile check\n");
         let _ = writeln!(
             md,
-            "| group | selected | not generated | checked | clean | warnings only | errors | clean rate |"
+            "| group | selected | not generated or not checked | checked | clean | warnings only | errors | clean rate |"
         );
         let _ = writeln!(md, "|---|--:|--:|--:|--:|--:|--:|--:|");
         for row in compile_rows {

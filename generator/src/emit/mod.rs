@@ -103,8 +103,9 @@ pub(crate) fn files(
         Layout::Crate => "src/",
     };
     let mut files = BTreeMap::new();
-    let types = format(types::module(model))?;
-    let operations = format(operations::module(model))?;
+    let defs: Vec<&crate::model::TypeDef> = model.types.values().collect();
+    let types = format_in_parallel(&defs, |def| types::type_def(model, def))?;
+    let operations = format_in_parallel(&model.groups, |group| operations::group(model, group))?;
     files.insert(format!("{src}types.rs"), format!("{header}\n{types}"));
     files.insert(
         format!("{src}operations.rs"),
@@ -134,6 +135,37 @@ pub(crate) fn files(
         }
     }
     Ok(files)
+}
+
+/// Emits and formats `units` (types, operation groups) in order, on as many threads as there are
+/// cores: emission and formatting are most of the time for large specs. `TokenStream` is not
+/// `Send`, so each thread emits its own chunk; chunks are joined in order, which gives the same
+/// text as formatting everything at once (prettyplease lays out items independently).
+fn format_in_parallel<T: Sync>(
+    units: &[T],
+    emit: impl Fn(&T) -> TokenStream + Sync,
+) -> Result<String, String> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    if threads == 1 || units.len() < 64 {
+        return format(units.iter().map(&emit).collect());
+    }
+    let chunk = units.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = units
+            .chunks(chunk)
+            .map(|part| scope.spawn(|| format(part.iter().map(&emit).collect())))
+            .collect();
+        let mut out = String::new();
+        for handle in handles {
+            let text = handle
+                .join()
+                .map_err(|_| "internal error: a formatting thread panicked".to_owned())??;
+            out.push_str(&text);
+        }
+        Ok(out)
+    })
 }
 
 fn format(tokens: TokenStream) -> Result<String, String> {

@@ -13,13 +13,8 @@ use crate::model::{
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-/// Every group and its operations.
-pub(crate) fn module(model: &Model) -> TokenStream {
-    let groups = model.groups.iter().map(|g| group(model, g));
-    quote! { #(#groups)* }
-}
-
-fn group(model: &Model, group: &Group) -> TokenStream {
+/// One group (tag) and its operations.
+pub(crate) fn group(model: &Model, group: &Group) -> TokenStream {
     let Group {
         tag,
         accessor,

@@ -10,12 +10,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 /// Every type of the model, in name order.
-pub(crate) fn module(model: &Model) -> TokenStream {
-    let items = model.types.values().map(|def| type_def(model, def));
-    quote! { #(#items)* }
-}
-
-fn type_def(model: &Model, def: &TypeDef) -> TokenStream {
+pub(crate) fn type_def(model: &Model, def: &TypeDef) -> TokenStream {
     let TypeDef {
         name,
         pointer: _,
