@@ -21,6 +21,7 @@ set -uo pipefail
 export LC_ALL=C CARGO_TERM_COLOR=never
 # A timed check must check the whole crate, not replay an incremental cache of the untouched file.
 export CARGO_INCREMENTAL=0
+export RUST_BACKTRACE=0
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT" || exit 1
@@ -40,7 +41,7 @@ B=target/bench
 TOOLS=target/bench-tools
 mkdir -p "$B/logs" "$B/bin" "$TOOLS"
 SAMPLES="$B/samples.tsv"
-printf 'kind\tspec\tgenerator\trep\tseconds\tstatus\n' > "$SAMPLES"
+printf 'kind\tspec\tgenerator\trep\twall_s\tcpu_s\tstatus\n' > "$SAMPLES"
 say() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 spec_path() {
@@ -72,7 +73,7 @@ if [[ ! -x "$PROG" ]]; then
   cargo install cargo-progenitor --locked --root "$TOOLS" ${PROGENITOR_VERSION:+--version "$PROGENITOR_VERSION"} \
     > "$B/logs/install-progenitor.log" 2>&1 || { say "cargo install cargo-progenitor failed, see $B/logs/install-progenitor.log"; exit 1; }
 fi
-PROG_VER="$("$PROG" progenitor --version 2>/dev/null | head -n1)"
+PROG_VER=""
 PROG_VER="${PROG_VER:-$(cargo install --list --root "$TOOLS" | grep -m1 '^cargo-progenitor' | tr -d :)}"
 
 say "building codeqr-codegen (release)"
@@ -88,15 +89,19 @@ OURS="$B/bin/codeqr-codegen"
 OURS_REV="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- generator 2>/dev/null || echo '+uncommitted changes')"
 
 # ---- helpers -----------------------------------------------------------------------------------
-ELAPSED=0
-# timed LOG CMD...: runs CMD with its output in LOG, sets ELAPSED (seconds), returns CMD's status.
+ELAPSED=0 CPU=0
+# timed LOG CMD...: runs CMD with its output in LOG; sets ELAPSED (wall seconds) and CPU (user +
+# system seconds of CMD and its children: less sensitive to a loaded machine than wall time, as
+# long as CMD is single-threaded); returns CMD's status.
 timed() {
   local log="$1"; shift
-  local t0=$EPOCHREALTIME
-  "$@" > "$log" 2>&1
-  local rc=$?
-  local t1=$EPOCHREALTIME
-  ELAPSED=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
+  local tf rc u sy
+  tf=$(mktemp)
+  { TIMEFORMAT='%3R %3U %3S'; time "$@" > "$log" 2>&1; } 2> "$tf"
+  rc=$?
+  read -r ELAPSED u sy < <(tail -n1 "$tf")
+  CPU=$(awk -v u="$u" -v s="$sy" 'BEGIN { printf "%.3f", u + s }')
+  rm -f "$tf"
   return $rc
 }
 median() { # numbers as arguments
@@ -111,18 +116,19 @@ fmt_s() { [[ "$1" == "-" ]] && echo "-" || awk -v a="$1" 'BEGIN { printf "%.2f s
 # The first telling line of a failure: a panic's message rather than its "panicked at" line.
 first_error() {
   awk '
-    /panicked at/ { getline msg; print $0 " " msg; exit }
-    /^error(\[E[0-9]+\])?:/ { print; exit }
-    /^Error|error:/ && !seen { first = $0; seen = 1 }
+    /panicked at/ { getline msg; print "panics: " msg; found = 1; exit }
+    /^gen fail:/ && !g { g = $0 }
+    /^error(\[E[0-9]+\])?:/ && !e { e = $0 }
+    /^Error/ && !E { E = $0 }
     NF && !any { any = $0 }
-    END { if (seen) print first; else if (any) print any }
+    END { if (found) exit; if (g) print g; else if (e) print e; else if (E) print E; else print any }
   ' "$1" | head -n1 | cut -c1-160 | sed 's/|/\\|/g'
 }
 
 gen_ours() { "$OURS" generate --spec "$1" --out "$2" --crate-name "$3" -q; }
 gen_prog() { "$PROG" progenitor -i "$1" -o "$2" -n "$3" -v 0.1.0; }
 
-declare -A GEN_SAMPLES GEN_FAIL CHECK_SAMPLES CHECK_FAIL WARM_TIME
+declare -A GEN_SAMPLES GEN_CPU GEN_FAIL CHECK_SAMPLES CHECK_CPU CHECK_FAIL
 
 # ---- generation --------------------------------------------------------------------------------
 for s in $SPECS; do
@@ -140,13 +146,14 @@ for s in $SPECS; do
       rc=$?
       if [[ $rc -ne 0 ]]; then
         GEN_FAIL[$g,$s]="fails: $(first_error "$log")"
-        printf 'gen\t%s\t%s\t%s\t%s\tfail\n' "$s" "$g" "$rep" "$ELAPSED" >> "$SAMPLES"
+        printf 'gen\t%s\t%s\t%s\t%s\t%s\tfail\n' "$s" "$g" "$rep" "$ELAPSED" "$CPU" >> "$SAMPLES"
         say "  $g failed on $s: ${GEN_FAIL[$g,$s]}"
         continue
       fi
       GEN_SAMPLES[$g,$s]="${GEN_SAMPLES[$g,$s]:-} $ELAPSED"
-      printf 'gen\t%s\t%s\t%s\t%s\tok\n' "$s" "$g" "$rep" "$ELAPSED" >> "$SAMPLES"
-      say "  rep $rep $g ${ELAPSED}s"
+      GEN_CPU[$g,$s]="${GEN_CPU[$g,$s]:-} $CPU"
+      printf 'gen\t%s\t%s\t%s\t%s\t%s\tok\n' "$s" "$g" "$rep" "$ELAPSED" "$CPU" >> "$SAMPLES"
+      say "  rep $rep $g ${ELAPSED}s (cpu ${CPU}s)"
     done
   done
   # progenitor's crate names no workspace of its own: give it an empty one so that it builds
@@ -185,7 +192,6 @@ if [[ "$SKIP_CHECK" != 1 ]]; then
         CHECK_FAIL[$g,$s]="does not compile: $(first_error "$B/logs/check-warm-$g-$s.log")"
         say "  ${CHECK_FAIL[$g,$s]}"
       fi
-      WARM_TIME[$g,$s]=$ELAPSED
       say "  ${ELAPSED}s"
     done
   done
@@ -199,11 +205,12 @@ if [[ "$SKIP_CHECK" != 1 ]]; then
         say "cargo check (timed, rep $rep): $g $s"
         if timed "$B/logs/check-$g-$s-$rep.log" check_crate "$g" "$s"; then
           CHECK_SAMPLES[$g,$s]="${CHECK_SAMPLES[$g,$s]:-} $ELAPSED"
-          printf 'check\t%s\t%s\t%s\t%s\tok\n' "$s" "$g" "$rep" "$ELAPSED" >> "$SAMPLES"
-          say "  ${ELAPSED}s"
+          CHECK_CPU[$g,$s]="${CHECK_CPU[$g,$s]:-} $CPU"
+          printf 'check\t%s\t%s\t%s\t%s\t%s\tok\n' "$s" "$g" "$rep" "$ELAPSED" "$CPU" >> "$SAMPLES"
+          say "  ${ELAPSED}s (cpu ${CPU}s)"
         else
           CHECK_FAIL[$g,$s]="fails: $(first_error "$B/logs/check-$g-$s-$rep.log")"
-          printf 'check\t%s\t%s\t%s\t%s\tfail\n' "$s" "$g" "$rep" "$ELAPSED" >> "$SAMPLES"
+          printf 'check\t%s\t%s\t%s\t%s\t%s\tfail\n' "$s" "$g" "$rep" "$ELAPSED" "$CPU" >> "$SAMPLES"
         fi
       done
     done
@@ -220,6 +227,17 @@ cell_time() { # KIND(gen|check) GEN SPEC -> "median" or failure text
   # shellcheck disable=SC2086
   median $samples
 }
+cpu_median() { # KIND GEN SPEC -> median CPU seconds or "-"
+  local samples
+  if [[ $1 == gen ]]; then samples="${GEN_CPU[$2,$3]:-}"; else samples="${CHECK_CPU[$2,$3]:-}"; fi
+  # shellcheck disable=SC2086
+  median $samples
+}
+cpu_cells() { # KIND SPEC -> "ours s | progenitor s | ratio"
+  local o p
+  o=$(cpu_median "$1" ours "$2"); p=$(cpu_median "$1" progenitor "$2")
+  echo "$(fmt_s "$o") | $(fmt_s "$p") | $(ratio "$p" "$o")"
+}
 n_of() { # KIND GEN SPEC -> number of samples
   local samples
   if [[ $1 == gen ]]; then samples="${GEN_SAMPLES[$2,$3]:-}"; else samples="${CHECK_SAMPLES[$2,$3]:-}"; fi
@@ -231,38 +249,39 @@ show() { is_num "$1" && fmt_s "$1" || echo "$1"; }
 size_cell() { # GEN SPEC
   local l="${LINES[$1,$2]:-}" d="${DOCS[$1,$2]:-}"
   [[ -z "$l" ]] && { echo "-"; return; }
-  awk -v l="$l" -v d="$d" 'BEGIN { printf "%\047d lines, %\047d doc (%.0f %%)", l, d, (l ? 100 * d / l : 0) }'
+  awk -v l="$l" -v d="$d" '
+    function commas(n,  t) { t = ""; while (n >= 1000) { t = sprintf(",%03d", n % 1000) t; n = int(n / 1000) } return n t }
+    BEGIN { printf "%s lines, %s doc (%.0f %%)", commas(l), commas(d), (l ? 100 * d / l : 0) }'
 }
 
 {
   echo "Run: $(date -u '+%Y-%m-%d %H:%M UTC'); nproc $(nproc); load average (1, 5, 15 min) at the start: $LOAD_START, at the end: $(uptime | sed 's/.*load average: //')."
   echo "codeqr-codegen $OURS_REV, progenitor: $PROG_VER; $(rustc --version)."
   echo
-  echo "### Generation time (median of interleaved repetitions; ratio = progenitor ÷ ours)"
+  echo "### Generation time (median of interleaved repetitions; ratio = progenitor ÷ ours; CPU = user + system)"
   echo
-  echo "| spec | size | ours | progenitor | ratio |"
-  echo "|---|---:|---:|---:|---:|"
+  echo "| spec | size | ours, wall | progenitor, wall | ratio | ours, CPU | progenitor, CPU | ratio |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|"
   for s in $SPECS; do
     size=$(awk -v b="$(stat -c %s "$(spec_path "$s")")" 'BEGIN { printf "%.1f MB", b / 1e6 }')
     o=$(cell_time gen ours "$s"); p=$(cell_time gen progenitor "$s")
     r="-"; is_num "$o" && is_num "$p" && r=$(ratio "$p" "$o")
     on="$(show "$o")"; is_num "$o" && on="$on (n=$(n_of gen ours "$s"))"
     pn="$(show "$p")"; is_num "$p" && pn="$pn (n=$(n_of gen progenitor "$s"))"
-    echo "| $(spec_label "$s") | $size | $on | $pn | $r |"
+    echo "| $(spec_label "$s") | $size | $on | $pn | $r | $(cpu_cells gen "$s") |"
   done
   if [[ "$SKIP_CHECK" != 1 ]]; then
     echo
     echo "### \`cargo check\` of the generated crate alone (dependencies already checked; \`touch src/lib.rs\`, CARGO_INCREMENTAL=0)"
     echo
-    echo "| spec | ours | progenitor | ratio | first check incl. dependencies: ours / progenitor |"
-    echo "|---|---:|---:|---:|---:|"
+    echo "| spec | ours, wall | progenitor, wall | ratio | ours, CPU | progenitor, CPU | ratio |"
+    echo "|---|---:|---:|---:|---:|---:|---:|"
     for s in $SPECS; do
       o=$(cell_time check ours "$s"); p=$(cell_time check progenitor "$s")
       r="-"; is_num "$o" && is_num "$p" && r=$(ratio "$p" "$o")
       on="$(show "$o")"; is_num "$o" && on="$on (n=$(n_of check ours "$s"))"
       pn="$(show "$p")"; is_num "$p" && pn="$pn (n=$(n_of check progenitor "$s"))"
-      wo="${WARM_TIME[ours,$s]:--}"; wp="${WARM_TIME[progenitor,$s]:--}"
-      echo "| $(spec_label "$s") | $on | $pn | $r | $(show "$wo") / $(show "$wp") |"
+      echo "| $(spec_label "$s") | $on | $pn | $r | $(cpu_cells check "$s") |"
     done
   fi
   echo

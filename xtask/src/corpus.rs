@@ -26,7 +26,7 @@ pub(crate) struct Options {
     #[arg(long)]
     fetch: bool,
     /// How many APIs.guru specs to compile-check.
-    #[arg(long, default_value_t = 40)]
+    #[arg(long, default_value_t = 100)]
     sample: usize,
     /// The sample's seed [default: today's UTC date as YYYYMMDD].
     #[arg(long)]

@@ -527,7 +527,17 @@ fn failures_section(md: &mut String, rows: &[Row]) {
     let _ = writeln!(md, "| spec | step | first error |");
     let _ = writeln!(md, "|---|---|---|");
     for (row, step, error) in failures.iter().take(MAX_LISTED_FAILURES) {
-        let _ = writeln!(md, "| {} | {step} | {} |", row.spec.name, cell(error));
+        let sampled = if row.selected && row.spec.group == Group::ApisGuru {
+            " (in the sample)"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            md,
+            "| {}{sampled} | {step} | {} |",
+            row.spec.name,
+            cell(error)
+        );
     }
     if failures.len() > MAX_LISTED_FAILURES {
         let _ = writeln!(
@@ -539,10 +549,11 @@ fn failures_section(md: &mut String, rows: &[Row]) {
 }
 
 /// One line per spec, tab-separated, for tools: name, group, generation status, milliseconds,
-/// operations, warnings, check, first error.
+/// operations, warnings, selected for a check, check, first error.
 pub(crate) fn tsv(rows: &[Row]) -> String {
-    let mut out =
-        String::from("spec\tgroup\tgeneration\tms\toperations\twarnings\tcheck\tfirst_error\n");
+    let mut out = String::from(
+        "spec\tgroup\tgeneration\tms\toperations\twarnings\tselected\tcheck\tfirst_error\n",
+    );
     for row in rows {
         let (status, operations, warnings) = match &row.generation.status {
             GenStatus::Generated {
@@ -564,10 +575,11 @@ pub(crate) fn tsv(rows: &[Row]) -> String {
             .replace(['\t', '\n'], " ");
         let _ = writeln!(
             out,
-            "{}\t{:?}\t{status}\t{}\t{operations}\t{warnings}\t{check}\t{error}",
+            "{}\t{:?}\t{status}\t{}\t{operations}\t{warnings}\t{}\t{check}\t{error}",
             row.spec.name,
             row.spec.group,
-            row.generation.elapsed.as_millis()
+            row.generation.elapsed.as_millis(),
+            row.selected
         );
     }
     out

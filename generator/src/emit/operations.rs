@@ -109,17 +109,20 @@ fn param_push(model: &Model, b: &ParamBinding, pairs: Option<&TokenStream>) -> T
             };
             quote! { crate::params::push_object(&mut #query_pairs, #wire, value, crate::params::ObjectStyle::#style)?; }
         }
-        ParamLocation::Header => {
-            let text = if array_of_scalars {
+        ParamLocation::Header | ParamLocation::Cookie => {
+            let text = if scalar {
+                scalar_text(model, &b.ty, &quote! { value })
+            } else if array_of_scalars {
                 quote! { crate::params::join_simple(value) }
             } else {
-                scalar_text(model, &b.ty, &quote! { value })
+                // Unions, objects, free-form values: `simple` style from their JSON form.
+                quote! { crate::params::join_simple_object(value, false)? }
             };
-            quote! { header_pairs.push((#wire, #text)); }
-        }
-        ParamLocation::Cookie => {
-            let text = scalar_text(model, &b.ty, &quote! { value });
-            quote! { cookie_pairs.push((#wire, #text)); }
+            if b.location == ParamLocation::Header {
+                quote! { header_pairs.push((#wire, #text)); }
+            } else {
+                quote! { cookie_pairs.push((#wire, #text)); }
+            }
         }
     }
 }
@@ -260,11 +263,23 @@ fn operation(model: &Model, op: &Operation) -> TokenStream {
                 let id = format_ident!("{}", p.ident);
                 let text = match &p.shape.ty {
                     TypeRef::String => quote! { #id },
-                    TypeRef::Array(_) => quote! { &crate::params::join_simple(&#id) },
-                    ty => {
+                    TypeRef::Array(inner) if is_scalar(model, inner) => {
+                        quote! { &crate::params::join_simple(&#id) }
+                    }
+                    TypeRef::Named(n)
+                        if matches!(
+                            model.types.get(n).map(|t| &t.kind),
+                            Some(TypeKind::Enum(_))
+                        ) =>
+                    {
+                        quote! { #id.as_str() }
+                    }
+                    ty if is_scalar(model, ty) => {
                         let t = scalar_text(model, ty, &quote! { #id });
                         quote! { &#t }
                     }
+                    // Unions and other values: `simple` style from their JSON form.
+                    _ => quote! { &crate::params::join_simple_object(&#id, false)? },
                 };
                 pieces.push(quote! { &crate::client::encode_path_segment(#text) });
             }

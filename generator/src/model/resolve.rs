@@ -50,10 +50,23 @@ pub fn resolve(spec: &OpenAPI, diags: &mut Diagnostics) -> Model {
         by_pointer: BTreeMap::new(),
         in_progress: BTreeSet::new(),
         provisional: BTreeMap::new(),
+        unchecked_formats: BTreeMap::new(),
     };
     resolver.name_components();
     resolver.define_components();
     let groups = resolver.operations();
+    for (format, (first, count)) in std::mem::take(&mut resolver.unchecked_formats) {
+        let places = if count == 1 {
+            "here".to_owned()
+        } else {
+            format!("in {count} places, first here")
+        };
+        resolver.diags.warn(
+            "unchecked-format",
+            &first,
+            format!("`format: {format}` is documented but not checked ({places}); values are plain strings"),
+        );
+    }
     let mut model = Model {
         api: ApiInfo {
             title: spec.info.title.clone(),
@@ -92,6 +105,9 @@ struct Resolver<'a> {
     in_progress: BTreeSet<String>,
     /// Names handed out for such a schema before its definition was finished.
     provisional: BTreeMap<String, String>,
+    /// `format` values the SDK does not check → (first place seen, how many places): reported
+    /// once each, since GitHub alone has thousands of `uri-template`s.
+    unchecked_formats: BTreeMap<String, (String, usize)>,
 }
 
 /// A schema or a reference to one, whichever box it came in.
@@ -702,6 +718,61 @@ impl<'a> Resolver<'a> {
                 constraints.max_properties = a.max_properties.map(|n| n as u64);
                 self.map_type(a.additional_properties.as_ref(), hint, at)
             }
+            // openapiv3 reads a schema whose keywords do not fit its `type` (or that has none)
+            // as untyped: recover the type the keywords imply.
+            SchemaKind::Any(a) if a.items.is_some() || a.typ.as_deref() == Some("array") => {
+                constraints.min_items = a.min_items.map(|n| n as u64);
+                constraints.max_items = a.max_items.map(|n| n as u64);
+                constraints.unique_items = a.unique_items.unwrap_or(false);
+                match &a.items {
+                    Some(items) => {
+                        let item_at = pointer(at, "items");
+                        let item = self.shape_of(items.into(), &format!("{hint}Item"), &item_at);
+                        self.note_dropped_item_constraints(&item.shape, &item_at);
+                        TypeRef::Array(Box::new(item.shape.ty))
+                    }
+                    None => TypeRef::Array(Box::new(TypeRef::Any)),
+                }
+            }
+            SchemaKind::Any(a) if a.typ.as_deref() == Some("string") => {
+                constraints.min_length = a.min_length.map(|n| n as u64);
+                constraints.max_length = a.max_length.map(|n| n as u64);
+                constraints.pattern = a.pattern.clone();
+                TypeRef::String
+            }
+            SchemaKind::Any(a) if matches!(a.typ.as_deref(), Some("integer" | "number")) => {
+                let bound = |value: Option<f64>, exclusive: Option<bool>| {
+                    value.map(|v| Bound {
+                        value: Number::Float(v),
+                        exclusive: exclusive.unwrap_or(false),
+                    })
+                };
+                constraints.minimum = bound(a.minimum, a.exclusive_minimum);
+                constraints.maximum = bound(a.maximum, a.exclusive_maximum);
+                if a.typ.as_deref() == Some("integer") {
+                    // Integer fields compare with integer limits only; fractional ones are dropped.
+                    let int = |b: Option<Bound>| {
+                        b.and_then(|b| match b.value {
+                            Number::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => {
+                                Some(Bound {
+                                    value: Number::Int(f as i64),
+                                    exclusive: b.exclusive,
+                                })
+                            }
+                            _ => None,
+                        })
+                    };
+                    constraints.minimum = int(constraints.minimum);
+                    constraints.maximum = int(constraints.maximum);
+                    TypeRef::Integer(IntWidth::I64)
+                } else {
+                    TypeRef::Number
+                }
+            }
+            SchemaKind::Any(a) if a.typ.as_deref() == Some("boolean") => TypeRef::Boolean,
+            // No type and nothing that implies one: any JSON value is valid, which is what
+            // `serde_json::Value` says.
+            SchemaKind::Any(a) if a.typ.is_none() && a.properties.is_empty() => TypeRef::Any,
             SchemaKind::OneOf { .. }
             | SchemaKind::AnyOf { .. }
             | SchemaKind::AllOf { .. }
@@ -710,7 +781,7 @@ impl<'a> Resolver<'a> {
                 self.diags.warn(
                     "unsupported-schema",
                     at,
-                    "`not` and untyped schemas with other keywords are not modelled; the value is typed as serde_json::Value",
+                    "`not` and schemas of unknown `type` are not modelled; the value is typed as serde_json::Value",
                 );
                 TypeRef::Any
             }
@@ -782,13 +853,11 @@ impl<'a> Resolver<'a> {
             // Encodings and hints, not constraints: nothing to check.
             VariantOrUnknownOrEmpty::Unknown(f) if ANNOTATION_FORMATS.contains(&f.as_str()) => None,
             VariantOrUnknownOrEmpty::Unknown(f) => {
-                self.diags.warn(
-                    "unchecked-format",
-                    &pointer(at, "format"),
-                    format!(
-                        "`format: {f}` is documented but not checked; values are plain strings"
-                    ),
-                );
+                let entry = self
+                    .unchecked_formats
+                    .entry(f.clone())
+                    .or_insert_with(|| (pointer(at, "format"), 0));
+                entry.1 += 1;
                 None
             }
             // date, date-time, byte, binary, password: annotations on strings; sent as given.
@@ -1277,32 +1346,6 @@ impl<'a> Resolver<'a> {
                 },
                 other => self.shape_of(other, &hint, &pointer(p_at, "schema")),
             };
-            let kind = self.value_kind(&resolved.shape.ty);
-            let supported = matches!(
-                (location, kind),
-                (_, ValueKind::Scalar)
-                    | (None | Some(ParamLocation::Header), ValueKind::ScalarArray)
-                    | (Some(ParamLocation::Query), _)
-            );
-            if !supported {
-                self.diags.warn(
-                    "unsupported-parameter",
-                    p_at,
-                    format!(
-                        "`{}`: this parameter's type cannot be sent in its location yet",
-                        data.name
-                    ),
-                );
-                if required {
-                    self.diags.warn(
-                        "skipped-operation",
-                        at,
-                        format!("skipped: required parameter `{}` cannot be sent", data.name),
-                    );
-                    return None;
-                }
-                continue;
-            }
             match location {
                 None => path_params.push(Param {
                     ident: path_scope.claim(names::field_name(&data.name)),
@@ -1352,51 +1395,6 @@ impl<'a> Resolver<'a> {
             }
         });
         Some((path_params, params))
-    }
-
-    /// How a value of `ty` can be written as a parameter.
-    fn value_kind(&self, ty: &TypeRef) -> ValueKind {
-        let scalar = |ty: &TypeRef| match ty {
-            TypeRef::String | TypeRef::Integer(_) | TypeRef::Number | TypeRef::Boolean => true,
-            TypeRef::Named(n) => {
-                matches!(self.alias_base(n), Some(TypeKind::Enum(_)))
-                    || matches!(
-                        self.alias_base(n),
-                        Some(TypeKind::Alias(Shape {
-                            ty: TypeRef::String
-                                | TypeRef::Integer(_)
-                                | TypeRef::Number
-                                | TypeRef::Boolean,
-                            ..
-                        }))
-                    )
-            }
-            _ => false,
-        };
-        if scalar(ty) {
-            ValueKind::Scalar
-        } else if let TypeRef::Array(inner) = ty
-            && scalar(inner)
-        {
-            ValueKind::ScalarArray
-        } else {
-            ValueKind::Structured
-        }
-    }
-
-    /// The definition behind a named type, seeing through aliases to other named types.
-    fn alias_base(&self, name: &str) -> Option<&TypeKind> {
-        let mut kind = &self.types.get(name)?.kind;
-        for _ in 0..16 {
-            match kind {
-                TypeKind::Alias(Shape {
-                    ty: TypeRef::Named(next),
-                    ..
-                }) => kind = &self.types.get(next)?.kind,
-                _ => break,
-            }
-        }
-        Some(kind)
     }
 
     /// `Some(None)` for a body the SDK does not send (optional, unsupported media type); `None`
@@ -1693,17 +1691,6 @@ fn media_encoding(media: &str) -> BodyEncoding {
     } else {
         BodyEncoding::Bytes(essence)
     }
-}
-
-/// How a parameter value can be written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum ValueKind {
-    /// A string, number, boolean or enum.
-    Scalar,
-    /// An array of those.
-    ScalarArray,
-    /// Objects and anything else (query only: form or deepObject).
-    Structured,
 }
 
 fn is_json(media: &str) -> bool {
