@@ -15,6 +15,7 @@
 #   SKIP_CHECK=1                       skip the `cargo check` part
 #   CHECK_TIMEOUT=2400                 seconds before one `cargo check` is given up
 #   CORPUS=target/openapi-corpus       where the corpus specs are (fetched if missing)
+#   OURS_BIN=path                      use this codeqr-codegen binary instead of building the work tree's
 # Output: the markdown tables on stdout and in target/bench/results.md; every sample in
 # target/bench/samples.tsv; the logs of every command under target/bench/logs/.
 set -uo pipefail
@@ -76,17 +77,24 @@ fi
 PROG_VER=""
 PROG_VER="${PROG_VER:-$(cargo install --list --root "$TOOLS" | grep -m1 '^cargo-progenitor' | tr -d :)}"
 
-say "building codeqr-codegen (release)"
-# Others may rebuild the workspace while this runs: retry a broken build a few times, then use a
-# private copy of the binary so that every repetition runs the same one.
-for attempt in 1 2 3 4 5; do
-  if cargo build --release -p codeqr-codegen > "$B/logs/build-ours.log" 2>&1; then break; fi
-  [[ $attempt == 5 ]] && { say "cargo build failed 5 times, see $B/logs/build-ours.log"; exit 1; }
-  say "build failed (attempt $attempt), retrying in 60 s"; sleep 60
-done
-cp target/release/codeqr-codegen "$B/bin/codeqr-codegen"
+if [[ -n "${OURS_BIN:-}" ]]; then
+  # A generator binary built elsewhere (e.g. from another commit), used as it is.
+  cp "$OURS_BIN" "$B/bin/codeqr-codegen" || exit 1
+  OURS_REV="binary $OURS_BIN"
+else
+  say "building codeqr-codegen (release)"
+  # Others may rebuild the workspace while this runs: retry a broken build a few times, then use a
+  # private copy of the binary so that every repetition runs the same one.
+  for attempt in 1 2 3 4 5; do
+    if cargo build --release -p codeqr-codegen > "$B/logs/build-ours.log" 2>&1; then break; fi
+    [[ $attempt == 5 ]] && { say "cargo build failed 5 times, see $B/logs/build-ours.log"; exit 1; }
+    say "build failed (attempt $attempt), retrying in 60 s"; sleep 60
+  done
+  cp target/release/codeqr-codegen "$B/bin/codeqr-codegen"
+  OURS_REV="commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- generator 2>/dev/null || echo ' + uncommitted changes in generator/')"
+fi
 OURS="$B/bin/codeqr-codegen"
-OURS_REV="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- generator 2>/dev/null || echo '+uncommitted changes')"
+OURS_REV="$OURS_REV (binary sha256 $(sha256sum "$OURS" | cut -c1-12))"
 
 # ---- helpers -----------------------------------------------------------------------------------
 ELAPSED=0 CPU=0
@@ -256,7 +264,7 @@ size_cell() { # GEN SPEC
 
 {
   echo "Run: $(date -u '+%Y-%m-%d %H:%M UTC'); nproc $(nproc); load average (1, 5, 15 min) at the start: $LOAD_START, at the end: $(uptime | sed 's/.*load average: //')."
-  echo "codeqr-codegen $OURS_REV, progenitor: $PROG_VER; $(rustc --version)."
+  echo "codeqr-codegen: $OURS_REV; progenitor: $PROG_VER; $(rustc --version)."
   echo
   echo "### Generation time (median of interleaved repetitions; ratio = progenitor ÷ ours; CPU = user + system)"
   echo

@@ -442,6 +442,24 @@ impl<'a> Resolver<'a> {
     }
 
     /// The Rust type of a `$ref`.
+    /// A response, parameter or request body behind a `$ref` anywhere in the document (DigitalOcean
+    /// points into other paths' responses), following chains of references.
+    fn follow<T: serde::de::DeserializeOwned>(&mut self, reference: &str) -> Option<T> {
+        let mut reference = reference.to_owned();
+        for _ in 0..16 {
+            let json_pointer = percent_decode(reference.strip_prefix('#')?);
+            let raw = self
+                .raw
+                .get_or_insert_with(|| serde_json::to_value(self.spec).unwrap_or_default());
+            let value = raw.pointer(&json_pointer)?.clone();
+            match serde_json::from_value::<ReferenceOr<T>>(value).ok()? {
+                ReferenceOr::Item(item) => return Some(item),
+                ReferenceOr::Reference { reference: next } => reference = next,
+            }
+        }
+        None
+    }
+
     fn follow_ref(&mut self, reference: &str, at: &str) -> TypeRef {
         self.follow_ref_depth(reference, at, 0)
     }
@@ -1215,10 +1233,13 @@ impl<'a> Resolver<'a> {
                                 });
                         match found {
                             Some(ReferenceOr::Item(p)) => p.clone(),
-                            _ => {
-                                self.diags.warn("unsupported-ref", &p_at, format!("cannot follow parameter `$ref: {reference}`; the operation is skipped"));
-                                return None;
-                            }
+                            _ => match self.follow::<openapiv3::Parameter>(reference) {
+                                Some(p) => p,
+                                None => {
+                                    self.diags.warn("unsupported-ref", &p_at, format!("cannot follow parameter `$ref: {reference}`; the operation is skipped"));
+                                    return None;
+                                }
+                            },
                         }
                     }
                 };
@@ -1405,6 +1426,7 @@ impl<'a> Resolver<'a> {
         stem: &str,
         at: &str,
     ) -> Option<Option<RequestBody>> {
+        let followed;
         let body = match body {
             ReferenceOr::Item(b) => b,
             ReferenceOr::Reference { reference } => {
@@ -1419,10 +1441,16 @@ impl<'a> Resolver<'a> {
                     });
                 match found {
                     Some(ReferenceOr::Item(b)) => b,
-                    _ => {
-                        self.diags.warn("unsupported-ref", at, format!("cannot follow request body `$ref: {reference}`; the operation is skipped"));
-                        return None;
-                    }
+                    _ => match self.follow::<openapiv3::RequestBody>(reference) {
+                        Some(b) => {
+                            followed = b;
+                            &followed
+                        }
+                        None => {
+                            self.diags.warn("unsupported-ref", at, format!("cannot follow request body `$ref: {reference}`; the operation is skipped"));
+                            return None;
+                        }
+                    },
                 }
             }
         };
@@ -1503,6 +1531,7 @@ impl<'a> Resolver<'a> {
                     continue;
                 }
             };
+            let followed;
             let response = match response {
                 ReferenceOr::Item(r) => r,
                 ReferenceOr::Reference { reference } => {
@@ -1517,14 +1546,20 @@ impl<'a> Resolver<'a> {
                         });
                     match found {
                         Some(ReferenceOr::Item(r)) => r,
-                        _ => {
-                            self.diags.warn(
-                                "unsupported-ref",
-                                &code_at,
-                                format!("cannot follow response `$ref: {reference}`"),
-                            );
-                            continue;
-                        }
+                        _ => match self.follow::<openapiv3::Response>(reference) {
+                            Some(r) => {
+                                followed = r;
+                                &followed
+                            }
+                            None => {
+                                self.diags.warn(
+                                    "unsupported-ref",
+                                    &code_at,
+                                    format!("cannot follow response `$ref: {reference}`"),
+                                );
+                                continue;
+                            }
+                        },
                     }
                 }
             };

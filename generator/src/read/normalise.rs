@@ -346,6 +346,7 @@ impl Normaliser<'_> {
         }
         self.inapplicable_keywords(map, at);
         self.integer_bounds(map, at);
+        self.mistyped_keywords(map, at);
         for (key, value) in map.iter_mut() {
             let key_at = pointer(at, key);
             match key.as_str() {
@@ -581,6 +582,35 @@ impl Normaliser<'_> {
                     "skipped-constraint",
                     &pointer(at, &key),
                     format!("`{key}` does not apply to `type: {ty}` and is ignored"),
+                );
+            }
+        }
+    }
+
+    /// Keywords whose value has the wrong JSON type (api.video has `pattern: 0`) would make the
+    /// whole spec unreadable: each is dropped with a warning instead.
+    fn mistyped_keywords(&mut self, map: &mut Map<String, Value>, at: &str) {
+        let expect: &[(&str, fn(&Value) -> bool, &str)] = &[
+            ("pattern", Value::is_string, "a string"),
+            ("format", Value::is_string, "a string"),
+            ("description", Value::is_string, "a string"),
+            ("title", Value::is_string, "a string"),
+            ("minLength", Value::is_u64, "a non-negative integer"),
+            ("maxLength", Value::is_u64, "a non-negative integer"),
+            ("minItems", Value::is_u64, "a non-negative integer"),
+            ("maxItems", Value::is_u64, "a non-negative integer"),
+            ("minProperties", Value::is_u64, "a non-negative integer"),
+            ("maxProperties", Value::is_u64, "a non-negative integer"),
+            ("required", Value::is_array, "an array"),
+            ("enum", Value::is_array, "an array"),
+        ];
+        for (key, is_valid, what) in expect {
+            if map.get(*key).is_some_and(|value| !is_valid(value)) {
+                map.remove(*key);
+                self.warn(
+                    "invalid-keyword",
+                    &pointer(at, key),
+                    format!("`{key}` must be {what}; it is ignored"),
                 );
             }
         }
@@ -1022,6 +1052,28 @@ fn percent_decode(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn mistyped_keywords_are_dropped_not_fatal() {
+        let mut doc = serde_json::json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {},
+            "components": {"schemas": {"A": {"type": "object", "properties": {"t": {"type": "string", "pattern": 0, "maxLength": "10"}}}}}
+        });
+        let warnings = super::normalise("api.json", &mut doc, false);
+        let t = &doc["components"]["schemas"]["A"]["properties"]["t"];
+        assert_eq!(t, &serde_json::json!({"type": "string"}));
+        let pointers: Vec<&str> = warnings.iter().map(|w| w.pointer.as_str()).collect();
+        assert!(
+            pointers.contains(&"/components/schemas/A/properties/t/pattern"),
+            "{pointers:?}"
+        );
+        assert!(
+            pointers.contains(&"/components/schemas/A/properties/t/maxLength"),
+            "{pointers:?}"
+        );
+    }
+
     use super::*;
 
     /// Normalises a 3.1 document holding `schema` as `components/schemas/S`; returns the
