@@ -590,7 +590,8 @@ impl Normaliser<'_> {
     /// Keywords whose value has the wrong JSON type (api.video has `pattern: 0`) would make the
     /// whole spec unreadable: each is dropped with a warning instead.
     fn mistyped_keywords(&mut self, map: &mut Map<String, Value>, at: &str) {
-        let expect: &[(&str, fn(&Value) -> bool, &str)] = &[
+        type Check = (&'static str, fn(&Value) -> bool, &'static str);
+        let expect: &[Check] = &[
             ("pattern", Value::is_string, "a string"),
             ("format", Value::is_string, "a string"),
             ("description", Value::is_string, "a string"),
