@@ -442,6 +442,28 @@ impl<'a> Resolver<'a> {
     }
 
     /// The Rust type of a `$ref`.
+    /// The response, parameter or request body `item` stands for: itself, the component a `$ref`
+    /// names (looked up directly, the common case), or whatever a `$ref` elsewhere points at.
+    fn item_or_ref<T: serde::de::DeserializeOwned + Clone>(
+        &mut self,
+        item: &'a ReferenceOr<T>,
+        prefix: &str,
+        section: impl Fn(&'a openapiv3::Components, &str) -> Option<&'a ReferenceOr<T>>,
+    ) -> Option<std::borrow::Cow<'a, T>> {
+        let reference = match item {
+            ReferenceOr::Item(item) => return Some(std::borrow::Cow::Borrowed(item)),
+            ReferenceOr::Reference { reference } => reference,
+        };
+        let spec: &'a OpenAPI = self.spec;
+        let direct = reference
+            .strip_prefix(prefix)
+            .and_then(|key| section(spec.components.as_ref()?, &unescape_pointer(key)));
+        match direct {
+            Some(ReferenceOr::Item(found)) => Some(std::borrow::Cow::Borrowed(found)),
+            _ => self.follow::<T>(reference).map(std::borrow::Cow::Owned),
+        }
+    }
+
     /// A response, parameter or request body behind a `$ref` anywhere in the document (DigitalOcean
     /// points into other paths' responses), following chains of references.
     fn follow<T: serde::de::DeserializeOwned>(&mut self, reference: &str) -> Option<T> {
@@ -1153,8 +1175,8 @@ impl<'a> Resolver<'a> {
         &mut self,
         path: &str,
         method: &str,
-        item: &openapiv3::PathItem,
-        op: &openapiv3::Operation,
+        item: &'a openapiv3::PathItem,
+        op: &'a openapiv3::Operation,
         operation_id: String,
         method_name: String,
         at: &str,
@@ -1204,8 +1226,8 @@ impl<'a> Resolver<'a> {
     fn parameters(
         &mut self,
         path: &str,
-        item: &openapiv3::PathItem,
-        op: &openapiv3::Operation,
+        item: &'a openapiv3::PathItem,
+        op: &'a openapiv3::Operation,
         stem: &str,
         at: &str,
     ) -> Option<(Vec<Param>, Option<ParamsStruct>)> {
@@ -1218,29 +1240,17 @@ impl<'a> Resolver<'a> {
         ] {
             for (i, p) in list.iter().enumerate() {
                 let p_at = pointer(&list_at, &i.to_string());
-                let param = match p {
-                    ReferenceOr::Item(p) => p.clone(),
-                    ReferenceOr::Reference { reference } => {
-                        let found =
-                            reference
-                                .strip_prefix("#/components/parameters/")
-                                .and_then(|k| {
-                                    self.spec
-                                        .components
-                                        .as_ref()?
-                                        .parameters
-                                        .get(&unescape_pointer(k))
-                                });
-                        match found {
-                            Some(ReferenceOr::Item(p)) => p.clone(),
-                            _ => match self.follow::<openapiv3::Parameter>(reference) {
-                                Some(p) => p,
-                                None => {
-                                    self.diags.warn("unsupported-ref", &p_at, format!("cannot follow parameter `$ref: {reference}`; the operation is skipped"));
-                                    return None;
-                                }
-                            },
-                        }
+                let param = match self
+                    .item_or_ref(p, "#/components/parameters/", |c, k| c.parameters.get(k))
+                {
+                    Some(param) => param.into_owned(),
+                    None => {
+                        let reference = match p {
+                            ReferenceOr::Reference { reference } => reference.as_str(),
+                            ReferenceOr::Item(_) => "",
+                        };
+                        self.diags.warn("unsupported-ref", &p_at, format!("cannot follow parameter `$ref: {reference}`; the operation is skipped"));
+                        return None;
                     }
                 };
                 let (loc, data) = match &param {
@@ -1422,37 +1432,23 @@ impl<'a> Resolver<'a> {
     /// to skip the operation (a required body it cannot send).
     fn request_body(
         &mut self,
-        body: &ReferenceOr<openapiv3::RequestBody>,
+        body: &'a ReferenceOr<openapiv3::RequestBody>,
         stem: &str,
         at: &str,
     ) -> Option<Option<RequestBody>> {
-        let followed;
-        let body = match body {
-            ReferenceOr::Item(b) => b,
-            ReferenceOr::Reference { reference } => {
-                let found = reference
-                    .strip_prefix("#/components/requestBodies/")
-                    .and_then(|k| {
-                        self.spec
-                            .components
-                            .as_ref()?
-                            .request_bodies
-                            .get(&unescape_pointer(k))
-                    });
-                match found {
-                    Some(ReferenceOr::Item(b)) => b,
-                    _ => match self.follow::<openapiv3::RequestBody>(reference) {
-                        Some(b) => {
-                            followed = b;
-                            &followed
-                        }
-                        None => {
-                            self.diags.warn("unsupported-ref", at, format!("cannot follow request body `$ref: {reference}`; the operation is skipped"));
-                            return None;
-                        }
-                    },
-                }
-            }
+        let Some(body) = self.item_or_ref(body, "#/components/requestBodies/", |c, k| {
+            c.request_bodies.get(k)
+        }) else {
+            let reference = match body {
+                ReferenceOr::Reference { reference } => reference.as_str(),
+                ReferenceOr::Item(_) => "",
+            };
+            self.diags.warn(
+                "unsupported-ref",
+                at,
+                format!("cannot follow request body `$ref: {reference}`; the operation is skipped"),
+            );
+            return None;
         };
         // Prefer JSON, then forms, then the first media type.
         let pick = body
@@ -1509,7 +1505,7 @@ impl<'a> Resolver<'a> {
 
     fn responses(
         &mut self,
-        op: &openapiv3::Operation,
+        op: &'a openapiv3::Operation,
         stem: &str,
         at: &str,
     ) -> (SuccessResponse, Vec<ErrorResponse>) {
@@ -1531,37 +1527,19 @@ impl<'a> Resolver<'a> {
                     continue;
                 }
             };
-            let followed;
-            let response = match response {
-                ReferenceOr::Item(r) => r,
-                ReferenceOr::Reference { reference } => {
-                    let found = reference
-                        .strip_prefix("#/components/responses/")
-                        .and_then(|k| {
-                            self.spec
-                                .components
-                                .as_ref()?
-                                .responses
-                                .get(&unescape_pointer(k))
-                        });
-                    match found {
-                        Some(ReferenceOr::Item(r)) => r,
-                        _ => match self.follow::<openapiv3::Response>(reference) {
-                            Some(r) => {
-                                followed = r;
-                                &followed
-                            }
-                            None => {
-                                self.diags.warn(
-                                    "unsupported-ref",
-                                    &code_at,
-                                    format!("cannot follow response `$ref: {reference}`"),
-                                );
-                                continue;
-                            }
-                        },
-                    }
-                }
+            let Some(response) = self.item_or_ref(response, "#/components/responses/", |c, k| {
+                c.responses.get(k)
+            }) else {
+                let reference = match response {
+                    ReferenceOr::Reference { reference } => reference.as_str(),
+                    ReferenceOr::Item(_) => "",
+                };
+                self.diags.warn(
+                    "unsupported-ref",
+                    &code_at,
+                    format!("cannot follow response `$ref: {reference}`"),
+                );
+                continue;
             };
             if (200..300).contains(&status) {
                 success.statuses.push(status);
