@@ -238,7 +238,7 @@ pub(crate) fn generate_all(
                         results[i] = Some(result);
                     }
                     let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-                    if n % 250 == 0 || n == specs.len() {
+                    if n.is_multiple_of(250) || n == specs.len() {
                         eprintln!(
                             "  generated {n}/{} ({:.0} s)",
                             specs.len(),

@@ -1151,10 +1151,9 @@ impl<'a> Resolver<'a> {
                 let method_name = scope.claim(names::field_name(&operation_id));
                 if let Some(operation) =
                     self.operation(path, method, item, op, operation_id, method_name, &op_at)
+                    && let Some(g) = groups.get_mut(&tag)
                 {
-                    if let Some(g) = groups.get_mut(&tag) {
-                        g.operations.push(operation);
-                    }
+                    g.operations.push(operation);
                 }
             }
         }

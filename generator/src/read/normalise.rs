@@ -939,13 +939,13 @@ fn take_defs(value: &mut Value, at: &str, found: &mut Vec<(String, String, Value
     }
     match value {
         Value::Object(map) => {
-            if matches!(map.get("$defs"), Some(Value::Object(_))) {
-                if let Some(Value::Object(defs)) = map.remove("$defs") {
-                    let defs_at = pointer(at, "$defs");
-                    for (name, mut schema) in defs {
-                        take_defs(&mut schema, &pointer(&defs_at, &name), found, depth + 1);
-                        found.push((at.to_owned(), name, schema));
-                    }
+            if matches!(map.get("$defs"), Some(Value::Object(_)))
+                && let Some(Value::Object(defs)) = map.remove("$defs")
+            {
+                let defs_at = pointer(at, "$defs");
+                for (name, mut schema) in defs {
+                    take_defs(&mut schema, &pointer(&defs_at, &name), found, depth + 1);
+                    found.push((at.to_owned(), name, schema));
                 }
             }
             for (key, child) in map.iter_mut() {
