@@ -441,17 +441,17 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    /// The Rust type of a `$ref`.
     /// The response, parameter or request body `item` stands for: itself, the component a `$ref`
     /// names (looked up directly, the common case), or whatever a `$ref` elsewhere points at.
+    /// `Err` carries the reference that could not be followed, for the warning.
     fn item_or_ref<T: serde::de::DeserializeOwned + Clone>(
         &mut self,
         item: &'a ReferenceOr<T>,
         prefix: &str,
         section: impl Fn(&'a openapiv3::Components, &str) -> Option<&'a ReferenceOr<T>>,
-    ) -> Option<std::borrow::Cow<'a, T>> {
+    ) -> Result<std::borrow::Cow<'a, T>, &'a str> {
         let reference = match item {
-            ReferenceOr::Item(item) => return Some(std::borrow::Cow::Borrowed(item)),
+            ReferenceOr::Item(item) => return Ok(std::borrow::Cow::Borrowed(item)),
             ReferenceOr::Reference { reference } => reference,
         };
         let spec: &'a OpenAPI = self.spec;
@@ -459,8 +459,11 @@ impl<'a> Resolver<'a> {
             .strip_prefix(prefix)
             .and_then(|key| section(spec.components.as_ref()?, &unescape_pointer(key)));
         match direct {
-            Some(ReferenceOr::Item(found)) => Some(std::borrow::Cow::Borrowed(found)),
-            _ => self.follow::<T>(reference).map(std::borrow::Cow::Owned),
+            Some(ReferenceOr::Item(found)) => Ok(std::borrow::Cow::Borrowed(found)),
+            _ => self
+                .follow::<T>(reference)
+                .map(std::borrow::Cow::Owned)
+                .ok_or(reference.as_str()),
         }
     }
 
@@ -482,6 +485,7 @@ impl<'a> Resolver<'a> {
         None
     }
 
+    /// The Rust type of a `$ref`.
     fn follow_ref(&mut self, reference: &str, at: &str) -> TypeRef {
         self.follow_ref_depth(reference, at, 0)
     }
@@ -1242,12 +1246,8 @@ impl<'a> Resolver<'a> {
                 let param = match self
                     .item_or_ref(p, "#/components/parameters/", |c, k| c.parameters.get(k))
                 {
-                    Some(param) => param.into_owned(),
-                    None => {
-                        let reference = match p {
-                            ReferenceOr::Reference { reference } => reference.as_str(),
-                            ReferenceOr::Item(_) => "",
-                        };
+                    Ok(param) => param.into_owned(),
+                    Err(reference) => {
                         self.diags.warn("unsupported-ref", &p_at, format!("cannot follow parameter `$ref: {reference}`; the operation is skipped"));
                         return None;
                     }
@@ -1435,20 +1435,20 @@ impl<'a> Resolver<'a> {
         stem: &str,
         at: &str,
     ) -> Option<Option<RequestBody>> {
-        let Some(body) = self.item_or_ref(body, "#/components/requestBodies/", |c, k| {
-            c.request_bodies.get(k)
-        }) else {
-            let reference = match body {
-                ReferenceOr::Reference { reference } => reference.as_str(),
-                ReferenceOr::Item(_) => "",
-            };
-            self.diags.warn(
+        let body =
+            match self.item_or_ref(body, "#/components/requestBodies/", |c, k| {
+                c.request_bodies.get(k)
+            }) {
+                Ok(body) => body,
+                Err(reference) => {
+                    self.diags.warn(
                 "unsupported-ref",
                 at,
                 format!("cannot follow request body `$ref: {reference}`; the operation is skipped"),
             );
-            return None;
-        };
+                    return None;
+                }
+            };
         // Prefer JSON, then forms, then the first media type.
         let pick = body
             .content
@@ -1526,19 +1526,18 @@ impl<'a> Resolver<'a> {
                     continue;
                 }
             };
-            let Some(response) = self.item_or_ref(response, "#/components/responses/", |c, k| {
+            let response = match self.item_or_ref(response, "#/components/responses/", |c, k| {
                 c.responses.get(k)
-            }) else {
-                let reference = match response {
-                    ReferenceOr::Reference { reference } => reference.as_str(),
-                    ReferenceOr::Item(_) => "",
-                };
-                self.diags.warn(
-                    "unsupported-ref",
-                    &code_at,
-                    format!("cannot follow response `$ref: {reference}`"),
-                );
-                continue;
+            }) {
+                Ok(response) => response,
+                Err(reference) => {
+                    self.diags.warn(
+                        "unsupported-ref",
+                        &code_at,
+                        format!("cannot follow response `$ref: {reference}`"),
+                    );
+                    continue;
+                }
             };
             if (200..300).contains(&status) {
                 success.statuses.push(status);
