@@ -1,0 +1,299 @@
+//! Passes over the finished model: which types requests reach, merging identical inline
+//! types, and boxing recursion.
+
+use super::*;
+
+/// Marks every type a request body or parameter reaches, following named references.
+pub(super) fn mark_request_types(model: &mut Model) {
+    let mut pending: Vec<String> = Vec::new();
+    for op in model.operations() {
+        if let Some(body) = &op.body {
+            collect_named(&body.ty, &mut pending);
+        }
+        if let Some(params) = &op.params {
+            pending.push(params.type_name.clone());
+        }
+        for p in &op.path_params {
+            collect_named(&p.shape.ty, &mut pending);
+        }
+    }
+    while let Some(name) = pending.pop() {
+        let Some(def) = model.types.get_mut(&name) else {
+            continue;
+        };
+        if def.in_request {
+            continue;
+        }
+        def.in_request = true;
+        match &def.kind {
+            TypeKind::Struct(s) => {
+                for f in &s.fields {
+                    collect_named(&f.shape.ty, &mut pending);
+                }
+            }
+            TypeKind::Alias(shape) => collect_named(&shape.ty, &mut pending),
+            TypeKind::Union(u) => {
+                for v in &u.variants {
+                    collect_named(&v.ty, &mut pending);
+                }
+            }
+            TypeKind::Enum(_) => {}
+        }
+    }
+}
+
+pub(super) fn collect_named(ty: &TypeRef, out: &mut Vec<String>) {
+    match ty {
+        TypeRef::Named(n) => out.push(n.clone()),
+        TypeRef::Array(inner) | TypeRef::Map(inner) => collect_named(inner, out),
+        _ => {}
+    }
+}
+
+/// Merges inline types that came out identical (Stripe repeats the same inline object hundreds of
+/// times): each group keeps one definition, a `components/schemas` one if there is one, and every
+/// reference is rewritten. Repeated until nothing changes, since merging children can make their
+/// parents identical.
+pub(super) fn dedup_types(model: &mut Model) {
+    for _ in 0..8 {
+        // Bucket by a hash of the definition (streamed, no string built), then split each bucket
+        // into truly equal definitions.
+        let mut buckets: BTreeMap<u64, Vec<String>> = BTreeMap::new();
+        for (name, def) in &model.types {
+            buckets
+                .entry(kind_hash(&def.kind))
+                .or_default()
+                .push(name.clone());
+        }
+        let mut groups: Vec<Vec<String>> = Vec::new();
+        for names in buckets.into_values().filter(|names| names.len() > 1) {
+            let mut split: Vec<Vec<String>> = Vec::new();
+            for name in names {
+                let kind = model.types.get(&name).map(|d| &d.kind);
+                match split
+                    .iter_mut()
+                    .find(|g| model.types.get(&g[0]).map(|d| &d.kind) == kind)
+                {
+                    Some(group) => group.push(name),
+                    None => split.push(vec![name]),
+                }
+            }
+            groups.extend(split.into_iter().filter(|g| g.len() > 1));
+        }
+        let mut renames: BTreeMap<String, String> = BTreeMap::new();
+        for names in groups {
+            let is_component = |n: &String| {
+                model
+                    .types
+                    .get(n)
+                    .is_some_and(|d| d.pointer.starts_with("/components/schemas/"))
+            };
+            let canonical = names
+                .iter()
+                .filter(|n| is_component(n))
+                .min()
+                .or_else(|| names.iter().min_by_key(|n| (n.len(), n.as_str())))
+                .cloned();
+            let Some(canonical) = canonical else { continue };
+            for name in names {
+                if name != canonical && !is_component(&name) {
+                    renames.insert(name, canonical.clone());
+                }
+            }
+        }
+        if renames.is_empty() {
+            return;
+        }
+        for name in renames.keys() {
+            model.types.remove(name);
+        }
+        let rename = |ty: &mut TypeRef| rename_named(ty, &renames);
+        for def in model.types.values_mut() {
+            match &mut def.kind {
+                TypeKind::Struct(s) => s.fields.iter_mut().for_each(|f| rename(&mut f.shape.ty)),
+                TypeKind::Union(u) => u.variants.iter_mut().for_each(|v| rename(&mut v.ty)),
+                TypeKind::Alias(shape) => rename(&mut shape.ty),
+                TypeKind::Enum(_) => {}
+            }
+        }
+        for group in &mut model.groups {
+            for op in &mut group.operations {
+                op.path_params
+                    .iter_mut()
+                    .for_each(|p| rename(&mut p.shape.ty));
+                if let Some(params) = &mut op.params {
+                    params.bindings.iter_mut().for_each(|b| rename(&mut b.ty));
+                    if let Some(to) = renames.get(&params.type_name) {
+                        params.type_name = to.clone();
+                    }
+                }
+                if let Some(body) = &mut op.body {
+                    rename(&mut body.ty);
+                }
+                if let ResponseBody::Json(ty) = &mut op.success.body {
+                    rename(ty);
+                }
+            }
+        }
+    }
+}
+
+/// A hash of a type definition's `Debug` text, computed without building the text.
+pub(super) fn kind_hash(kind: &TypeKind) -> u64 {
+    use std::fmt::Write as _;
+    use std::hash::Hasher as _;
+    struct HashWriter(std::collections::hash_map::DefaultHasher);
+    impl std::fmt::Write for HashWriter {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.0.write(s.as_bytes());
+            Ok(())
+        }
+    }
+    let mut writer = HashWriter(std::collections::hash_map::DefaultHasher::new());
+    let _ = write!(writer, "{kind:?}");
+    writer.0.finish()
+}
+
+pub(super) fn rename_named(ty: &mut TypeRef, renames: &BTreeMap<String, String>) {
+    match ty {
+        TypeRef::Named(n) => {
+            if let Some(to) = renames.get(n) {
+                *n = to.clone();
+            }
+        }
+        TypeRef::Array(inner) | TypeRef::Map(inner) => rename_named(inner, renames),
+        _ => {}
+    }
+}
+
+/// Boxes every struct field and union variant that holds, by value, a type of its own strongly
+/// connected component (a type that contains itself), so the Rust types have a finite size.
+pub(super) fn box_recursion(model: &mut Model) {
+    let names: Vec<String> = model.types.keys().cloned().collect();
+    let index: BTreeMap<&str, usize> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.as_str(), i))
+        .collect();
+    let by_value = |ty: &TypeRef| match ty {
+        TypeRef::Named(n) => index.get(n.as_str()).copied(),
+        _ => None,
+    };
+    let edges: Vec<Vec<usize>> = names
+        .iter()
+        .map(|name| match model.types.get(name).map(|d| &d.kind) {
+            Some(TypeKind::Struct(s)) => s
+                .fields
+                .iter()
+                .filter_map(|f| by_value(&f.shape.ty))
+                .collect(),
+            Some(TypeKind::Union(u)) => u.variants.iter().filter_map(|v| by_value(&v.ty)).collect(),
+            Some(TypeKind::Alias(shape)) => by_value(&shape.ty).into_iter().collect(),
+            _ => Vec::new(),
+        })
+        .collect();
+    let component = strongly_connected(&edges);
+    let same =
+        |owner: usize, ty: &TypeRef| by_value(ty).is_some_and(|t| component[t] == component[owner]);
+    let mut boxed_fields: Vec<(String, usize)> = Vec::new();
+    let mut boxed_variants: Vec<(String, usize)> = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        match model.types.get(name).map(|d| &d.kind) {
+            Some(TypeKind::Struct(s)) => {
+                for (j, f) in s.fields.iter().enumerate() {
+                    if same(i, &f.shape.ty) {
+                        boxed_fields.push((name.clone(), j));
+                    }
+                }
+            }
+            Some(TypeKind::Union(u)) => {
+                for (j, v) in u.variants.iter().enumerate() {
+                    if same(i, &v.ty) {
+                        boxed_variants.push((name.clone(), j));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for (name, j) in boxed_fields {
+        if let Some(TypeKind::Struct(s)) = model.types.get_mut(&name).map(|d| &mut d.kind)
+            && let Some(f) = s.fields.get_mut(j)
+        {
+            f.boxed = true;
+        }
+    }
+    for (name, j) in boxed_variants {
+        if let Some(TypeKind::Union(u)) = model.types.get_mut(&name).map(|d| &mut d.kind)
+            && let Some(v) = u.variants.get_mut(j)
+        {
+            v.boxed = true;
+        }
+    }
+}
+
+/// Tarjan's algorithm, iterative (deep type chains must not overflow the stack): the component
+/// number of each node.
+pub(super) fn strongly_connected(edges: &[Vec<usize>]) -> Vec<usize> {
+    const UNSEEN: usize = usize::MAX;
+    let n = edges.len();
+    let mut index = vec![UNSEEN; n];
+    let mut low = vec![0; n];
+    let mut on_stack = vec![false; n];
+    let mut stack = Vec::new();
+    let mut component = vec![UNSEEN; n];
+    let mut next_index = 0;
+    let mut next_component = 0;
+    for root in 0..n {
+        if index[root] != UNSEEN {
+            continue;
+        }
+        let mut work: Vec<(usize, usize)> = vec![(root, 0)];
+        while let Some((node, edge)) = work.pop() {
+            if edge == 0 {
+                index[node] = next_index;
+                low[node] = next_index;
+                next_index += 1;
+                stack.push(node);
+                on_stack[node] = true;
+            }
+            if let Some(&next) = edges[node].get(edge) {
+                work.push((node, edge + 1));
+                if index[next] == UNSEEN {
+                    work.push((next, 0));
+                } else if on_stack[next] {
+                    low[node] = low[node].min(index[next]);
+                }
+                continue;
+            }
+            if low[node] == index[node] {
+                while let Some(member) = stack.pop() {
+                    on_stack[member] = false;
+                    component[member] = next_component;
+                    if member == node {
+                        break;
+                    }
+                }
+                next_component += 1;
+            }
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[node]);
+            }
+        }
+    }
+    component
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_cycles() {
+        // 0 → 1 → 2 → 0, 3 → 3, 4 → 0
+        let c = strongly_connected(&[vec![1], vec![2], vec![0], vec![3], vec![0]]);
+        assert!(c[0] == c[1] && c[1] == c[2]);
+        assert_ne!(c[3], c[0]);
+        assert_ne!(c[4], c[0]);
+    }
+}

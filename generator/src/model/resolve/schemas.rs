@@ -1,0 +1,838 @@
+//! Schemas → types: classifying a schema as a named type or a plain shape, merging `allOf`,
+//! building unions, fields, enums and the constraints each shape carries.
+
+use super::*;
+
+impl<'a> Resolver<'a> {
+    /// Defines the named type `name` from `schema`: a struct for objects with properties (and
+    /// `allOf`s of them), an enum for string enums, a union for `oneOf`/`anyOf`, an alias otherwise.
+    pub(super) fn define(&mut self, name: &str, schema: &Schema, at: &str) {
+        let data = &schema.schema_data;
+        let kind = match self.classify(name, schema, at) {
+            Classified::Kind(kind, _) => kind,
+            Classified::Plain(resolved) => TypeKind::Alias(resolved.shape),
+        };
+        self.insert(name, at, data.description.clone(), data.deprecated, kind);
+    }
+
+    /// Whether `schema` becomes a named type of its own, and which.
+    pub(super) fn classify(&mut self, name: &str, schema: &Schema, at: &str) -> Classified {
+        match &schema.schema_kind {
+            SchemaKind::AllOf { all_of } => return self.all_of(name, all_of, schema, at),
+            SchemaKind::OneOf { one_of } => {
+                return self.union(name, one_of, schema, &pointer(at, "oneOf"));
+            }
+            SchemaKind::AnyOf { any_of } => {
+                return self.union(name, any_of, schema, &pointer(at, "anyOf"));
+            }
+            _ => {}
+        }
+        let nullable = schema.schema_data.nullable;
+        if let Some(fields) = self.object_fields(schema, name, at) {
+            Classified::Kind(TypeKind::Struct(Struct { fields }), nullable)
+        } else if let Some(e) = self.string_enum(schema, at) {
+            Classified::Kind(TypeKind::Enum(e), nullable)
+        } else {
+            Classified::Plain(self.plain(schema, name, at))
+        }
+    }
+
+    /// `allOf`: the properties of every object part merged into one struct (later parts win on a
+    /// name clash, `required` is the union); without object parts, the one other part.
+    pub(super) fn all_of(
+        &mut self,
+        name: &str,
+        parts: &[ReferenceOr<Schema>],
+        outer: &Schema,
+        at: &str,
+    ) -> Classified {
+        let parts_at = pointer(at, "allOf");
+        // `allOf: [$ref]` is how 3.0 adds `nullable` or a description to a reference: it is that
+        // type, not a copy of it.
+        if let [ReferenceOr::Reference { reference }] = parts {
+            let ty = self.follow_ref(reference, &pointer(&parts_at, "0"));
+            return Classified::Plain(Resolved {
+                shape: Shape {
+                    ty,
+                    constraints: Constraints::default(),
+                },
+                nullable: outer.schema_data.nullable,
+            });
+        }
+        let mut acc = AllOf::default();
+        for (i, part) in parts.iter().enumerate() {
+            self.collect_all_of(
+                name,
+                part.into(),
+                &pointer(&parts_at, &i.to_string()),
+                &mut acc,
+                0,
+            );
+        }
+        let nullable = outer.schema_data.nullable || acc.nullable;
+        if acc.has_object {
+            for field in &mut acc.fields {
+                field.required |= acc.required.contains(&field.wire_name) && !field.one_way;
+            }
+            return Classified::Kind(TypeKind::Struct(Struct { fields: acc.fields }), nullable);
+        }
+        let mut others = acc.others.into_iter();
+        match (others.next(), others.next()) {
+            (Some(mut only), None) => {
+                only.nullable |= nullable;
+                Classified::Plain(only)
+            }
+            (None, _) => Classified::Plain(Resolved {
+                shape: any_shape(),
+                nullable,
+            }),
+            (Some(mut first), Some(_)) => {
+                self.diags.warn(
+                    "unsupported-schema",
+                    &parts_at,
+                    "allOf of several non-object schemas: only the first is used",
+                );
+                first.nullable |= nullable;
+                Classified::Plain(first)
+            }
+        }
+    }
+
+    pub(super) fn collect_all_of(
+        &mut self,
+        owner: &str,
+        part: SchemaOrRef<'_>,
+        at: &str,
+        acc: &mut AllOf,
+        depth: usize,
+    ) {
+        if depth > 32 {
+            self.diags.warn(
+                "unsupported-schema",
+                at,
+                "allOf nested too deeply (a cycle?); the rest is ignored",
+            );
+            return;
+        }
+        let (schema, at) = match part {
+            SchemaOrRef::Ref(reference) => match self.component(reference) {
+                // The referenced schema's own pointer: its inline parts are the same types
+                // wherever it is merged.
+                Some(schema) => (schema, percent_decode(reference.trim_start_matches('#'))),
+                None => {
+                    let resolved = self.shape_of(part, owner, at);
+                    acc.others.push(resolved);
+                    return;
+                }
+            },
+            SchemaOrRef::Item(schema) => (schema, at.to_owned()),
+        };
+        let at = at.as_str();
+        acc.nullable |= schema.schema_data.nullable;
+        let object = match &schema.schema_kind {
+            SchemaKind::AllOf { all_of } => {
+                for (i, sub) in all_of.iter().enumerate() {
+                    let sub_at = pointer(&pointer(at, "allOf"), &i.to_string());
+                    self.collect_all_of(owner, sub.into(), &sub_at, acc, depth + 1);
+                }
+                return;
+            }
+            SchemaKind::Type(Type::Object(o)) => Some((&o.properties, &o.required)),
+            SchemaKind::Any(a)
+                if !a.properties.is_empty() || a.typ.as_deref() == Some("object") =>
+            {
+                Some((&a.properties, &a.required))
+            }
+            _ => None,
+        };
+        match object {
+            Some((properties, required)) => {
+                acc.has_object = true;
+                acc.required.extend(required.iter().cloned());
+                let props_at = pointer(at, "properties");
+                for (wire_name, property) in properties {
+                    let field =
+                        self.field(owner, wire_name, property, false, &props_at, &mut acc.scope);
+                    match acc.fields.iter_mut().find(|f| f.wire_name == *wire_name) {
+                        Some(existing) => {
+                            let ident = existing.ident.clone();
+                            *existing = Field { ident, ..field };
+                        }
+                        None => acc.fields.push(field),
+                    }
+                }
+            }
+            None => {
+                let resolved = match part {
+                    SchemaOrRef::Ref(_) => self.shape_of(part, owner, at),
+                    SchemaOrRef::Item(schema) => self.shape_of_item(schema, owner, at),
+                };
+                acc.others.push(resolved);
+            }
+        }
+    }
+
+    /// `oneOf`/`anyOf`: an untagged union of the distinct branch types; `{type: null}` branches
+    /// make it nullable; a single remaining branch is that branch's type.
+    pub(super) fn union(
+        &mut self,
+        name: &str,
+        branches: &[ReferenceOr<Schema>],
+        outer: &Schema,
+        at: &str,
+    ) -> Classified {
+        let mut nullable = outer.schema_data.nullable;
+        let mut variants: Vec<UnionVariant> = Vec::new();
+        let mut scope = Scope::default();
+        let mut single: Option<Shape> = None;
+        for (i, branch) in branches.iter().enumerate() {
+            if is_null_schema(branch) {
+                nullable = true;
+                continue;
+            }
+            let hint = match branch {
+                ReferenceOr::Item(s) => s
+                    .schema_data
+                    .title
+                    .clone()
+                    .unwrap_or_else(|| format!("{name}{}", i + 1)),
+                ReferenceOr::Reference { .. } => format!("{name}{}", i + 1),
+            };
+            let resolved = self.shape_of(branch.into(), &hint, &pointer(at, &i.to_string()));
+            nullable |= resolved.nullable;
+            if variants.iter().any(|v| v.ty == resolved.shape.ty) {
+                continue;
+            }
+            if single.is_none() {
+                single = Some(resolved.shape.clone());
+            }
+            variants.push(UnionVariant {
+                ident: scope.claim(variant_ident(&resolved.shape.ty)),
+                ty: resolved.shape.ty,
+                boxed: false,
+            });
+        }
+        match variants.len() {
+            0 => Classified::Plain(Resolved {
+                shape: any_shape(),
+                nullable,
+            }),
+            1 => Classified::Plain(Resolved {
+                shape: single.unwrap_or_else(any_shape),
+                nullable,
+            }),
+            _ => {
+                let discriminator = outer
+                    .schema_data
+                    .discriminator
+                    .as_ref()
+                    .map(|d| self.discriminator(d, &variants));
+                Classified::Kind(
+                    TypeKind::Union(Union {
+                        variants,
+                        discriminator,
+                    }),
+                    nullable,
+                )
+            }
+        }
+    }
+
+    pub(super) fn shape_of(&mut self, schema: SchemaOrRef<'_>, hint: &str, at: &str) -> Resolved {
+        match schema {
+            SchemaOrRef::Ref(reference) => Resolved {
+                shape: Shape {
+                    ty: self.follow_ref(reference, at),
+                    constraints: Constraints::default(),
+                },
+                nullable: false,
+            },
+            SchemaOrRef::Item(schema) => self.shape_of_item(schema, hint, at),
+        }
+    }
+
+    /// The shape of an inline schema; objects with properties and string enums become named
+    /// types called after `hint`.
+    pub(super) fn shape_of_item(&mut self, schema: &Schema, hint: &str, at: &str) -> Resolved {
+        let data = &schema.schema_data;
+        let nullable = data.nullable;
+        let constraints = Constraints {
+            max_stringified_length: data
+                .extensions
+                .get(MAX_STRINGIFIED_LENGTH_EXTENSION)
+                .and_then(|v| v.as_u64()),
+            ..Constraints::default()
+        };
+        if data
+            .extensions
+            .contains_key(MAX_STRINGIFIED_LENGTH_EXTENSION)
+            && constraints.max_stringified_length.is_none()
+        {
+            self.diags.warn(
+                "skipped-constraint",
+                &pointer(at, MAX_STRINGIFIED_LENGTH_EXTENSION),
+                "not a non-negative integer; the limit is not enforced",
+            );
+        }
+        // Already defined from here (a `$ref` into this spot came first): the same type.
+        if let Some(name) = self.by_pointer.get(at) {
+            return Resolved {
+                shape: Shape {
+                    ty: TypeRef::Named(name.clone()),
+                    constraints,
+                },
+                nullable,
+            };
+        }
+        let candidate = names::type_name(hint);
+        if self.in_progress.contains(at) {
+            // Reached again while being defined: refer to it by the name it will get.
+            let name = match self.provisional.get(at) {
+                Some(name) => name.clone(),
+                None => {
+                    let name = self.type_names.claim(candidate);
+                    self.provisional.insert(at.to_owned(), name.clone());
+                    name
+                }
+            };
+            return Resolved {
+                shape: Shape {
+                    ty: TypeRef::Named(name),
+                    constraints,
+                },
+                nullable,
+            };
+        }
+        self.in_progress.insert(at.to_owned());
+        let classified = self.classify(&candidate, schema, at);
+        self.in_progress.remove(at);
+        let provisional = self.provisional.remove(at);
+        match classified {
+            Classified::Kind(kind, kind_nullable) => {
+                let name = provisional.unwrap_or_else(|| self.type_names.claim(candidate));
+                self.insert(&name, at, data.description.clone(), data.deprecated, kind);
+                Resolved {
+                    shape: Shape {
+                        ty: TypeRef::Named(name),
+                        constraints,
+                    },
+                    nullable: nullable || kind_nullable,
+                }
+            }
+            Classified::Plain(mut resolved) => {
+                if let Some(name) = provisional {
+                    self.insert(
+                        &name,
+                        at,
+                        data.description.clone(),
+                        data.deprecated,
+                        TypeKind::Alias(resolved.shape.clone()),
+                    );
+                }
+                if resolved.shape.constraints.max_stringified_length.is_none() {
+                    resolved.shape.constraints.max_stringified_length =
+                        constraints.max_stringified_length;
+                }
+                resolved
+            }
+        }
+    }
+
+    /// The shape of a schema that is not a named type: primitives, arrays, maps.
+    pub(super) fn plain(&mut self, schema: &Schema, hint: &str, at: &str) -> Resolved {
+        let nullable = schema.schema_data.nullable;
+        let mut constraints = Constraints::default();
+        let ty = match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s))
+                if matches!(
+                    s.format,
+                    VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary)
+                ) =>
+            {
+                TypeRef::File
+            }
+            SchemaKind::Type(Type::String(s)) => {
+                constraints.min_length = s.min_length.map(|n| n as u64);
+                constraints.max_length = s.max_length.map(|n| n as u64);
+                constraints.pattern = s.pattern.clone();
+                constraints.format = self.string_format(&s.format, at);
+                TypeRef::String
+            }
+            SchemaKind::Type(Type::Integer(i)) => {
+                constraints.minimum = i.minimum.map(|v| Bound {
+                    value: Number::Int(v),
+                    exclusive: i.exclusive_minimum,
+                });
+                constraints.maximum = i.maximum.map(|v| Bound {
+                    value: Number::Int(v),
+                    exclusive: i.exclusive_maximum,
+                });
+                constraints.multiple_of = i.multiple_of.filter(|m| *m > 0).map(Number::Int);
+                if !i.enumeration.is_empty() {
+                    self.skip(at, "enum", "integer enums are not checked yet");
+                }
+                let width = match &i.format {
+                    VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => IntWidth::I32,
+                    _ => IntWidth::I64,
+                };
+                TypeRef::Integer(width)
+            }
+            SchemaKind::Type(Type::Number(n)) => {
+                constraints.minimum = n.minimum.map(|v| Bound {
+                    value: Number::Float(v),
+                    exclusive: n.exclusive_minimum,
+                });
+                constraints.maximum = n.maximum.map(|v| Bound {
+                    value: Number::Float(v),
+                    exclusive: n.exclusive_maximum,
+                });
+                constraints.multiple_of = n.multiple_of.filter(|m| *m > 0.0).map(Number::Float);
+                if !n.enumeration.is_empty() {
+                    self.skip(at, "enum", "number enums are not checked yet");
+                }
+                TypeRef::Number
+            }
+            SchemaKind::Type(Type::Boolean(_)) => TypeRef::Boolean,
+            SchemaKind::Type(Type::Array(a)) => {
+                constraints.min_items = a.min_items.map(|n| n as u64);
+                constraints.max_items = a.max_items.map(|n| n as u64);
+                constraints.unique_items = a.unique_items;
+                match &a.items {
+                    Some(items) => {
+                        let item_at = pointer(at, "items");
+                        let item = self.shape_of(items.into(), &format!("{hint}Item"), &item_at);
+                        self.note_dropped_item_constraints(&item.shape, &item_at);
+                        TypeRef::Array(Box::new(item.shape.ty))
+                    }
+                    None => TypeRef::Array(Box::new(TypeRef::Any)),
+                }
+            }
+            SchemaKind::Type(Type::Object(o)) => {
+                constraints.min_properties = o.min_properties.map(|n| n as u64);
+                constraints.max_properties = o.max_properties.map(|n| n as u64);
+                self.map_type(o.additional_properties.as_ref(), hint, at)
+            }
+            SchemaKind::Any(a)
+                if a.typ.is_none()
+                    && a.properties.is_empty()
+                    && a.items.is_none()
+                    && a.additional_properties.is_none() =>
+            {
+                TypeRef::Any
+            }
+            SchemaKind::Any(a)
+                if a.typ.as_deref() == Some("object") || a.additional_properties.is_some() =>
+            {
+                constraints.min_properties = a.min_properties.map(|n| n as u64);
+                constraints.max_properties = a.max_properties.map(|n| n as u64);
+                self.map_type(a.additional_properties.as_ref(), hint, at)
+            }
+            // openapiv3 reads a schema whose keywords do not fit its `type` (or that has none)
+            // as untyped: recover the type the keywords imply.
+            SchemaKind::Any(a) if a.items.is_some() || a.typ.as_deref() == Some("array") => {
+                constraints.min_items = a.min_items.map(|n| n as u64);
+                constraints.max_items = a.max_items.map(|n| n as u64);
+                constraints.unique_items = a.unique_items.unwrap_or(false);
+                match &a.items {
+                    Some(items) => {
+                        let item_at = pointer(at, "items");
+                        let item = self.shape_of(items.into(), &format!("{hint}Item"), &item_at);
+                        self.note_dropped_item_constraints(&item.shape, &item_at);
+                        TypeRef::Array(Box::new(item.shape.ty))
+                    }
+                    None => TypeRef::Array(Box::new(TypeRef::Any)),
+                }
+            }
+            SchemaKind::Any(a) if a.typ.as_deref() == Some("string") => {
+                constraints.min_length = a.min_length.map(|n| n as u64);
+                constraints.max_length = a.max_length.map(|n| n as u64);
+                constraints.pattern = a.pattern.clone();
+                TypeRef::String
+            }
+            SchemaKind::Any(a) if matches!(a.typ.as_deref(), Some("integer" | "number")) => {
+                let bound = |value: Option<f64>, exclusive: Option<bool>| {
+                    value.map(|v| Bound {
+                        value: Number::Float(v),
+                        exclusive: exclusive.unwrap_or(false),
+                    })
+                };
+                constraints.minimum = bound(a.minimum, a.exclusive_minimum);
+                constraints.maximum = bound(a.maximum, a.exclusive_maximum);
+                if a.typ.as_deref() == Some("integer") {
+                    // Integer fields compare with integer limits only; fractional ones are dropped.
+                    let int = |b: Option<Bound>| {
+                        b.and_then(|b| match b.value {
+                            Number::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => {
+                                Some(Bound {
+                                    value: Number::Int(f as i64),
+                                    exclusive: b.exclusive,
+                                })
+                            }
+                            _ => None,
+                        })
+                    };
+                    constraints.minimum = int(constraints.minimum);
+                    constraints.maximum = int(constraints.maximum);
+                    TypeRef::Integer(IntWidth::I64)
+                } else {
+                    TypeRef::Number
+                }
+            }
+            SchemaKind::Any(a) if a.typ.as_deref() == Some("boolean") => TypeRef::Boolean,
+            // No type and nothing that implies one: any JSON value is valid, which is what
+            // `serde_json::Value` says.
+            SchemaKind::Any(a) if a.typ.is_none() && a.properties.is_empty() => TypeRef::Any,
+            SchemaKind::OneOf { .. }
+            | SchemaKind::AnyOf { .. }
+            | SchemaKind::AllOf { .. }
+            | SchemaKind::Not { .. }
+            | SchemaKind::Any(_) => {
+                self.diags.warn(
+                    "unsupported-schema",
+                    at,
+                    "`not` and schemas of unknown `type` are not modelled; the value is typed as serde_json::Value",
+                );
+                TypeRef::Any
+            }
+        };
+        Resolved {
+            shape: Shape { ty, constraints },
+            nullable,
+        }
+    }
+
+    pub(super) fn map_type(
+        &mut self,
+        additional: Option<&AdditionalProperties>,
+        hint: &str,
+        at: &str,
+    ) -> TypeRef {
+        match additional {
+            Some(AdditionalProperties::Schema(schema)) => {
+                let value_at = pointer(at, "additionalProperties");
+                let value = self.shape_of((&**schema).into(), &format!("{hint}Value"), &value_at);
+                self.note_dropped_item_constraints(&value.shape, &value_at);
+                match value.shape.ty {
+                    TypeRef::Any => TypeRef::Object,
+                    ty => TypeRef::Map(Box::new(ty)),
+                }
+            }
+            _ => TypeRef::Object,
+        }
+    }
+
+    /// Constraints on array items and map values are not carried by the model yet: say so.
+    pub(super) fn note_dropped_item_constraints(&mut self, shape: &Shape, at: &str) {
+        if shape.constraints.count() > 0 {
+            self.skip(
+                at,
+                "item constraints",
+                "constraints on array items and map values are not checked yet",
+            );
+        }
+    }
+
+    pub(super) fn skip(&mut self, at: &str, what: &str, why: &str) {
+        self.diags.warn(
+            "skipped-constraint",
+            at,
+            format!("`{what}` not enforced: {why}"),
+        );
+    }
+
+    pub(super) fn string_format(
+        &mut self,
+        format: &VariantOrUnknownOrEmpty<openapiv3::StringFormat>,
+        at: &str,
+    ) -> Option<Format> {
+        match format {
+            VariantOrUnknownOrEmpty::Unknown(f) if f == "email" => Some(Format::Email),
+            VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::DateTime) => {
+                Some(Format::Named("date-time"))
+            }
+            VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Date) => {
+                Some(Format::Named("date"))
+            }
+            VariantOrUnknownOrEmpty::Unknown(f) if CHECKED_FORMATS.contains(&f.as_str()) => {
+                CHECKED_FORMATS
+                    .iter()
+                    .find(|known| **known == f.as_str())
+                    .map(|known| Format::Named(known))
+            }
+            // Encodings and hints, not constraints: nothing to check.
+            VariantOrUnknownOrEmpty::Unknown(f) if ANNOTATION_FORMATS.contains(&f.as_str()) => None,
+            VariantOrUnknownOrEmpty::Unknown(f) => {
+                let entry = self
+                    .unchecked_formats
+                    .entry(f.clone())
+                    .or_insert_with(|| (pointer(at, "format"), 0));
+                entry.1 += 1;
+                None
+            }
+            // date, date-time, byte, binary, password: annotations on strings; sent as given.
+            _ => None,
+        }
+    }
+
+    pub(super) fn is_string_enum(&self, schema: &Schema) -> bool {
+        match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => s.enumeration.iter().any(Option::is_some),
+            SchemaKind::Any(a) => {
+                !a.enumeration.is_empty()
+                    && a.enumeration.iter().all(|v| v.is_string() || v.is_null())
+            }
+            _ => false,
+        }
+    }
+
+    pub(super) fn string_enum(&mut self, schema: &Schema, at: &str) -> Option<StringEnum> {
+        if !self.is_string_enum(schema) {
+            return None;
+        }
+        let values: Vec<String> = match &schema.schema_kind {
+            SchemaKind::Type(Type::String(s)) => s.enumeration.iter().flatten().cloned().collect(),
+            SchemaKind::Any(a) => a
+                .enumeration
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let mut scope = Scope::default();
+        let mut seen = BTreeSet::new();
+        let mut variants = Vec::new();
+        for value in values {
+            if !seen.insert(value.clone()) {
+                self.diags.warn(
+                    "duplicate-enum-value",
+                    &pointer(at, "enum"),
+                    format!("`{value}` is listed twice; kept once"),
+                );
+                continue;
+            }
+            variants.push(Variant {
+                ident: scope.claim(names::variant_name(&value)),
+                wire_value: value,
+            });
+        }
+        let unknown_variant = scope.claim("Unknown".to_owned());
+        let default = schema
+            .schema_data
+            .default
+            .as_ref()
+            .and_then(|d| d.as_str())
+            .and_then(|d| variants.iter().find(|v| v.wire_value == d))
+            .map(|v| v.ident.clone());
+        Some(StringEnum {
+            variants,
+            unknown_variant,
+            default,
+        })
+    }
+
+    /// One property of a struct named `owner`.
+    pub(super) fn field(
+        &mut self,
+        owner: &str,
+        wire_name: &str,
+        property: &ReferenceOr<Box<Schema>>,
+        required: bool,
+        props_at: &str,
+        scope: &mut Scope,
+    ) -> Field {
+        let field_at = pointer(props_at, wire_name);
+        let hint = format!("{owner}{}", names::type_name(wire_name));
+        let resolved = self.shape_of(property.into(), &hint, &field_at);
+        let documented = match property {
+            ReferenceOr::Item(s) => Some(&**s),
+            // A `$ref` has no siblings in 3.0: document the field from the schema it names.
+            ReferenceOr::Reference { reference } => self.component(reference),
+        };
+        let (description, default, deprecated) = match documented {
+            Some(s) => (
+                s.schema_data.description.clone(),
+                s.schema_data.default.clone().filter(|d| !d.is_null()),
+                s.schema_data.deprecated,
+            ),
+            None => (None, None, false),
+        };
+        // One struct serves requests and responses: a `readOnly` property is absent from
+        // requests and a `writeOnly` one from responses, so neither can be required of both.
+        let one_way =
+            documented.is_some_and(|s| s.schema_data.read_only || s.schema_data.write_only);
+        let required = required && !one_way;
+        Field {
+            ident: scope.claim(names::field_name(wire_name)),
+            wire_name: wire_name.to_owned(),
+            shape: resolved.shape,
+            required,
+            nullable: resolved.nullable,
+            boxed: false,
+            one_way,
+            description,
+            default,
+            deprecated,
+        }
+    }
+
+    /// The tag values of a discriminated union: the `mapping`, then each variant's schema name.
+    pub(super) fn discriminator(
+        &self,
+        d: &openapiv3::Discriminator,
+        variants: &[UnionVariant],
+    ) -> Discriminator {
+        let variant_of = |ty: &TypeRef| {
+            variants
+                .iter()
+                .find(|v| v.ty == *ty)
+                .map(|v| v.ident.clone())
+        };
+        let mut values: Vec<(String, String)> = Vec::new();
+        for (tag, target) in &d.mapping {
+            let key = target.strip_prefix(SCHEMA_PREFIX).unwrap_or(target);
+            let ty = self
+                .components
+                .get(&unescape_pointer(key))
+                .map(|name| TypeRef::Named(name.clone()));
+            if let Some(ident) = ty.as_ref().and_then(variant_of) {
+                values.push((tag.clone(), ident));
+            }
+        }
+        for (key, name) in &self.components {
+            if values.iter().any(|(tag, _)| tag == key) {
+                continue;
+            }
+            if let Some(ident) = variant_of(&TypeRef::Named(name.clone())) {
+                values.push((key.clone(), ident));
+            }
+        }
+        Discriminator {
+            property: d.property_name.clone(),
+            values,
+        }
+    }
+
+    /// The fields of an object schema with properties, or `None` for anything else.
+    pub(super) fn object_fields(
+        &mut self,
+        schema: &Schema,
+        owner: &str,
+        at: &str,
+    ) -> Option<Vec<Field>> {
+        let (properties, required, additional, min_p, max_p) = match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(o)) if !o.properties.is_empty() => (
+                &o.properties,
+                &o.required,
+                o.additional_properties.as_ref(),
+                o.min_properties,
+                o.max_properties,
+            ),
+            SchemaKind::Any(a) if !a.properties.is_empty() => (
+                &a.properties,
+                &a.required,
+                a.additional_properties.as_ref(),
+                a.min_properties,
+                a.max_properties,
+            ),
+            _ => return None,
+        };
+        if min_p.is_some() || max_p.is_some() {
+            self.skip(
+                at,
+                "minProperties/maxProperties",
+                "not checked on objects with named properties",
+            );
+        }
+        if let Some(AdditionalProperties::Schema(_) | AdditionalProperties::Any(true)) = additional
+        {
+            self.diags.warn(
+                "ignored-additional-properties",
+                &pointer(at, "additionalProperties"),
+                "properties beyond the named ones are ignored when decoding and cannot be set",
+            );
+        }
+        let props_at = pointer(at, "properties");
+        let mut scope = Scope::default();
+        let mut fields = Vec::new();
+        for (wire_name, property) in properties {
+            let is_required = required.contains(wire_name);
+            fields.push(self.field(
+                owner,
+                wire_name,
+                property,
+                is_required,
+                &props_at,
+                &mut scope,
+            ));
+        }
+        for name in required {
+            if !properties.contains_key(name) {
+                self.diags.warn(
+                    "unknown-required",
+                    &pointer(at, "required"),
+                    format!("`{name}` is required but not among the properties; ignored"),
+                );
+            }
+        }
+        Some(fields)
+    }
+}
+
+/// What a schema becomes: a named type's definition (and whether `null` is allowed), or a
+/// plain shape.
+pub(super) enum Classified {
+    Kind(TypeKind, bool),
+    Plain(Resolved),
+}
+
+/// What the parts of an `allOf` add up to.
+#[derive(Default)]
+pub(super) struct AllOf {
+    fields: Vec<Field>,
+    required: BTreeSet<String>,
+    scope: Scope,
+    has_object: bool,
+    nullable: bool,
+    others: Vec<Resolved>,
+}
+
+pub(super) fn any_shape() -> Shape {
+    Shape {
+        ty: TypeRef::Any,
+        constraints: Constraints::default(),
+    }
+}
+
+/// `{type: null}` (3.1 style, after normalisation an untyped nullable) or `{nullable: true}` alone.
+pub(super) fn is_null_schema(branch: &ReferenceOr<Schema>) -> bool {
+    match branch {
+        ReferenceOr::Item(s) => match &s.schema_kind {
+            SchemaKind::Any(a) => {
+                a.typ.as_deref() == Some("null")
+                    || (s.schema_data.nullable
+                        && a.properties.is_empty()
+                        && a.items.is_none()
+                        && a.enumeration.is_empty()
+                        && a.typ.is_none())
+            }
+            _ => false,
+        },
+        ReferenceOr::Reference { .. } => false,
+    }
+}
+
+/// A union variant's name from its type: the type's own name, or what kind of value it is.
+pub(super) fn variant_ident(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Named(name) => name.clone(),
+        TypeRef::String => "String".to_owned(),
+        TypeRef::Integer(_) => "Integer".to_owned(),
+        TypeRef::Number => "Number".to_owned(),
+        TypeRef::Boolean => "Boolean".to_owned(),
+        TypeRef::Array(inner) => format!("{}List", variant_ident(inner)),
+        TypeRef::Map(inner) => format!("{}Map", variant_ident(inner)),
+        TypeRef::Object => "Object".to_owned(),
+        TypeRef::File => "File".to_owned(),
+        TypeRef::Any => "Value".to_owned(),
+    }
+}
