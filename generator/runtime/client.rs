@@ -221,6 +221,19 @@ pub(crate) fn encode_json<T: serde::Serialize + ?Sized>(body: &T) -> Result<Vec<
     serde_json::to_vec(body).map_err(|source| Error::Encode { source })
 }
 
+/// Reads a field that tells absent from `null` (`Option<Option<T>>`, see the field's docs): with
+/// `#[serde(default)]`, absent stays `None`, and a present `null` becomes `Some(None)` where
+/// serde's own `Option` impl would fold it into `None`. Hand-written because serde has no
+/// attribute for it and `serde_with` would be a dependency for five lines.
+#[allow(dead_code)] // only SDKs with PATCH bodies use it
+pub(crate) fn explicit_null<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
+}
+
 /// Characters left as they are in a path segment: RFC 3986 `unreserved`. Everything else,
 /// `/`, `?`, `#` and `%` included, is percent-encoded so a parameter stays one segment.
 const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC

@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use features_sdk::types::{
-    Circle, CreatePetRequest, Kind, ListPetsFilter, ListPetsParams, ListPetsType, Node, Shape,
-    Square, Status, SubmitFormRequest, UploadRequest,
+    Circle, CreatePetRequest, Kind, ListPetsFilter, ListPetsParams, ListPetsType, Node,
+    ProfilePatch, Shape, Square, Status, SubmitFormRequest, UploadRequest,
 };
 use features_sdk::validation::{Rule, Violation};
 use features_sdk::{ApiErrorKind, Client, ClientBuilder, Error, FileUpload};
@@ -1517,4 +1517,123 @@ fn read_only_fields_are_not_required_and_formats_are_checked() {
         .birthday("2024-02-29")
         .build()
         .expect("a leap day");
+}
+
+// ---------------------------------------------------------------------------------------------
+// PATCH bodies: absent and `null` are different requests
+// ---------------------------------------------------------------------------------------------
+
+fn profile_json() -> Value {
+    json!({"name": "Rex"})
+}
+
+async fn sent_profile(patch: ProfilePatch) -> (Value, String) {
+    let server = MockServer::start().await;
+    answer_all(
+        &server,
+        ResponseTemplate::new(200).set_body_json(profile_json()),
+    )
+    .await;
+    client(&server)
+        .pets()
+        .update_profile(7, patch)
+        .await
+        .expect("profile updated");
+    let sent = requests(&server).await;
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].method.as_str(), "PATCH");
+    (body_json(&sent[0]), media_type(&sent[0]))
+}
+
+#[tokio::test]
+async fn patch_leaves_out_the_fields_never_set() {
+    let patch = ProfilePatch::builder()
+        .name("Rex")
+        .build()
+        .expect("valid patch");
+    assert_eq!(patch.nickname, None);
+    let (body, media) = sent_profile(patch).await;
+    assert_eq!(body, json!({"name": "Rex"}));
+    // The spec's media type, not plain application/json: a merge-patch server tells them apart.
+    assert_eq!(media, "application/merge-patch+json");
+}
+
+#[tokio::test]
+async fn patch_sends_null_for_fields_cleared_and_values_for_fields_set() {
+    let patch = ProfilePatch::builder()
+        .name("Rex")
+        .null_nickname()
+        .age(3)
+        .null_owner()
+        .build()
+        .expect("valid patch");
+    assert_eq!(patch.nickname, Some(None));
+    assert_eq!(patch.age, Some(Some(3)));
+    let (body, _) = sent_profile(patch).await;
+    assert_eq!(
+        body,
+        json!({"name": "Rex", "nickname": null, "age": 3, "owner": null})
+    );
+}
+
+#[tokio::test]
+async fn patch_fields_can_be_set_directly_on_the_struct() {
+    let patch = ProfilePatch {
+        name: "Rex".to_owned(),
+        nickname: Some(Some("R".to_owned())),
+        age: Some(None),
+        owner: None,
+        motto: Some("Woof".to_owned()),
+    };
+    let (body, _) = sent_profile(patch).await;
+    assert_eq!(
+        body,
+        json!({"name": "Rex", "nickname": "R", "age": null, "motto": "Woof"})
+    );
+}
+
+#[test]
+fn patch_types_decode_absent_null_and_value_apart() {
+    let decoded: ProfilePatch = serde_json::from_value(json!({
+        "name": "Rex",
+        "nickname": null,
+        "age": 4
+    }))
+    .expect("decodes");
+    assert_eq!(decoded.nickname, Some(None), "present null");
+    assert_eq!(decoded.age, Some(Some(4)), "present value");
+    assert_eq!(decoded.owner, None, "absent");
+    // And back: what was read is what is written.
+    assert_eq!(
+        serde_json::to_value(&decoded).expect("encodes"),
+        json!({"name": "Rex", "nickname": null, "age": 4})
+    );
+}
+
+#[test]
+fn patch_values_are_validated_and_null_is_allowed() {
+    let e = ProfilePatch::builder()
+        .name("")
+        .nickname("x".repeat(21))
+        .age(-1)
+        .build()
+        .expect_err("three violations");
+    let violations = e.violations().to_vec();
+    assert_eq!(violation_paths(&violations), ["name", "nickname", "age"]);
+    assert_eq!(violations[1].rule, Rule::MaxLength(20));
+    ProfilePatch::builder()
+        .name("Rex")
+        .null_nickname()
+        .null_age()
+        .build()
+        .expect("null passes: the fields are nullable");
+    let direct = ProfilePatch {
+        name: "Rex".to_owned(),
+        nickname: Some(Some("x".repeat(21))),
+        age: Some(None),
+        owner: None,
+        motto: None,
+    };
+    let e = direct.validate().expect_err("too long");
+    assert_eq!(violation_paths(e.violations()), ["nickname"]);
 }

@@ -3,7 +3,7 @@
 //! fields included. No `get_x()`: the built value's fields are public, and on specs the size of
 //! GitHub's the getters were a quarter of the builder code to generate and compile.
 
-use super::types::inner_type;
+use super::types::{inner_type, slot_type, some_value};
 use super::validation;
 use crate::model::{Model, Struct};
 use proc_macro2::TokenStream;
@@ -24,7 +24,7 @@ pub(crate) fn builder(model: &Model, name: &str, s: &Struct) -> TokenStream {
     );
     let slots = s.fields.iter().map(|f| {
         let id = format_ident!("{}", f.ident);
-        let ty = inner_type(f);
+        let ty = slot_type(f);
         quote! { #id: Option<#ty>, }
     });
     let methods = s.fields.iter().map(|f| {
@@ -37,20 +37,39 @@ pub(crate) fn builder(model: &Model, name: &str, s: &Struct) -> TokenStream {
         };
         let set = format_ident!("set_{}", f.ident.trim_end_matches('_'));
         let ty = inner_type(f);
+        let slot = slot_type(f);
         // One line pointing at the field: its full documentation lives there once.
         let doc = format!(" Sets `{}`: see [`{name}::{}`].", f.wire_name, f.ident);
         let set_doc = format!(" Sets or clears `{}`.", f.wire_name);
+        let value = if f.explicit_null {
+            quote! { Some(Some(value.into())) }
+        } else {
+            quote! { Some(value.into()) }
+        };
+        // Absent and `null` differ: a third method sends `null`.
+        let null = f.explicit_null.then(|| {
+            let null = format_ident!("null_{}", f.ident.trim_end_matches('_'));
+            let null_doc = format!(" Sends `{}` as `null`: the server clears it.", f.wire_name);
+            quote! {
+                #[doc = #null_doc]
+                pub fn #null(mut self) -> Self {
+                    self.#id = Some(None);
+                    self
+                }
+            }
+        });
         quote! {
             #[doc = #doc]
             pub fn #setter(mut self, value: impl Into<#ty>) -> Self {
-                self.#id = Some(value.into());
+                self.#id = #value;
                 self
             }
             #[doc = #set_doc]
-            pub fn #set(mut self, value: Option<#ty>) -> Self {
+            pub fn #set(mut self, value: Option<#slot>) -> Self {
                 self.#id = value;
                 self
             }
+            #null
         }
     });
     let must_have: Vec<_> = s
@@ -71,7 +90,8 @@ pub(crate) fn builder(model: &Model, name: &str, s: &Struct) -> TokenStream {
             let id = format_ident!("{}", f.ident);
             let wire = &f.wire_name;
             let body = validation::checks(model, &f.shape, &quote! { value }, &quote! { &path });
-            quote! { if let Some(value) = &self.#id { let path = path.field(#wire); #body } }
+            let some = some_value(f);
+            quote! { if let #some = &self.#id { let path = path.field(#wire); #body } }
         });
     let inits = s.fields.iter().map(|f| {
         let id = format_ident!("{}", f.ident);

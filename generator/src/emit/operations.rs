@@ -361,7 +361,9 @@ fn operation(model: &Model, op: &Operation) -> TokenStream {
     let carries_key = match (&op.idempotency_key, &op.body) {
         (Some(key), Some(b)) => {
             let f = format_ident!("{}", key.ident);
-            let field = if key.optional {
+            let field = if key.explicit_null {
+                quote! { body_ref.#f.as_ref().and_then(|key| key.as_deref()).is_some_and(|key| !key.is_empty()) }
+            } else if key.optional {
                 quote! { body_ref.#f.as_deref().is_some_and(|key| !key.is_empty()) }
             } else {
                 quote! { !body_ref.#f.is_empty() }
@@ -455,6 +457,16 @@ fn operation(model: &Model, op: &Operation) -> TokenStream {
 /// An expression making the `RequestBody` from `body_ref` (a reference to the body).
 fn body_encoding(model: &Model, b: &RequestBody) -> TokenStream {
     match &b.encoding {
+        // Other JSON media types (`application/merge-patch+json`) go as bytes under their name.
+        BodyEncoding::Json if !matches!(b.media_type.as_str(), "application/json" | "*/*" | "") => {
+            let content_type = &b.media_type;
+            quote! {
+                crate::client::RequestBody::Bytes {
+                    content_type: #content_type,
+                    data: crate::client::encode_json(body_ref)?,
+                }
+            }
+        }
         BodyEncoding::Json => {
             quote! { crate::client::RequestBody::Json(crate::client::encode_json(body_ref)?) }
         }
@@ -496,7 +508,9 @@ fn body_encoding(model: &Model, b: &RequestBody) -> TokenStream {
                     if f.required && !f.nullable {
                         quote! { { let value = &body_ref.#id; #push } }
                     } else {
-                        quote! { if let Some(value) = &body_ref.#id { #push } }
+                        // Form and multipart bodies have no `null`: an explicit one is left out.
+                        let some = super::types::some_value(f);
+                        quote! { if let #some = &body_ref.#id { #push } }
                     }
                 });
                 quote! {
@@ -535,7 +549,8 @@ fn body_encoding(model: &Model, b: &RequestBody) -> TokenStream {
                         if f.required && !f.nullable {
                             quote! { { let value = &body_ref.#id; #push } }
                         } else {
-                            quote! { if let Some(value) = &body_ref.#id { #push } }
+                            let some = super::types::some_value(f);
+                            quote! { if let #some = &body_ref.#id { #push } }
                         }
                     });
                     quote! {

@@ -35,24 +35,44 @@ pub(crate) fn type_def(model: &Model, def: &TypeDef) -> TokenStream {
     }
 }
 
-/// The field's Rust type: `Option` unless required and not nullable; boxed when the type holds
-/// itself directly.
+/// The field's Rust type: `Option` unless required and not nullable, `Option<Option<_>>` when
+/// absent and `null` differ; boxed when the type holds itself directly.
 pub(crate) fn field_type(field: &Field) -> TokenStream {
-    let inner = inner_type(field);
+    let slot = slot_type(field);
     if field.required && !field.nullable {
-        inner
+        slot
     } else {
-        quote! { Option<#inner> }
+        quote! { Option<#slot> }
     }
 }
 
-/// The field's type without the `Option`.
+/// The field's type without the outer `Option`: what a builder slot holds once set.
+pub(crate) fn slot_type(field: &Field) -> TokenStream {
+    let inner = inner_type(field);
+    if field.explicit_null {
+        quote! { Option<#inner> }
+    } else {
+        inner
+    }
+}
+
+/// The field's value type, without any `Option`.
 pub(crate) fn inner_type(field: &Field) -> TokenStream {
     let ty = rust_type::tokens(&field.shape.ty, From::Types);
     if field.boxed {
         quote! { Box<#ty> }
     } else {
         ty
+    }
+}
+
+/// The pattern that binds a field's value, if it has one: `Some(value)`, or `Some(Some(value))`
+/// for a field that tells absent from `null`.
+pub(crate) fn some_value(field: &Field) -> TokenStream {
+    if field.explicit_null {
+        quote! { Some(Some(value)) }
+    } else {
+        quote! { Some(value) }
     }
 }
 
@@ -67,6 +87,13 @@ fn field_doc(field: &Field) -> TokenStream {
             "Server default when omitted: {}.",
             docs::code(default)
         ));
+    }
+    if field.explicit_null {
+        parts.push(
+            "`None` leaves the field out (the server keeps its value); `Some(None)` sends `null` \
+             (the server clears it)."
+                .to_owned(),
+        );
     }
     let mut doc = docs::paragraphs(&parts);
     if field.deprecated {
@@ -91,7 +118,13 @@ fn struct_def(
         let rename = (field.ident != *wire).then(|| quote! { rename = #wire });
         let optional = !field.required;
         let mut args: Vec<TokenStream> = rename.into_iter().collect();
-        if optional {
+        if field.explicit_null {
+            args.push(quote! {
+                default,
+                skip_serializing_if = "Option::is_none",
+                deserialize_with = "crate::client::explicit_null"
+            });
+        } else if optional {
             args.push(quote! { default, skip_serializing_if = "Option::is_none" });
         } else if field.nullable {
             args.push(quote! { default });
@@ -131,7 +164,8 @@ fn validate_impl(model: &Model, name: &str, s: &Struct) -> TokenStream {
                 validation::checks(model, &field.shape, &quote! { value }, &quote! { &path });
             let optional = !field.required || field.nullable;
             if optional {
-                quote! { if let Some(value) = &self.#f { let path = path.field(#wire); #body } }
+                let some = some_value(field);
+                quote! { if let #some = &self.#f { let path = path.field(#wire); #body } }
             } else {
                 quote! { { let value = &self.#f; let path = path.field(#wire); #body } }
             }

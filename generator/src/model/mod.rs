@@ -115,6 +115,10 @@ pub struct Field {
     pub boxed: bool,
     /// `readOnly` or `writeOnly`: present in one direction only, so never required.
     pub one_way: bool,
+    /// Optional and nullable in a type a `PATCH` body reaches: leaving the field out (keep the
+    /// current value) and sending `null` (clear it) are different requests, as in JSON Merge
+    /// Patch (RFC 7386), so the Rust type tells them apart: `Option<Option<T>>`.
+    pub explicit_null: bool,
     /// The property's description.
     pub description: Option<String>,
     /// The server's default when the field is omitted.
@@ -444,6 +448,8 @@ pub struct RequestBody {
     pub required: bool,
     /// How it is written.
     pub encoding: BodyEncoding,
+    /// The media type it is sent as (`application/merge-patch+json`), without parameters.
+    pub media_type: String,
     /// Per-property styles of a form body (the media type's `encoding` map), by wire name.
     pub field_styles: Vec<(String, ParamStyle)>,
 }
@@ -520,6 +526,8 @@ pub struct IdempotencyKey {
     pub ident: String,
     /// Whether the field is an `Option` (then the key is present only when set and non-empty).
     pub optional: bool,
+    /// Whether the field tells absent from `null` (`Option<Option<String>>`).
+    pub explicit_null: bool,
 }
 
 impl Model {

@@ -15,7 +15,7 @@ use openapiv3::{
 };
 use std::collections::{BTreeMap, BTreeSet};
 
-use passes::{box_recursion, dedup_types, mark_request_types};
+use passes::{box_recursion, dedup_types, mark_explicit_nulls, mark_request_types};
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 /// String formats the runtime checks (`Validator::format`).
@@ -89,6 +89,7 @@ pub fn resolve(spec: &OpenAPI, diags: &mut Diagnostics) -> Model {
     };
     dedup_types(&mut model);
     mark_request_types(&mut model);
+    mark_explicit_nulls(&mut model);
     box_recursion(&mut model);
     model
 }

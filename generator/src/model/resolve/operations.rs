@@ -299,6 +299,7 @@ impl<'a> Resolver<'a> {
                         nullable: false,
                         boxed: false,
                         one_way: false,
+                        explicit_null: false,
                         description: data.description.clone(),
                         default: None,
                         deprecated: data.deprecated.unwrap_or(false),
@@ -391,10 +392,17 @@ impl<'a> Resolver<'a> {
                 Some((name.clone(), style))
             })
             .collect();
+        let media_type = media
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
         Some(Some(RequestBody {
             ty,
             required: body.required,
             encoding,
+            media_type,
             field_styles,
         }))
     }
@@ -576,6 +584,7 @@ impl<'a> Resolver<'a> {
             wire_name: wire_name.to_owned(),
             ident: field.ident.clone(),
             optional: !field.required || field.nullable,
+            explicit_null: false,
         })
     }
 }

@@ -5,26 +5,86 @@ use super::*;
 
 /// Marks every type a request body or parameter reaches, following named references.
 pub(super) fn mark_request_types(model: &mut Model) {
-    let mut pending: Vec<String> = Vec::new();
+    let mut roots: Vec<String> = Vec::new();
     for op in model.operations() {
         if let Some(body) = &op.body {
-            collect_named(&body.ty, &mut pending);
+            collect_named(&body.ty, &mut roots);
         }
         if let Some(params) = &op.params {
-            pending.push(params.type_name.clone());
+            roots.push(params.type_name.clone());
         }
         for p in &op.path_params {
-            collect_named(&p.shape.ty, &mut pending);
+            collect_named(&p.shape.ty, &mut roots);
         }
     }
+    for name in reachable(model, roots) {
+        if let Some(def) = model.types.get_mut(&name) {
+            def.in_request = true;
+        }
+    }
+}
+
+/// Gives the optional, nullable fields of every type a JSON `PATCH` body reaches an explicit
+/// `null` (see [`Field::explicit_null`]): there, leaving a field out and sending `null` mean
+/// different things. Elsewhere (a `POST` whose default is `null`, say) they do not, and a plain
+/// `Option` is easier to use.
+pub(super) fn mark_explicit_nulls(model: &mut Model) {
+    let mut roots: Vec<String> = Vec::new();
+    for op in model.operations() {
+        if op.http_method == HttpMethod::Patch
+            && let Some(body) = &op.body
+            && body.encoding == BodyEncoding::Json
+        {
+            collect_named(&body.ty, &mut roots);
+        }
+    }
+    let patched = reachable(model, roots);
+    for name in &patched {
+        if let Some(TypeDef {
+            kind: TypeKind::Struct(s),
+            ..
+        }) = model.types.get_mut(name)
+        {
+            for f in &mut s.fields {
+                f.explicit_null = !f.required && f.nullable;
+            }
+        }
+    }
+    // An idempotency key among them is read through the extra `Option`.
+    let types = &model.types;
+    for group in &mut model.groups {
+        for op in &mut group.operations {
+            let (Some(key), Some(body)) = (&mut op.idempotency_key, &op.body) else {
+                continue;
+            };
+            let TypeRef::Named(name) = &body.ty else {
+                continue;
+            };
+            if let Some(TypeDef {
+                kind: TypeKind::Struct(s),
+                ..
+            }) = types.get(name)
+            {
+                key.explicit_null = s
+                    .fields
+                    .iter()
+                    .any(|f| f.ident == key.ident && f.explicit_null);
+            }
+        }
+    }
+}
+
+/// Every named type reachable from `roots` through fields, aliases, union variants, arrays and
+/// maps (the roots included).
+fn reachable(model: &Model, mut pending: Vec<String>) -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
     while let Some(name) = pending.pop() {
-        let Some(def) = model.types.get_mut(&name) else {
+        let Some(def) = model.types.get(&name) else {
             continue;
         };
-        if def.in_request {
+        if !seen.insert(name) {
             continue;
         }
-        def.in_request = true;
         match &def.kind {
             TypeKind::Struct(s) => {
                 for f in &s.fields {
@@ -40,6 +100,7 @@ pub(super) fn mark_request_types(model: &mut Model) {
             TypeKind::Enum(_) => {}
         }
     }
+    seen
 }
 
 pub(super) fn collect_named(ty: &TypeRef, out: &mut Vec<String>) {

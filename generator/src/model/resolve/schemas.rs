@@ -669,6 +669,7 @@ impl<'a> Resolver<'a> {
             nullable: resolved.nullable,
             boxed: false,
             one_way,
+            explicit_null: false,
             description,
             default,
             deprecated,
