@@ -696,6 +696,23 @@ impl Validator {
         }
     }
 
+    /// `enum` on an integer or a number: `value` must equal one of `allowed`.
+    pub fn enum_number<T: PartialEq + fmt::Display + Copy>(
+        &mut self,
+        path: &FieldPath<'_>,
+        value: T,
+        allowed: &'static [T],
+    ) {
+        if !allowed.contains(&value) {
+            let allowed: Vec<String> = allowed.iter().map(ToString::to_string).collect();
+            let message = format!(
+                "is {value}, not one of the allowed values: {}",
+                allowed.join(", ")
+            );
+            self.violation(path, Rule::Enum(allowed), message);
+        }
+    }
+
     /// `minItems`: an array of `len` items must have at least `min`.
     pub fn min_items(&mut self, path: &FieldPath<'_>, len: usize, min: u64) {
         let len = len as u64;

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use features_sdk::types::{
     Circle, CreatePetRequest, Kind, ListPetsFilter, ListPetsParams, ListPetsType, Node,
-    ProfilePatch, Shape, Square, Status, SubmitFormRequest, UploadRequest,
+    ProfilePatch, Shape, Sizes, Square, Status, SubmitFormRequest, UploadRequest,
 };
 use features_sdk::validation::{Rule, Violation};
 use features_sdk::{ApiErrorKind, Client, ClientBuilder, Error, FileUpload};
@@ -1584,6 +1584,10 @@ async fn patch_fields_can_be_set_directly_on_the_struct() {
         age: Some(None),
         owner: None,
         motto: Some("Woof".to_owned()),
+        scores: None,
+        aliases: None,
+        sizes: None,
+        matrix: None,
     };
     let (body, _) = sent_profile(patch).await;
     assert_eq!(
@@ -1633,7 +1637,113 @@ fn patch_values_are_validated_and_null_is_allowed() {
         age: Some(None),
         owner: None,
         motto: None,
+        scores: None,
+        aliases: None,
+        sizes: None,
+        matrix: None,
     };
     let e = direct.validate().expect_err("too long");
     assert_eq!(violation_paths(e.violations()), ["nickname"]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Constraints on array items and map values
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn item_and_map_value_constraints_are_checked_at_their_own_paths() {
+    let e = ProfilePatch::builder()
+        .name("Rex")
+        .scores(BTreeMap::from([
+            ("chew".to_owned(), 101),
+            ("fetch".to_owned(), 50),
+            ("sit".to_owned(), -1),
+        ]))
+        .aliases(vec!["Rexy".to_owned(), "Rexington".to_owned()])
+        .matrix(vec![
+            vec!["a".to_owned()],
+            vec!["b".to_owned(), String::new(), "c".to_owned()],
+        ])
+        .build()
+        .expect_err("five violations");
+    let violations = e.violations().to_vec();
+    assert_eq!(
+        violation_paths(&violations),
+        [
+            "scores.chew",
+            "scores.sit",
+            "aliases[1]",
+            "matrix[1]",
+            "matrix[1][1]"
+        ]
+    );
+    assert_eq!(limit_of(&violations[0].rule), 100.0);
+    assert!(matches!(violations[0].rule, Rule::Maximum(_)));
+    assert_eq!(limit_of(&violations[1].rule), 0.0);
+    assert!(matches!(violations[1].rule, Rule::Minimum(_)));
+    // `Alias` is `type Alias = String` with maxLength 8: the alias's constraint reaches items.
+    assert_eq!(violations[2].rule, Rule::MaxLength(8));
+    assert_eq!(violations[3].rule, Rule::MaxItems(2));
+    assert_eq!(violations[4].rule, Rule::MinLength(1));
+}
+
+#[test]
+fn items_within_their_limits_pass() {
+    ProfilePatch::builder()
+        .name("Rex")
+        .scores(BTreeMap::from([
+            ("chew".to_owned(), 0),
+            ("sit".to_owned(), 100),
+        ]))
+        .aliases(vec!["Rexy".to_owned(), "12345678".to_owned()])
+        .matrix(vec![vec!["a".to_owned(), "b".to_owned()], vec![]])
+        .build()
+        .expect("every item within its limits");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Integer and number enums
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn integer_and_number_enums_accept_listed_values_only() {
+    let ok = Sizes {
+        size: Some(4),
+        ratio: Some(2.0),
+        sizes: Some(vec![1, 2, 4]),
+    };
+    ok.validate().expect("listed values");
+    let bad = Sizes {
+        size: Some(3),
+        ratio: Some(1.0),
+        sizes: Some(vec![2, 8]),
+    };
+    let e = bad.validate().expect_err("three values not listed");
+    let violations = e.violations().to_vec();
+    assert_eq!(violation_paths(&violations), ["size", "ratio", "sizes[1]"]);
+    assert_eq!(
+        violations[0].rule,
+        Rule::Enum(vec!["1".to_owned(), "2".to_owned(), "4".to_owned()])
+    );
+    assert_eq!(
+        violations[1].rule,
+        Rule::Enum(vec!["0.5".to_owned(), "1.5".to_owned(), "2".to_owned()])
+    );
+    // Reached from a request body, so the builder of the body checks them too.
+    let e = ProfilePatch::builder()
+        .name("Rex")
+        .sizes(bad)
+        .build()
+        .expect_err("nested");
+    assert_eq!(
+        violation_paths(e.violations()),
+        ["sizes.size", "sizes.ratio", "sizes.sizes[1]"]
+    );
+}
+
+#[test]
+fn response_values_outside_a_number_enum_still_decode() {
+    let decoded: Sizes =
+        serde_json::from_value(json!({"size": 3, "ratio": 9.5})).expect("lenient decoding");
+    assert_eq!(decoded.size, Some(3));
 }

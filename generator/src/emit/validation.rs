@@ -45,8 +45,25 @@ fn nested(
             Some(_) => quote! { v.nested(#path, #value); },
             None => TokenStream::new(),
         },
-        TypeRef::Array(inner) | TypeRef::Map(inner) if validates(model, inner, depth) => {
-            quote! { v.nested(#path, #value); }
+        // Item by item, so that items whose type is an alias get the alias's constraints
+        // (a `Vec<Alias>` is a `Vec<String>` to the trait, which checks nothing).
+        TypeRef::Array(inner) if validates(model, inner, depth) => {
+            let each = nested(model, inner, &quote! { item }, &quote! { &path }, depth + 1);
+            quote! {
+                for (i, item) in #value.iter().enumerate() {
+                    let path = crate::validation::FieldPath::index(#path, i);
+                    #each
+                }
+            }
+        }
+        TypeRef::Map(inner) if validates(model, inner, depth) => {
+            let each = nested(model, inner, &quote! { item }, &quote! { &path }, depth + 1);
+            quote! {
+                for (key, item) in #value.iter() {
+                    let path = crate::validation::FieldPath::key(#path, key);
+                    #each
+                }
+            }
         }
         _ => TokenStream::new(),
     }
@@ -143,6 +160,10 @@ fn constraint_checks(
             {
                 out.extend(quote! { v.multiple_of_i64(#path, #as_i64, #n); });
             }
+            if !c.number_enum.is_empty() {
+                let values = c.number_enum.iter().filter_map(|n| int(*n));
+                out.extend(quote! { v.enum_number(#path, #as_i64, &[#(#values),*]); });
+            }
         }
         TypeRef::Number => {
             if let Some(b) = c.minimum {
@@ -164,6 +185,10 @@ fn constraint_checks(
             if let Some(m) = c.multiple_of {
                 let n = number(m, true);
                 out.extend(quote! { v.multiple_of_f64(#path, *#value, #n); });
+            }
+            if !c.number_enum.is_empty() {
+                let values = c.number_enum.iter().map(|n| number(*n, true));
+                out.extend(quote! { v.enum_number(#path, *#value, &[#(#values),*]); });
             }
         }
         _ => {}
@@ -190,6 +215,34 @@ fn constraint_checks(
     if let Some(n) = c.max_stringified_length {
         let n = lit(n);
         out.extend(quote! { v.max_stringified_length(#path, #value, #n); });
+    }
+    if let Some(items) = &c.items {
+        // Each item (or map value) checked at its own path: `tags[2]`, `labels.env`.
+        match ty {
+            TypeRef::Array(inner) => {
+                let checks = constraint_checks(inner, items, &quote! { item }, &quote! { &path });
+                if !checks.is_empty() {
+                    out.extend(quote! {
+                        for (i, item) in #value.iter().enumerate() {
+                            let path = crate::validation::FieldPath::index(#path, i);
+                            #checks
+                        }
+                    });
+                }
+            }
+            TypeRef::Map(inner) => {
+                let checks = constraint_checks(inner, items, &quote! { item }, &quote! { &path });
+                if !checks.is_empty() {
+                    out.extend(quote! {
+                        for (key, item) in #value.iter() {
+                            let path = crate::validation::FieldPath::key(#path, key);
+                            #checks
+                        }
+                    });
+                }
+            }
+            _ => {}
+        }
     }
     out
 }

@@ -200,6 +200,10 @@ pub struct Constraints {
     pub max_properties: Option<u64>,
     /// `x-max-stringified-length`: the most UTF-16 code units the value's compact JSON may take.
     pub max_stringified_length: Option<u64>,
+    /// `enum` on an integer or a number: the values allowed (empty: any).
+    pub number_enum: Vec<Number>,
+    /// The constraints on each item of an array, or each value of a map.
+    pub items: Option<Box<Constraints>>,
 }
 
 impl Constraints {
@@ -219,10 +223,12 @@ impl Constraints {
             self.min_properties.is_some(),
             self.max_properties.is_some(),
             self.max_stringified_length.is_some(),
+            !self.number_enum.is_empty(),
         ]
         .iter()
         .filter(|set| **set)
         .count()
+            + self.items.as_ref().map_or(0, |items| items.count())
     }
 }
 

@@ -368,9 +368,13 @@ impl<'a> Resolver<'a> {
                     exclusive: i.exclusive_maximum,
                 });
                 constraints.multiple_of = i.multiple_of.filter(|m| *m > 0).map(Number::Int);
-                if !i.enumeration.is_empty() {
-                    self.skip(at, "enum", "integer enums are not checked yet");
-                }
+                // `null` among the values is the schema's `nullable`, already read.
+                constraints.number_enum = i
+                    .enumeration
+                    .iter()
+                    .flatten()
+                    .map(|v| Number::Int(*v))
+                    .collect();
                 let width = match &i.format {
                     VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => IntWidth::I32,
                     _ => IntWidth::I64,
@@ -387,9 +391,12 @@ impl<'a> Resolver<'a> {
                     exclusive: n.exclusive_maximum,
                 });
                 constraints.multiple_of = n.multiple_of.filter(|m| *m > 0.0).map(Number::Float);
-                if !n.enumeration.is_empty() {
-                    self.skip(at, "enum", "number enums are not checked yet");
-                }
+                constraints.number_enum = n
+                    .enumeration
+                    .iter()
+                    .flatten()
+                    .map(|v| Number::Float(*v))
+                    .collect();
                 TypeRef::Number
             }
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Boolean,
@@ -401,7 +408,7 @@ impl<'a> Resolver<'a> {
                     Some(items) => {
                         let item_at = pointer(at, "items");
                         let item = self.shape_of(items.into(), &format!("{hint}Item"), &item_at);
-                        self.note_dropped_item_constraints(&item.shape, &item_at);
+                        constraints.items = item_constraints(item.shape.constraints);
                         TypeRef::Array(Box::new(item.shape.ty))
                     }
                     None => TypeRef::Array(Box::new(TypeRef::Any)),
@@ -410,7 +417,9 @@ impl<'a> Resolver<'a> {
             SchemaKind::Type(Type::Object(o)) => {
                 constraints.min_properties = o.min_properties.map(|n| n as u64);
                 constraints.max_properties = o.max_properties.map(|n| n as u64);
-                self.map_type(o.additional_properties.as_ref(), hint, at)
+                let (ty, values) = self.map_type(o.additional_properties.as_ref(), hint, at);
+                constraints.items = values;
+                ty
             }
             SchemaKind::Any(a)
                 if a.typ.is_none()
@@ -425,7 +434,9 @@ impl<'a> Resolver<'a> {
             {
                 constraints.min_properties = a.min_properties.map(|n| n as u64);
                 constraints.max_properties = a.max_properties.map(|n| n as u64);
-                self.map_type(a.additional_properties.as_ref(), hint, at)
+                let (ty, values) = self.map_type(a.additional_properties.as_ref(), hint, at);
+                constraints.items = values;
+                ty
             }
             // openapiv3 reads a schema whose keywords do not fit its `type` (or that has none)
             // as untyped: recover the type the keywords imply.
@@ -437,7 +448,7 @@ impl<'a> Resolver<'a> {
                     Some(items) => {
                         let item_at = pointer(at, "items");
                         let item = self.shape_of(items.into(), &format!("{hint}Item"), &item_at);
-                        self.note_dropped_item_constraints(&item.shape, &item_at);
+                        constraints.items = item_constraints(item.shape.constraints);
                         TypeRef::Array(Box::new(item.shape.ty))
                     }
                     None => TypeRef::Array(Box::new(TypeRef::Any)),
@@ -473,8 +484,20 @@ impl<'a> Resolver<'a> {
                     };
                     constraints.minimum = int(constraints.minimum);
                     constraints.maximum = int(constraints.maximum);
+                    constraints.number_enum = a
+                        .enumeration
+                        .iter()
+                        .filter_map(|v| v.as_i64())
+                        .map(Number::Int)
+                        .collect();
                     TypeRef::Integer(IntWidth::I64)
                 } else {
+                    constraints.number_enum = a
+                        .enumeration
+                        .iter()
+                        .filter_map(|v| v.as_f64())
+                        .map(Number::Float)
+                        .collect();
                     TypeRef::Number
                 }
             }
@@ -501,34 +524,27 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    /// A map's type, and the constraints on its values.
     pub(super) fn map_type(
         &mut self,
         additional: Option<&AdditionalProperties>,
         hint: &str,
         at: &str,
-    ) -> TypeRef {
+    ) -> (TypeRef, Option<Box<Constraints>>) {
         match additional {
             Some(AdditionalProperties::Schema(schema)) => {
                 let value_at = pointer(at, "additionalProperties");
                 let value = self.shape_of((&**schema).into(), &format!("{hint}Value"), &value_at);
-                self.note_dropped_item_constraints(&value.shape, &value_at);
                 match value.shape.ty {
-                    TypeRef::Any => TypeRef::Object,
-                    ty => TypeRef::Map(Box::new(ty)),
+                    // Values of any type: constraints the untyped schema names cannot be typed.
+                    TypeRef::Any => (TypeRef::Object, None),
+                    ty => (
+                        TypeRef::Map(Box::new(ty)),
+                        item_constraints(value.shape.constraints),
+                    ),
                 }
             }
-            _ => TypeRef::Object,
-        }
-    }
-
-    /// Constraints on array items and map values are not carried by the model yet: say so.
-    pub(super) fn note_dropped_item_constraints(&mut self, shape: &Shape, at: &str) {
-        if shape.constraints.count() > 0 {
-            self.skip(
-                at,
-                "item constraints",
-                "constraints on array items and map values are not checked yet",
-            );
+            _ => (TypeRef::Object, None),
         }
     }
 
@@ -836,4 +852,9 @@ pub(super) fn variant_ident(ty: &TypeRef) -> String {
         TypeRef::File => "File".to_owned(),
         TypeRef::Any => "Value".to_owned(),
     }
+}
+
+/// The constraints of an array's items or a map's values, kept when there are any.
+fn item_constraints(constraints: Constraints) -> Option<Box<Constraints>> {
+    (constraints.count() > 0).then(|| Box::new(constraints))
 }
