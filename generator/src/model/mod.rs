@@ -59,7 +59,7 @@ pub enum TypeKind {
     /// One of several types (`oneOf`/`anyOf`), tried in order when decoding.
     Union(Union),
     /// Another name for a type, with the constraints the alias adds.
-    Alias(Shape),
+    Alias(Box<Shape>),
 }
 
 /// An untagged union.

@@ -175,7 +175,7 @@ impl<'a> Resolver<'a> {
                         ty: self.follow_ref(reference, &at),
                         constraints: Constraints::default(),
                     };
-                    self.insert(&name, &at, None, false, TypeKind::Alias(shape));
+                    self.insert(&name, &at, None, false, TypeKind::Alias(Box::new(shape)));
                 }
             }
         }

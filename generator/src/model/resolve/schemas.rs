@@ -10,7 +10,7 @@ impl<'a> Resolver<'a> {
         let data = &schema.schema_data;
         let kind = match self.classify(name, schema, at) {
             Classified::Kind(kind, _) => kind,
-            Classified::Plain(resolved) => TypeKind::Alias(resolved.shape),
+            Classified::Plain(resolved) => TypeKind::Alias(Box::new(resolved.shape)),
         };
         self.insert(name, at, data.description.clone(), data.deprecated, kind);
     }
@@ -326,7 +326,7 @@ impl<'a> Resolver<'a> {
                         at,
                         data.description.clone(),
                         data.deprecated,
-                        TypeKind::Alias(resolved.shape.clone()),
+                        TypeKind::Alias(Box::new(resolved.shape.clone())),
                     );
                 }
                 if resolved.shape.constraints.max_stringified_length.is_none() {
@@ -797,6 +797,9 @@ impl<'a> Resolver<'a> {
 
 /// What a schema becomes: a named type's definition (and whether `null` is allowed), or a
 /// plain shape.
+// Returned once per schema and taken apart at once, never stored: boxing would only add an
+// allocation.
+#[allow(clippy::large_enum_variant)]
 pub(super) enum Classified {
     Kind(TypeKind, bool),
     Plain(Resolved),
