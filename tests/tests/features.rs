@@ -1711,12 +1711,14 @@ fn integer_and_number_enums_accept_listed_values_only() {
         size: Some(4),
         ratio: Some(2.0),
         sizes: Some(vec![1, 2, 4]),
+        point: None,
     };
     ok.validate().expect("listed values");
     let bad = Sizes {
         size: Some(3),
         ratio: Some(1.0),
         sizes: Some(vec![2, 8]),
+        point: None,
     };
     let e = bad.validate().expect_err("three values not listed");
     let violations = e.violations().to_vec();
@@ -1746,4 +1748,33 @@ fn response_values_outside_a_number_enum_still_decode() {
     let decoded: Sizes =
         serde_json::from_value(json!({"size": 3, "ratio": 9.5})).expect("lenient decoding");
     assert_eq!(decoded.size, Some(3));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tuples
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn closed_tuples_are_rust_tuples_on_the_wire_and_in_validation() {
+    let sizes = Sizes {
+        point: Some((1.5, -2.0, "origin".to_owned())),
+        ..Sizes::default()
+    };
+    assert_eq!(
+        serde_json::to_value(&sizes).expect("encodes"),
+        json!({"point": [1.5, -2.0, "origin"]})
+    );
+    let decoded: Sizes = serde_json::from_value(json!({"point": [0, 1, "x"]})).expect("decodes");
+    assert_eq!(decoded.point, Some((0.0, 1.0, "x".to_owned())));
+    // Closed: a fourth item, or a missing third, is not this type.
+    assert!(serde_json::from_value::<Sizes>(json!({"point": [0, 1, "x", 4]})).is_err());
+    assert!(serde_json::from_value::<Sizes>(json!({"point": [0, 1]})).is_err());
+    // The third item is an `Alias` (maxLength 8): checked at `point[2]`.
+    let long = Sizes {
+        point: Some((0.0, 0.0, "far too long".to_owned())),
+        ..Sizes::default()
+    };
+    let e = long.validate().expect_err("alias limit");
+    assert_eq!(violation_paths(e.violations()), ["point[2]"]);
+    assert_eq!(e.violations()[0].rule, Rule::MaxLength(8));
 }

@@ -37,6 +37,10 @@ pub(crate) fn tokens(ty: &TypeRef, from: From) -> TokenStream {
             let inner = tokens(inner, from);
             quote! { ::std::collections::BTreeMap<String, #inner> }
         }
+        TypeRef::Tuple(items) => {
+            let items = items.iter().map(|item| tokens(item, from));
+            quote! { (#(#items,)*) }
+        }
         TypeRef::Object => quote! { ::serde_json::Map<String, ::serde_json::Value> },
         TypeRef::File => quote! { crate::FileUpload },
         TypeRef::Any => quote! { ::serde_json::Value },

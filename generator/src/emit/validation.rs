@@ -56,6 +56,24 @@ fn nested(
                 }
             }
         }
+        TypeRef::Tuple(items) => {
+            let mut out = TokenStream::new();
+            for (i, item) in items.iter().enumerate() {
+                if !validates(model, item, depth) {
+                    continue;
+                }
+                let field = syn::Index::from(i);
+                let each = nested(model, item, &quote! { item }, &quote! { &path }, depth + 1);
+                out.extend(quote! {
+                    {
+                        let item = &#value.#field;
+                        let path = crate::validation::FieldPath::index(#path, #i);
+                        #each
+                    }
+                });
+            }
+            out
+        }
         TypeRef::Map(inner) if validates(model, inner, depth) => {
             let each = nested(model, inner, &quote! { item }, &quote! { &path }, depth + 1);
             quote! {
@@ -83,6 +101,7 @@ fn validates(model: &Model, ty: &TypeRef, depth: usize) -> bool {
             None => false,
         },
         TypeRef::Array(inner) | TypeRef::Map(inner) => validates(model, inner, depth + 1),
+        TypeRef::Tuple(items) => items.iter().any(|item| validates(model, item, depth + 1)),
         _ => false,
     }
 }

@@ -153,6 +153,9 @@ pub enum TypeRef {
     Array(Box<TypeRef>),
     /// An object with arbitrary keys and values of the inner type.
     Map(Box<TypeRef>),
+    /// A fixed-length array whose items have these types, in order (`prefixItems`, or `items`
+    /// as a list): a Rust tuple.
+    Tuple(Vec<TypeRef>),
     /// An object with arbitrary keys and values (`serde_json::Map`).
     Object,
     /// A file's bytes (`type: string, format: binary`): `crate::FileUpload`.

@@ -6,6 +6,8 @@
 //! [`normalise`], and what that had to approximate comes back as warnings.
 
 mod normalise;
+
+pub(crate) use normalise::TUPLE_EXTENSION;
 mod yaml;
 
 use crate::diagnostics::{Diagnostic, Severity, pointer};

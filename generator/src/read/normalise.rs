@@ -17,6 +17,9 @@
 use crate::diagnostics::{Diagnostic, Severity, pointer};
 use serde_json::{Map, Value, json};
 
+/// Where a tuple's item schemas go (see `Normaliser::tuple`); the resolver reads them back.
+pub(crate) const TUPLE_EXTENSION: &str = "x-codeqr-tuple";
+
 /// Deeper schema nesting than this is left as it is (a guard against stack exhaustion).
 const MAX_DEPTH: usize = 256;
 
@@ -27,8 +30,7 @@ const METHODS: [&str; 8] = [
 
 /// JSON Schema 2020-12 keywords that OpenAPI 3.0 has no counterpart for; they are dropped with a
 /// warning.
-const UNSUPPORTED_KEYWORDS: [&str; 18] = [
-    "prefixItems",
+const UNSUPPORTED_KEYWORDS: [&str; 17] = [
     "unevaluatedProperties",
     "unevaluatedItems",
     "dependentSchemas",
@@ -341,6 +343,7 @@ impl Normaliser<'_> {
     }
 
     fn schema_object(&mut self, map: &mut Map<String, Value>, at: &str, depth: usize) {
+        self.tuple(map, at, depth);
         if self.v31 {
             self.keywords_31(map, at);
         }
@@ -372,6 +375,43 @@ impl Normaliser<'_> {
                 _ => {}
             }
         }
+    }
+
+    /// A tuple, `prefixItems` (2020-12) or `items` as a list (draft 4 to 2019-09, seen in 3.0
+    /// files too), has no 3.0 spelling: its item schemas move, normalised, into
+    /// [`TUPLE_EXTENSION`] as `{"items": [...], "closed": bool, "keyword": ...}`, where `closed`
+    /// says no further items are allowed (`items: false`, `additionalItems: false`, or `maxItems`
+    /// reached) and `keyword` is where the items were, for warnings.
+    fn tuple(&mut self, map: &mut Map<String, Value>, at: &str, depth: usize) {
+        let (keyword, rest) = if map.get("prefixItems").is_some_and(Value::is_array) {
+            ("prefixItems", "items")
+        } else if map.get("items").is_some_and(Value::is_array) {
+            ("items", "additionalItems")
+        } else {
+            return;
+        };
+        let Some(Value::Array(mut items)) = map.remove(keyword) else {
+            return;
+        };
+        let keyword_at = pointer(at, keyword);
+        for (i, item) in items.iter_mut().enumerate() {
+            self.schema(item, &pointer(&keyword_at, &i.to_string()), depth + 1);
+        }
+        let at_most = map.get("maxItems").and_then(Value::as_u64);
+        let closed = map.get(rest) == Some(&Value::Bool(false))
+            || at_most.is_some_and(|max| max <= items.len() as u64);
+        if map.get(rest) == Some(&Value::Bool(false)) {
+            map.remove(rest);
+        }
+        if keyword == "items" {
+            // Further items' schema: not modelled (the tuple is then open).
+            map.remove(rest);
+        }
+        map.entry("type").or_insert_with(|| json!("array"));
+        map.insert(
+            TUPLE_EXTENSION.to_owned(),
+            json!({"items": items, "closed": closed, "keyword": keyword}),
+        );
     }
 
     /// The 3.1 rewrites of one schema object's own keywords (not its subschemas').
@@ -1236,18 +1276,46 @@ mod tests {
             "$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": "x",
             "type": "array",
-            "prefixItems": [{"type": "string"}],
-            "items": false,
+            "items": {"type": "string"},
             "unevaluatedItems": false,
             "if": {}, "then": {}, "else": {},
         }));
-        assert_eq!(s, json!({"type": "array"}));
+        assert_eq!(s, json!({"type": "array", "items": {"type": "string"}}));
         let dropped: Vec<String> = w.into_iter().map(|(_, at)| at).collect();
         assert_eq!(
             dropped,
-            ["prefixItems", "unevaluatedItems", "if", "then", "else"]
+            ["unevaluatedItems", "if", "then", "else"]
                 .map(|k| format!("/components/schemas/S/{k}"))
         );
+    }
+
+    #[test]
+    fn tuples_move_into_the_extension_normalised() {
+        let (s, w) = schema_31(json!({
+            "type": ["array", "null"],
+            "prefixItems": [{"type": ["string", "null"]}, {"const": 1}],
+            "items": false,
+        }));
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(
+            s,
+            json!({
+                "type": "array",
+                "nullable": true,
+                TUPLE_EXTENSION: {
+                    "items": [{"type": "string", "nullable": true}, {"enum": [1]}],
+                    "closed": true,
+                    "keyword": "prefixItems",
+                },
+            })
+        );
+        // Open: further items allowed (here of a given type, which is not modelled).
+        let (s, _) =
+            schema_31(json!({"prefixItems": [{"type": "string"}], "items": {"type": "integer"}}));
+        assert_eq!(s[TUPLE_EXTENSION]["closed"], json!(false));
+        // `maxItems` closes it as well as `items: false` does.
+        let (s, _) = schema_31(json!({"prefixItems": [{"type": "string"}], "maxItems": 1}));
+        assert_eq!(s[TUPLE_EXTENSION]["closed"], json!(true));
     }
 
     #[test]

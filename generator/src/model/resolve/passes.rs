@@ -107,6 +107,11 @@ pub(super) fn collect_named(ty: &TypeRef, out: &mut Vec<String>) {
     match ty {
         TypeRef::Named(n) => out.push(n.clone()),
         TypeRef::Array(inner) | TypeRef::Map(inner) => collect_named(inner, out),
+        TypeRef::Tuple(items) => {
+            for item in items {
+                collect_named(item, out);
+            }
+        }
         _ => {}
     }
 }
@@ -223,6 +228,11 @@ pub(super) fn rename_named(ty: &mut TypeRef, renames: &BTreeMap<String, String>)
             }
         }
         TypeRef::Array(inner) | TypeRef::Map(inner) => rename_named(inner, renames),
+        TypeRef::Tuple(items) => {
+            for item in items {
+                rename_named(item, renames);
+            }
+        }
         _ => {}
     }
 }
@@ -236,26 +246,39 @@ pub(super) fn box_recursion(model: &mut Model) {
         .enumerate()
         .map(|(i, n)| (n.as_str(), i))
         .collect();
-    let by_value = |ty: &TypeRef| match ty {
-        TypeRef::Named(n) => index.get(n.as_str()).copied(),
-        _ => None,
+    // The types held by value: the named type itself, or a tuple's items (a `Vec` or map is an
+    // indirection already).
+    fn by_value(ty: &TypeRef, index: &BTreeMap<&str, usize>, out: &mut Vec<usize>) {
+        match ty {
+            TypeRef::Named(n) => out.extend(index.get(n.as_str()).copied()),
+            TypeRef::Tuple(items) => {
+                for item in items {
+                    by_value(item, index, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let held = |ty: &TypeRef| {
+        let mut out = Vec::new();
+        by_value(ty, &index, &mut out);
+        out
     };
     let edges: Vec<Vec<usize>> = names
         .iter()
         .map(|name| match model.types.get(name).map(|d| &d.kind) {
-            Some(TypeKind::Struct(s)) => s
-                .fields
-                .iter()
-                .filter_map(|f| by_value(&f.shape.ty))
-                .collect(),
-            Some(TypeKind::Union(u)) => u.variants.iter().filter_map(|v| by_value(&v.ty)).collect(),
-            Some(TypeKind::Alias(shape)) => by_value(&shape.ty).into_iter().collect(),
+            Some(TypeKind::Struct(s)) => s.fields.iter().flat_map(|f| held(&f.shape.ty)).collect(),
+            Some(TypeKind::Union(u)) => u.variants.iter().flat_map(|v| held(&v.ty)).collect(),
+            Some(TypeKind::Alias(shape)) => held(&shape.ty),
             _ => Vec::new(),
         })
         .collect();
     let component = strongly_connected(&edges);
-    let same =
-        |owner: usize, ty: &TypeRef| by_value(ty).is_some_and(|t| component[t] == component[owner]);
+    let same = |owner: usize, ty: &TypeRef| {
+        held(ty)
+            .into_iter()
+            .any(|t| component[t] == component[owner])
+    };
     let mut boxed_fields: Vec<(String, usize)> = Vec::new();
     let mut boxed_variants: Vec<(String, usize)> = Vec::new();
     for (i, name) in names.iter().enumerate() {

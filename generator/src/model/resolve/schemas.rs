@@ -400,6 +400,13 @@ impl<'a> Resolver<'a> {
                 TypeRef::Number
             }
             SchemaKind::Type(Type::Boolean(_)) => TypeRef::Boolean,
+            _ if schema
+                .schema_data
+                .extensions
+                .contains_key(crate::read::TUPLE_EXTENSION) =>
+            {
+                self.tuple(schema, hint, at)
+            }
             SchemaKind::Type(Type::Array(a)) => {
                 constraints.min_items = a.min_items.map(|n| n as u64);
                 constraints.max_items = a.max_items.map(|n| n as u64);
@@ -522,6 +529,49 @@ impl<'a> Resolver<'a> {
             shape: Shape { ty, constraints },
             nullable,
         }
+    }
+
+    /// A tuple (see `read::TUPLE_EXTENSION`): a Rust tuple when closed; an open one (more items
+    /// may follow) cannot be one, and is read as a list of JSON values.
+    fn tuple(&mut self, schema: &Schema, hint: &str, at: &str) -> TypeRef {
+        #[derive(serde::Deserialize)]
+        struct Tuple {
+            items: Vec<ReferenceOr<Schema>>,
+            closed: bool,
+            keyword: String,
+        }
+        let extension = &schema.schema_data.extensions[crate::read::TUPLE_EXTENSION];
+        let Ok(tuple) = serde_json::from_value::<Tuple>(extension.clone()) else {
+            self.diags.warn(
+                "unsupported-schema",
+                at,
+                "tuple items that are not schemas; typed as a list of serde_json::Value",
+            );
+            return TypeRef::Array(Box::new(TypeRef::Any));
+        };
+        if !tuple.closed || tuple.items.is_empty() {
+            self.diags.warn(
+                "unsupported-schema",
+                at,
+                "a tuple that allows further items (no `items: false` or `maxItems`) is typed \
+                 as a list of serde_json::Value",
+            );
+            return TypeRef::Array(Box::new(TypeRef::Any));
+        }
+        let mut items = Vec::with_capacity(tuple.items.len());
+        for (i, item) in tuple.items.iter().enumerate() {
+            let item_at = pointer(&pointer(at, &tuple.keyword), &i.to_string());
+            let resolved = self.shape_of(item.into(), &format!("{hint}Item{i}"), &item_at);
+            if resolved.shape.constraints.count() > 0 {
+                self.skip(
+                    &item_at,
+                    "tuple item constraints",
+                    "not checked on tuple items",
+                );
+            }
+            items.push(resolved.shape.ty);
+        }
+        TypeRef::Tuple(items)
     }
 
     /// A map's type, and the constraints on its values.
@@ -851,6 +901,7 @@ pub(super) fn variant_ident(ty: &TypeRef) -> String {
         TypeRef::Boolean => "Boolean".to_owned(),
         TypeRef::Array(inner) => format!("{}List", variant_ident(inner)),
         TypeRef::Map(inner) => format!("{}Map", variant_ident(inner)),
+        TypeRef::Tuple(_) => "Tuple".to_owned(),
         TypeRef::Object => "Object".to_owned(),
         TypeRef::File => "File".to_owned(),
         TypeRef::Any => "Value".to_owned(),

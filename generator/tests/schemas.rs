@@ -1,0 +1,227 @@
+//! How schema features land in the model and the generated types: tuples, integer enums, item
+//! constraints and PATCH bodies, read from small specs written for the purpose.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use codeqr_codegen::Config;
+use codeqr_codegen::model::{Number, TypeKind, TypeRef};
+
+fn generate(text: &str) -> codeqr_codegen::Generated {
+    Config::new()
+        .generate_from_str("schemas.yaml", text, true)
+        .expect("generates")
+}
+
+fn field_type<'m>(generated: &'m codeqr_codegen::Generated, ty: &str, field: &str) -> &'m TypeRef {
+    let Some(TypeKind::Struct(s)) = generated.model.types.get(ty).map(|d| &d.kind) else {
+        panic!("{ty} is not a struct: {:?}", generated.model.types.keys());
+    };
+    &s.fields
+        .iter()
+        .find(|f| f.wire_name == field)
+        .unwrap_or_else(|| panic!("{ty} has no field {field}"))
+        .shape
+        .ty
+}
+
+const TUPLES_31: &str = r#"
+openapi: 3.1.0
+info: {title: t, version: '1'}
+paths: {}
+components:
+  schemas:
+    Shapes:
+      type: object
+      properties:
+        closed:
+          type: array
+          prefixItems: [{type: number}, {type: [string, 'null']}, {$ref: '#/components/schemas/Node'}]
+          items: false
+        byMaxItems:
+          prefixItems: [{type: integer}]
+          maxItems: 1
+        open:
+          prefixItems: [{type: integer}]
+    Node:
+      type: object
+      properties:
+        pair:
+          description: Holds itself through a tuple, by value.
+          type: array
+          prefixItems: [{$ref: '#/components/schemas/Node'}, {type: integer}]
+          items: false
+"#;
+
+#[test]
+fn closed_tuples_become_rust_tuples() {
+    let generated = generate(TUPLES_31);
+    assert_eq!(
+        field_type(&generated, "Shapes", "closed"),
+        &TypeRef::Tuple(vec![
+            TypeRef::Number,
+            TypeRef::String,
+            TypeRef::Named("Node".to_owned())
+        ])
+    );
+    assert!(matches!(
+        field_type(&generated, "Shapes", "byMaxItems"),
+        TypeRef::Tuple(items) if items.len() == 1
+    ));
+    let types = &generated.files["src/types.rs"];
+    assert!(
+        types.contains("pub closed: Option<(f64, String, Node)>"),
+        "{types}"
+    );
+    assert!(
+        types.contains("pub by_max_items: Option<(i64,)>"),
+        "{types}"
+    );
+}
+
+#[test]
+fn open_tuples_are_lists_of_values_with_a_warning() {
+    let generated = generate(TUPLES_31);
+    assert_eq!(
+        field_type(&generated, "Shapes", "open"),
+        &TypeRef::Array(Box::new(TypeRef::Any))
+    );
+    let warning = generated
+        .warnings
+        .iter()
+        .find(|w| w.pointer == "/components/schemas/Shapes/properties/open")
+        .expect("a warning where the open tuple is");
+    assert_eq!(warning.kind, "unsupported-schema");
+    assert!(warning.message.contains("further items"), "{warning}");
+}
+
+#[test]
+fn a_type_holding_itself_through_a_tuple_is_boxed() {
+    let generated = generate(TUPLES_31);
+    let Some(TypeKind::Struct(node)) = generated.model.types.get("Node").map(|d| &d.kind) else {
+        panic!("Node is a struct");
+    };
+    assert!(node.fields[0].boxed, "{:?}", node.fields[0]);
+    assert!(
+        generated.files["src/types.rs"].contains("pub pair: Option<Box<(Node, i64)>>"),
+        "{}",
+        generated.files["src/types.rs"]
+    );
+}
+
+#[test]
+fn integer_and_number_enums_are_constraints_and_nothing_is_reported() {
+    let generated = generate(
+        r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths: {}
+components:
+  schemas:
+    Levels:
+      type: object
+      properties:
+        level: {type: integer, enum: [1, 2, 3]}
+        weight: {type: number, enum: [0.5, 1]}
+"#,
+    );
+    let Some(TypeKind::Struct(s)) = generated.model.types.get("Levels").map(|d| &d.kind) else {
+        panic!("Levels is a struct");
+    };
+    assert_eq!(
+        s.fields[0].shape.constraints.number_enum,
+        [Number::Int(1), Number::Int(2), Number::Int(3)]
+    );
+    assert_eq!(
+        s.fields[1].shape.constraints.number_enum,
+        [Number::Float(0.5), Number::Float(1.0)]
+    );
+    assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
+}
+
+#[test]
+fn item_constraints_are_kept_and_nothing_is_reported() {
+    let generated = generate(
+        r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths: {}
+components:
+  schemas:
+    Lists:
+      type: object
+      properties:
+        tags: {type: array, items: {type: string, maxLength: 5}}
+        scores: {type: object, additionalProperties: {type: integer, minimum: 0}}
+"#,
+    );
+    let Some(TypeKind::Struct(s)) = generated.model.types.get("Lists").map(|d| &d.kind) else {
+        panic!("Lists is a struct");
+    };
+    let tags = s.fields[0]
+        .shape
+        .constraints
+        .items
+        .as_deref()
+        .expect("item constraints");
+    assert_eq!(tags.max_length, Some(5));
+    let scores = s.fields[1]
+        .shape
+        .constraints
+        .items
+        .as_deref()
+        .expect("value constraints");
+    assert!(scores.minimum.is_some());
+    assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
+}
+
+#[test]
+fn only_patch_bodies_tell_absent_from_null() {
+    let generated = generate(
+        r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /things/{id}:
+    parameters:
+      - {name: id, in: path, required: true, schema: {type: string}}
+    patch:
+      operationId: updateThing
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/ThingPatch'}
+      responses:
+        '204': {description: Updated.}
+    put:
+      operationId: replaceThing
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Thing'}
+      responses:
+        '204': {description: Replaced.}
+components:
+  schemas:
+    ThingPatch:
+      type: object
+      properties:
+        note: {type: string, nullable: true}
+        label: {type: string}
+    Thing:
+      type: object
+      properties:
+        note: {type: string, nullable: true}
+"#,
+    );
+    let types = &generated.files["src/types.rs"];
+    assert!(
+        types.contains("pub note: Option<Option<String>>"),
+        "{types}"
+    );
+    assert!(types.contains("pub label: Option<String>"), "{types}");
+    // PUT replaces the whole value: absent and null mean the same there.
+    let thing = types.split("pub struct Thing ").nth(1).expect("Thing");
+    assert!(thing.contains("pub note: Option<String>"), "{thing}");
+}
