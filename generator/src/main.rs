@@ -6,6 +6,12 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+// Generation allocates millions of small, short-lived values (JSON values, token trees, syn
+// nodes); with glibc's allocator a third of the time on GitHub's description went to malloc,
+// free and fresh pages (measured with perf). mimalloc reuses memory per thread.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "codeqr-codegen",
