@@ -104,8 +104,11 @@ pub(crate) fn files(
     };
     let mut files = BTreeMap::new();
     let defs: Vec<&crate::model::TypeDef> = model.types.values().collect();
-    let types = format_in_parallel(&defs, |def| types::type_def(model, def))?;
-    let operations = format_in_parallel(&model.groups, |group| operations::group(model, group))?;
+    let [types, operations] =
+        format_in_parallel([defs.len(), model.groups.len()], |file, i| match file {
+            0 => types::type_def(model, defs[i]),
+            _ => operations::group(model, &model.groups[i]),
+        })?;
     files.insert(format!("{src}types.rs"), format!("{header}\n{types}"));
     files.insert(
         format!("{src}operations.rs"),
@@ -137,35 +140,83 @@ pub(crate) fn files(
     Ok(files)
 }
 
-/// Emits and formats `units` (types, operation groups) in order, on as many threads as there are
-/// cores: emission and formatting are most of the time for large specs. `TokenStream` is not
-/// `Send`, so each thread emits its own chunk; chunks are joined in order, which gives the same
-/// text as formatting everything at once (prettyplease lays out items independently).
-fn format_in_parallel<T: Sync>(
-    units: &[T],
-    emit: impl Fn(&T) -> TokenStream + Sync,
-) -> Result<String, String> {
+/// Emits and formats the units (types, operation groups) of `N` files, on as many threads as
+/// there are cores: emission and formatting are most of the time for large specs. The units are
+/// cut into chunks, several per thread so that no thread idles while another finishes a heavy
+/// chunk, and threads take the next chunk as they free up. `TokenStream` is not `Send`, so each
+/// thread emits what it formats; chunks are joined in order, which gives the same text as
+/// formatting a whole file at once (prettyplease lays out items independently).
+fn format_in_parallel<const N: usize>(
+    counts: [usize; N],
+    emit: impl Fn(usize, usize) -> TokenStream + Sync,
+) -> Result<[String; N], String> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(8);
-    if threads == 1 || units.len() < 64 {
-        return format(units.iter().map(&emit).collect());
-    }
-    let chunk = units.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = units
-            .chunks(chunk)
-            .map(|part| scope.spawn(|| format(part.iter().map(&emit).collect())))
-            .collect();
-        let mut out = String::new();
-        for handle in handles {
-            let text = handle
-                .join()
-                .map_err(|_| "internal error: a formatting thread panicked".to_owned())??;
-            out.push_str(&text);
+    let total: usize = counts.iter().sum();
+    let chunk = if threads == 1 || total < 64 {
+        usize::MAX
+    } else {
+        total.div_ceil(threads * 8)
+    };
+    // (file, first unit, end) for each chunk, in output order.
+    let mut chunks: Vec<(usize, usize, usize)> = Vec::new();
+    for (file, &count) in counts.iter().enumerate() {
+        let mut start = 0;
+        while start < count {
+            let end = count.min(start.saturating_add(chunk));
+            chunks.push((file, start, end));
+            start = end;
         }
-        Ok(out)
-    })
+    }
+    let run = |&(file, start, end): &(usize, usize, usize)| {
+        format((start..end).map(|i| emit(file, i)).collect())
+    };
+    let mut texts: Vec<Option<String>> = vec![None; chunks.len()];
+    if threads == 1 || chunks.len() <= 1 {
+        for (slot, c) in texts.iter_mut().zip(&chunks) {
+            *slot = Some(run(c)?);
+        }
+    } else {
+        let next = AtomicUsize::new(0);
+        let done: Vec<Vec<(usize, Result<String, String>)>> = std::thread::scope(|scope| {
+            let workers: Vec<_> = (0..threads.min(chunks.len()))
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut mine = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, Ordering::Relaxed);
+                            let Some(c) = chunks.get(i) else { break };
+                            mine.push((i, run(c)));
+                        }
+                        mine
+                    })
+                })
+                .collect();
+            workers
+                .into_iter()
+                .map(|w| {
+                    w.join().unwrap_or_else(|_| {
+                        let panicked = "internal error: a formatting thread panicked".to_owned();
+                        vec![(usize::MAX, Err(panicked))]
+                    })
+                })
+                .collect()
+        });
+        for (i, text) in done.into_iter().flatten() {
+            let text = text?;
+            if let Some(slot) = texts.get_mut(i) {
+                *slot = Some(text);
+            }
+        }
+    }
+    let mut out: [String; N] = std::array::from_fn(|_| String::new());
+    for ((file, _, _), text) in chunks.iter().zip(texts) {
+        let text = text.ok_or_else(|| "internal error: a chunk was not formatted".to_owned())?;
+        out[*file].push_str(&text);
+    }
+    Ok(out)
 }
 
 fn format(tokens: TokenStream) -> Result<String, String> {
