@@ -50,7 +50,7 @@ pub struct TypeDef {
 }
 
 /// The shape of a named type.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub enum TypeKind {
     /// An object with known properties.
     Struct(Struct),
@@ -63,7 +63,7 @@ pub enum TypeKind {
 }
 
 /// An untagged union.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct Union {
     /// The distinct branch types, in the spec's order.
     pub variants: Vec<UnionVariant>,
@@ -72,7 +72,7 @@ pub struct Union {
 }
 
 /// How a union's variant is picked from a property of the object.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct Discriminator {
     /// The property's wire name.
     pub property: String,
@@ -81,7 +81,7 @@ pub struct Discriminator {
 }
 
 /// One branch of a union.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct UnionVariant {
     /// The Rust variant name (the branch type's name, or `String`, `Integer`, ...).
     pub ident: String,
@@ -92,14 +92,14 @@ pub struct UnionVariant {
 }
 
 /// An object with known properties.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct Struct {
     /// The properties, in the spec's order.
     pub fields: Vec<Field>,
 }
 
 /// One property of a struct.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct Field {
     /// The Rust name (`customer_external_id`), unique within the struct.
     pub ident: String,
@@ -128,7 +128,7 @@ pub struct Field {
 }
 
 /// A type together with the constraints on its values.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct Shape {
     /// The type.
     pub ty: TypeRef,
@@ -137,7 +137,7 @@ pub struct Shape {
 }
 
 /// A reference to a type: primitive, container or named.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum TypeRef {
     /// A JSON string.
     String,
@@ -166,7 +166,7 @@ pub enum TypeRef {
 }
 
 /// Rust integer widths.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum IntWidth {
     /// `format: int32`.
     I32,
@@ -175,7 +175,7 @@ pub enum IntWidth {
 }
 
 /// Constraints on a value, one optional slot per JSON Schema keyword the SDK enforces.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Hash)]
 pub struct Constraints {
     /// `minLength`, in characters.
     pub min_length: Option<u64>,
@@ -236,7 +236,7 @@ impl Constraints {
 }
 
 /// String formats the SDK validates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Format {
     /// `format: email`.
     Email,
@@ -246,7 +246,7 @@ pub enum Format {
 }
 
 /// A numeric limit.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Hash)]
 pub struct Bound {
     /// The limit.
     pub value: Number,
@@ -263,8 +263,19 @@ pub enum Number {
     Float(f64),
 }
 
+impl std::hash::Hash for Number {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        match *self {
+            Number::Int(i) => (0u8, i).hash(state),
+            // `0.0 == -0.0`: equal values hash alike.
+            Number::Float(0.0) => (1u8, 0u64).hash(state),
+            Number::Float(f) => (1u8, f.to_bits()).hash(state),
+        }
+    }
+}
+
 /// A string enum.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct StringEnum {
     /// The known values, in the spec's order.
     pub variants: Vec<Variant>,
@@ -275,7 +286,7 @@ pub struct StringEnum {
 }
 
 /// One enum value.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct Variant {
     /// The Rust name.
     pub ident: String,

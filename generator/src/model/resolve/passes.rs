@@ -204,20 +204,12 @@ pub(super) fn dedup_types(model: &mut Model) {
     }
 }
 
-/// A hash of a type definition's `Debug` text, computed without building the text.
+/// A hash of a type definition's shape (equal shapes hash alike), to bucket candidates for merging.
 pub(super) fn kind_hash(kind: &TypeKind) -> u64 {
-    use std::fmt::Write as _;
-    use std::hash::Hasher as _;
-    struct HashWriter(std::collections::hash_map::DefaultHasher);
-    impl std::fmt::Write for HashWriter {
-        fn write_str(&mut self, s: &str) -> std::fmt::Result {
-            self.0.write(s.as_bytes());
-            Ok(())
-        }
-    }
-    let mut writer = HashWriter(std::collections::hash_map::DefaultHasher::new());
-    let _ = write!(writer, "{kind:?}");
-    writer.0.finish()
+    use std::hash::{Hash as _, Hasher as _};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    kind.hash(&mut hasher);
+    hasher.finish()
 }
 
 pub(super) fn rename_named(ty: &mut TypeRef, renames: &BTreeMap<String, String>) {
