@@ -97,3 +97,34 @@ paths:
     assert!(ops.contains("v2: &str"), "{ops}");
     assert!(ops.contains("if let Some(value) = &params.query"), "{ops}");
 }
+
+#[test]
+fn yaml_nested_a_hundred_thousand_levels_deep_is_refused_at_once() {
+    // Found by tests/tests/fuzz_generator.rs (deep nesting): the YAML scanner's time grows with
+    // the square of the flow nesting depth, and it scans the whole document before the recursion
+    // limit applies, so 100,000 levels (4 MB) took four minutes to be refused.
+    let depth = 100_000;
+    let schema = format!(
+        "{}{{type: string}}{}",
+        "{type: object, properties: {a: ".repeat(depth),
+        "}}".repeat(depth)
+    );
+    let text = format!(
+        "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n    Deep: {schema}\n"
+    );
+    let started = std::time::Instant::now();
+    let error = Config::new()
+        .generate_from_str("deep.yaml", &text, true)
+        .expect_err("too deep to read");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert_eq!(error.kind, "unparsable-spec");
+    assert_eq!(error.file, "deep.yaml");
+    assert!(
+        error.message.contains("line 6 column"),
+        "the error says where: {error}"
+    );
+}

@@ -9,8 +9,9 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use features_sdk::types::{
-    Circle, CreatePetRequest, Kind, ListPetsFilter, ListPetsParams, ListPetsType, Node,
-    ProfilePatch, Shape, Sizes, Square, Status, SubmitFormRequest, UploadRequest,
+    Attachment, AttachmentCreate, Circle, CreatePetRequest, Kind, ListPetsFilter, ListPetsParams,
+    ListPetsType, Node, Pointer, ProfilePatch, Shape, Sizes, Square, Status, SubmitFormRequest,
+    UploadRequest,
 };
 use features_sdk::validation::{Rule, Violation};
 use features_sdk::{ApiErrorKind, Client, ClientBuilder, Error, FileUpload};
@@ -1587,6 +1588,8 @@ async fn patch_fields_can_be_set_directly_on_the_struct() {
         scores: None,
         aliases: None,
         sizes: None,
+        attachment: None,
+        pointer: None,
         matrix: None,
     };
     let (body, _) = sent_profile(patch).await;
@@ -1640,6 +1643,8 @@ fn patch_values_are_validated_and_null_is_allowed() {
         scores: None,
         aliases: None,
         sizes: None,
+        attachment: None,
+        pointer: None,
         matrix: None,
     };
     let e = direct.validate().expect_err("too long");
@@ -1777,4 +1782,69 @@ fn closed_tuples_are_rust_tuples_on_the_wire_and_in_validation() {
     let e = long.validate().expect_err("alias limit");
     assert_eq!(violation_paths(e.violations()), ["point[2]"]);
     assert_eq!(e.violations()[0].rule, Rule::MaxLength(8));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Unions told apart by a constant property, without a discriminator
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn a_constant_property_tags_the_union_and_leaves_the_variants() {
+    let create = Attachment::Create(AttachmentCreate {
+        name: "eth0".to_owned(),
+    });
+    assert_eq!(
+        serde_json::to_value(&create).expect("encodes"),
+        json!({"type": "create", "name": "eth0"})
+    );
+    assert_eq!(
+        serde_json::to_value(Attachment::DefaultIpv4).expect("encodes"),
+        json!({"type": "default_ipv4"})
+    );
+    let decoded: Attachment = serde_json::from_value(json!({
+        "type": "existing",
+        "id": "9b2b1f2e-8f1a-4c57-9a65-2d2f5b0c8e11"
+    }))
+    .expect("decodes");
+    assert!(matches!(decoded, Attachment::Existing(ref e) if e.id.starts_with("9b2b")));
+    let unit: Attachment =
+        serde_json::from_value(json!({"type": "default_ipv4", "extra": 1})).expect("decodes");
+    assert_eq!(unit, Attachment::DefaultIpv4);
+    // A tag added to the API later still decodes, as the unknown variant.
+    let later: Attachment =
+        serde_json::from_value(json!({"type": "bridge", "mtu": 9000})).expect("decodes");
+    assert_eq!(later, Attachment::Unknown);
+    // A known tag with a missing required field is an error, not a fallback to Unknown.
+    assert!(serde_json::from_value::<Attachment>(json!({"type": "existing"})).is_err());
+}
+
+#[test]
+fn tagged_variants_are_validated_and_unknown_ones_refused_in_requests() {
+    let e = ProfilePatch::builder()
+        .name("Rex")
+        .attachment(Attachment::Create(AttachmentCreate {
+            name: "much-too-long".to_owned(),
+        }))
+        .build()
+        .expect_err("name too long");
+    assert_eq!(violation_paths(e.violations()), ["attachment.name"]);
+    let e = ProfilePatch::builder()
+        .name("Rex")
+        .attachment(Attachment::Unknown)
+        .build()
+        .expect_err("unknown tag");
+    assert_eq!(violation_paths(e.violations()), ["attachment.type"]);
+    assert!(matches!(e.violations()[0].rule, Rule::Enum(ref tags) if tags.len() == 3));
+}
+
+#[test]
+fn a_union_with_a_named_branch_keeps_the_property_and_decodes_by_it() {
+    let by_name: Pointer =
+        serde_json::from_value(json!({"kind": "by_name", "name": "a"})).expect("decodes");
+    assert!(matches!(by_name, Pointer::ByName(ref b) if b.name == "a"));
+    // `{"kind": "by_id", "id": 3, "name": "x"}` would also fit ByName were `kind` not read
+    // first: the tag decides.
+    let by_id: Pointer =
+        serde_json::from_value(json!({"kind": "by_id", "id": 3, "name": "x"})).expect("decodes");
+    assert!(matches!(by_id, Pointer::PointerById(ref p) if p.id == 3));
 }

@@ -306,8 +306,24 @@ fn union_def(
     };
     let variants = u.variants.iter().map(|v| {
         let id = format_ident!("{}", v.ident);
+        let rename = v.tag.as_ref().map(|tag| {
+            let doc = format!(" `{}`", tag.replace('`', "'"));
+            quote! { #[doc = #doc] #[serde(rename = #tag)] }
+        });
+        if v.unit {
+            return quote! { #rename #id, };
+        }
         let ty = variant_type(&v.ty, v.boxed);
-        quote! { #id(#ty), }
+        quote! { #rename #id(#ty), }
+    });
+    let unknown = u.unknown_variant.as_ref().map(|unknown| {
+        let id = format_ident!("{}", unknown);
+        quote! {
+            /// A tag this version of the SDK does not know: responses still decode, requests
+            /// fail validation.
+            #[serde(other)]
+            #id,
+        }
     });
     // `From` for each variant, unless two variants are the same Rust type once aliases are seen
     // through (`type Id = String` beside `String`): the impls would conflict.
@@ -330,7 +346,7 @@ fn union_def(
         .variants
         .iter()
         .enumerate()
-        .filter(|(i, _)| unique(*i))
+        .filter(|(i, v)| !v.unit && unique(*i))
         .map(|(_, v)| {
             let id = format_ident!("{}", v.ident);
             let ty = rust_type::tokens(&v.ty, From::Types);
@@ -350,6 +366,9 @@ fn union_def(
     let validate = in_request.then(|| {
         let arms = u.variants.iter().map(|v| {
             let id = format_ident!("{}", v.ident);
+            if v.unit {
+                return quote! { Self::#id => {} };
+            }
             let shape = Shape { ty: v.ty.clone(), constraints: Default::default() };
             let checks = validation::checks(model, &shape, &quote! { value }, &quote! { path });
             if checks.is_empty() {
@@ -358,18 +377,36 @@ fn union_def(
                 quote! { Self::#id(value) => { #checks } }
             }
         });
+        let unknown_arm = u.unknown_variant.as_ref().zip(u.tag_property.as_ref()).map(|(unknown, property)| {
+            let id = format_ident!("{}", unknown);
+            let tags = u.variants.iter().filter_map(|v| v.tag.as_deref());
+            quote! {
+                Self::#id => {
+                    v.enum_value(&path.field(#property), false, "a tag this SDK does not know", &[#(#tags),*]);
+                }
+            }
+        });
         quote! {
             impl crate::validation::Validate for #ident {
                 #[allow(unused_variables)]
                 fn validate_at(&self, path: &crate::validation::FieldPath<'_>, v: &mut crate::validation::Validator) {
                     match self {
                         #(#arms)*
+                        #unknown_arm
                     }
                 }
             }
         }
     });
     let (derives, decoding, deserialize) = match &u.discriminator {
+        _ if u.tag_property.is_some() => (
+            quote! { ::serde::Serialize, ::serde::Deserialize },
+            format!(
+                " The `{}` property names the variant; the variants' own fields are the rest.",
+                u.tag_property.as_deref().unwrap_or_default()
+            ),
+            None,
+        ),
         None => (
             quote! { ::serde::Serialize, ::serde::Deserialize },
             " Decoding tries each variant in order and keeps the first that fits.".to_owned(),
@@ -384,14 +421,19 @@ fn union_def(
             Some(discriminated_deserialize(name, u, d)),
         ),
     };
+    let representation = match &u.tag_property {
+        Some(property) => quote! { #[serde(tag = #property)] },
+        None => quote! { #[serde(untagged)] },
+    };
     quote! {
         #doc
         ///
         #[doc = #decoding]
         #[derive(Debug, Clone, PartialEq, #derives)]
-        #[serde(untagged)]
+        #representation
         pub enum #ident {
             #(#variants)*
+            #unknown
         }
         #deserialize
         #(#froms)*

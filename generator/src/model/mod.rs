@@ -67,8 +67,14 @@ pub enum TypeKind {
 pub struct Union {
     /// The distinct branch types, in the spec's order.
     pub variants: Vec<UnionVariant>,
-    /// The property whose value names the variant, when the spec gives a `discriminator`.
+    /// The property whose value names the variant, when the spec gives a `discriminator` or the
+    /// variants are told apart by a property of one constant value each that stays in them.
     pub discriminator: Option<Discriminator>,
+    /// Internally tagged: the variants are told apart by this property, which each variant's
+    /// own type leaves out (serde's `#[serde(tag = ...)]`; see [`UnionVariant::tag`]).
+    pub tag_property: Option<String>,
+    /// With a tag property: the variant holding tags this SDK does not know (decoding only).
+    pub unknown_variant: Option<String>,
 }
 
 /// How a union's variant is picked from a property of the object.
@@ -89,6 +95,10 @@ pub struct UnionVariant {
     pub ty: TypeRef,
     /// Held in a `Box` because the union contains itself through this branch.
     pub boxed: bool,
+    /// The tag's value for this variant, when the union is internally tagged.
+    pub tag: Option<String>,
+    /// Nothing but the tag: a unit variant (`ty` is then `Any` and unused).
+    pub unit: bool,
 }
 
 /// An object with known properties.

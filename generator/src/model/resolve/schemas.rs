@@ -172,8 +172,10 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    /// `oneOf`/`anyOf`: an untagged union of the distinct branch types; `{type: null}` branches
-    /// make it nullable; a single remaining branch is that branch's type.
+    /// `oneOf`/`anyOf`: a union of the distinct branch types; `{type: null}` branches make it
+    /// nullable; a single remaining branch is that branch's type. Variants are told apart by the
+    /// `discriminator` when there is one, else by a property of one constant value per branch
+    /// when there is one (see [`Self::implicit_tag`]), else by trying each in turn.
     pub(super) fn union(
         &mut self,
         name: &str,
@@ -181,8 +183,14 @@ impl<'a> Resolver<'a> {
         outer: &Schema,
         at: &str,
     ) -> Classified {
+        let implicit = match outer.schema_data.discriminator {
+            None => self.implicit_tag(branches),
+            Some(_) => None,
+        };
         let mut nullable = outer.schema_data.nullable;
         let mut variants: Vec<UnionVariant> = Vec::new();
+        // The branch each variant came from.
+        let mut origins: Vec<usize> = Vec::new();
         let mut scope = Scope::default();
         let mut single: Option<Shape> = None;
         for (i, branch) in branches.iter().enumerate() {
@@ -190,13 +198,15 @@ impl<'a> Resolver<'a> {
                 nullable = true;
                 continue;
             }
+            let tag = implicit.as_ref().and_then(|(_, tags)| tags.get(&i));
+            let numbered = || match tag {
+                // Named after its tag: `InstanceNetworkInterfaceAttachmentCreate`.
+                Some(tag) => format!("{name}_{tag}"),
+                None => format!("{name}{}", i + 1),
+            };
             let hint = match branch {
-                ReferenceOr::Item(s) => s
-                    .schema_data
-                    .title
-                    .clone()
-                    .unwrap_or_else(|| format!("{name}{}", i + 1)),
-                ReferenceOr::Reference { .. } => format!("{name}{}", i + 1),
+                ReferenceOr::Item(s) => s.schema_data.title.clone().unwrap_or_else(numbered),
+                ReferenceOr::Reference { .. } => numbered(),
             };
             let resolved = self.shape_of(branch.into(), &hint, &pointer(at, &i.to_string()));
             nullable |= resolved.nullable;
@@ -210,7 +220,10 @@ impl<'a> Resolver<'a> {
                 ident: scope.claim(variant_ident(&resolved.shape.ty)),
                 ty: resolved.shape.ty,
                 boxed: false,
+                tag: None,
+                unit: false,
             });
+            origins.push(i);
         }
         match variants.len() {
             0 => Classified::Plain(Resolved {
@@ -227,15 +240,164 @@ impl<'a> Resolver<'a> {
                     .discriminator
                     .as_ref()
                     .map(|d| self.discriminator(d, &variants));
-                Classified::Kind(
-                    TypeKind::Union(Union {
-                        variants,
-                        discriminator,
-                    }),
-                    nullable,
-                )
+                let mut union = Union {
+                    variants,
+                    discriminator,
+                    tag_property: None,
+                    unknown_variant: None,
+                };
+                if let Some((property, tags)) = implicit
+                    && origins.len() == tags.len()
+                {
+                    self.apply_implicit_tag(&mut union, &origins, property, &tags, at);
+                }
+                Classified::Kind(TypeKind::Union(union), nullable)
             }
         }
+    }
+
+    /// A property that tells the branches of a union apart without a `discriminator`: required
+    /// in every branch, one constant string per branch (`type: {enum: [create]}`, or `const`),
+    /// a different one in each. Returns it and each branch's value, by branch index.
+    fn implicit_tag(
+        &self,
+        branches: &[ReferenceOr<Schema>],
+    ) -> Option<(String, BTreeMap<usize, String>)> {
+        fn constant(property: &ReferenceOr<Box<Schema>>) -> Option<String> {
+            let ReferenceOr::Item(s) = property else {
+                return None;
+            };
+            if s.schema_data.nullable {
+                return None;
+            }
+            match &s.schema_kind {
+                SchemaKind::Type(Type::String(t)) if t.enumeration.len() == 1 => {
+                    t.enumeration[0].clone()
+                }
+                SchemaKind::Any(a) if a.enumeration.len() == 1 => {
+                    a.enumeration[0].as_str().map(str::to_owned)
+                }
+                _ => None,
+            }
+        }
+        let mut per_branch: Vec<(usize, Vec<(&String, String)>)> = Vec::new();
+        for (i, branch) in branches.iter().enumerate() {
+            if is_null_schema(branch) {
+                continue;
+            }
+            let schema = match branch {
+                ReferenceOr::Item(s) => s,
+                ReferenceOr::Reference { reference } => self.component(reference)?,
+            };
+            let (properties, required) = match &schema.schema_kind {
+                SchemaKind::Type(Type::Object(o)) => (&o.properties, &o.required),
+                SchemaKind::Any(a) if !a.properties.is_empty() => (&a.properties, &a.required),
+                _ => return None,
+            };
+            let constants = properties
+                .iter()
+                .filter(|(p, _)| required.contains(p))
+                .filter_map(|(p, schema)| constant(schema).map(|value| (p, value)))
+                .collect();
+            per_branch.push((i, constants));
+        }
+        let (_, first) = per_branch.first()?;
+        if per_branch.len() < 2 {
+            return None;
+        }
+        first.iter().find_map(|(property, _)| {
+            let tags: BTreeMap<usize, String> = per_branch
+                .iter()
+                .map(|(i, constants)| {
+                    constants
+                        .iter()
+                        .find(|(p, _)| p == property)
+                        .map(|(_, value)| (*i, value.clone()))
+                })
+                .collect::<Option<_>>()?;
+            let distinct: BTreeSet<&String> = tags.values().collect();
+            (distinct.len() == tags.len()).then(|| ((*property).clone(), tags))
+        })
+    }
+
+    /// Tags `union` by `property`. When every variant is an object defined inline in its branch,
+    /// the variants' types drop the property (and the one-value enum made for it) and serde
+    /// reads and writes it as the tag; a variant left with no fields is a unit variant. When a
+    /// variant is a named schema that may be used elsewhere, its type keeps the property, and
+    /// decoding picks the variant by the property's value (a discriminator).
+    fn apply_implicit_tag(
+        &mut self,
+        union: &mut Union,
+        origins: &[usize],
+        property: String,
+        tags: &BTreeMap<usize, String>,
+        at: &str,
+    ) {
+        let inline = origins
+            .iter()
+            .zip(&union.variants)
+            .all(|(i, v)| match &v.ty {
+                TypeRef::Named(n) => self.types.get(n).is_some_and(|def| {
+                    def.pointer == pointer(at, &i.to_string())
+                        && matches!(def.kind, TypeKind::Struct(_))
+                }),
+                _ => false,
+            });
+        if !inline {
+            let values = origins
+                .iter()
+                .zip(&union.variants)
+                .filter_map(|(i, v)| Some((tags.get(i)?.clone(), v.ident.clone())))
+                .collect();
+            union.discriminator = Some(Discriminator { property, values });
+            return;
+        }
+        let mut scope = Scope::default();
+        for (i, variant) in origins.iter().zip(union.variants.iter_mut()) {
+            let Some(tag) = tags.get(i) else { continue };
+            let TypeRef::Named(type_name) = &variant.ty else {
+                continue;
+            };
+            let type_name = type_name.clone();
+            let variant_at = pointer(at, &i.to_string());
+            let mut removed_type = None;
+            let mut now_empty = false;
+            if let Some(TypeDef {
+                kind: TypeKind::Struct(s),
+                ..
+            }) = self.types.get_mut(&type_name)
+            {
+                if let Some(k) = s.fields.iter().position(|f| f.wire_name == property) {
+                    let field = s.fields.remove(k);
+                    removed_type = match field.shape.ty {
+                        TypeRef::Named(n) => Some(n),
+                        _ => None,
+                    };
+                }
+                now_empty = s.fields.is_empty();
+            }
+            // The one-value enum made for the property, if nothing else can reach it.
+            let property_at = pointer(&pointer(&variant_at, "properties"), &property);
+            if let Some(n) = removed_type
+                && self
+                    .types
+                    .get(&n)
+                    .is_some_and(|def| def.pointer == property_at)
+            {
+                self.types.remove(&n);
+                self.by_pointer.remove(&property_at);
+            }
+            if now_empty {
+                self.types.remove(&type_name);
+                self.by_pointer.remove(&variant_at);
+                variant.ty = TypeRef::Any;
+                variant.unit = true;
+            }
+            variant.ident = scope.claim(names::variant_name(tag));
+            variant.tag = Some(tag.clone());
+        }
+        union.unknown_variant = Some(scope.claim("Unknown".to_owned()));
+        union.tag_property = Some(property);
     }
 
     pub(super) fn shape_of(&mut self, schema: SchemaOrRef<'_>, hint: &str, at: &str) -> Resolved {
