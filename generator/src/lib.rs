@@ -176,20 +176,20 @@ impl Config {
         } else {
             emit::Layout::OutDir
         };
-        self.finish(file_name, &spec, warnings, layout, started)
+        self.finish(file_name, spec, warnings, layout, started)
     }
 
     fn run(&self, spec_path: &Path, layout: emit::Layout) -> Result<Generated, Diagnostic> {
         let started = Instant::now();
         let (spec, warnings) = read::read_file(spec_path)?;
         let file = spec_path.display().to_string();
-        self.finish(&file, &spec, warnings, layout, started)
+        self.finish(&file, spec, warnings, layout, started)
     }
 
     fn finish(
         &self,
         file: &str,
-        spec: &openapiv3::OpenAPI,
+        spec: openapiv3::OpenAPI,
         read_warnings: Vec<Diagnostic>,
         layout: emit::Layout,
         started: Instant,
@@ -197,7 +197,10 @@ impl Config {
         let read_done = started.elapsed();
         let mut diags = diagnostics::Diagnostics::new(file);
         diags.extend(read_warnings);
-        let model = model::resolve(spec, &mut diags);
+        let model = model::resolve(&spec, &mut diags);
+        // The description is not needed past here: its memory goes back to the allocator for
+        // emission to reuse, rather than emission taking fresh pages from the system.
+        drop(spec);
         let resolve_done = started.elapsed();
         if let Some(error) = diags.first_error() {
             return Err(error.clone());
