@@ -225,3 +225,59 @@ components:
     let thing = types.split("pub struct Thing ").nth(1).expect("Thing");
     assert!(thing.contains("pub note: Option<String>"), "{thing}");
 }
+
+#[test]
+fn all_of_parts_that_only_annotate_are_left_out_and_same_type_parts_add_up() {
+    // AWS wraps every property as `allOf: [{$ref}, {xml, description}]`.
+    let generated = generate(
+        r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths: {}
+components:
+  schemas:
+    Name: {type: string, minLength: 1}
+    Holder:
+      type: object
+      properties:
+        annotated:
+          allOf:
+            - $ref: '#/components/schemas/Name'
+            - {xml: {name: annotated}, description: Only words.}
+        narrowed:
+          allOf:
+            - $ref: '#/components/schemas/Name'
+            - {maxLength: 5}
+            - {type: string, maxLength: 3, pattern: '^a'}
+        mixed:
+          allOf:
+            - $ref: '#/components/schemas/Name'
+            - {type: integer}
+"#,
+    );
+    let Some(TypeKind::Struct(s)) = generated.model.types.get("Holder").map(|d| &d.kind) else {
+        panic!("Holder is a struct");
+    };
+    let named = TypeRef::Named("Name".to_owned());
+    assert_eq!(s.fields[0].shape.ty, named);
+    assert_eq!(s.fields[0].shape.constraints.count(), 0);
+    assert_eq!(s.fields[1].shape.ty, named);
+    assert_eq!(
+        s.fields[1].shape.constraints.max_length,
+        Some(3),
+        "the stricter limit"
+    );
+    assert_eq!(s.fields[1].shape.constraints.pattern.as_deref(), Some("^a"));
+    // Only the part of another type is reported.
+    let pointers: Vec<&str> = generated
+        .warnings
+        .iter()
+        .map(|w| w.pointer.as_str())
+        .collect();
+    assert_eq!(
+        pointers,
+        ["/components/schemas/Holder/properties/mixed/allOf"],
+        "{:?}",
+        generated.warnings
+    );
+}

@@ -220,6 +220,40 @@ pub struct Constraints {
 }
 
 impl Constraints {
+    /// Adds `other`'s constraints, as `allOf` does: the stricter of two length or size limits,
+    /// `other`'s where these have none (two different patterns or numeric bounds keep these).
+    pub fn add(&mut self, other: Constraints) {
+        fn stricter(a: &mut Option<u64>, b: Option<u64>, tighter: fn(u64, u64) -> u64) {
+            *a = match (*a, b) {
+                (Some(x), Some(y)) => Some(tighter(x, y)),
+                (x, y) => x.or(y),
+            };
+        }
+        stricter(&mut self.min_length, other.min_length, u64::max);
+        stricter(&mut self.max_length, other.max_length, u64::min);
+        stricter(&mut self.min_items, other.min_items, u64::max);
+        stricter(&mut self.max_items, other.max_items, u64::min);
+        stricter(&mut self.min_properties, other.min_properties, u64::max);
+        stricter(&mut self.max_properties, other.max_properties, u64::min);
+        stricter(
+            &mut self.max_stringified_length,
+            other.max_stringified_length,
+            u64::min,
+        );
+        self.pattern = self.pattern.take().or(other.pattern);
+        self.format = self.format.or(other.format);
+        self.minimum = self.minimum.or(other.minimum);
+        self.maximum = self.maximum.or(other.maximum);
+        self.multiple_of = self.multiple_of.or(other.multiple_of);
+        self.unique_items |= other.unique_items;
+        if self.number_enum.is_empty() {
+            self.number_enum = other.number_enum;
+        }
+        if self.items.is_none() {
+            self.items = other.items;
+        }
+    }
+
     /// How many rules these constraints add to validation.
     pub fn count(&self) -> usize {
         [

@@ -76,26 +76,50 @@ impl<'a> Resolver<'a> {
             }
             return Classified::Kind(TypeKind::Struct(Struct { fields: acc.fields }), nullable);
         }
-        let mut others = acc.others.into_iter();
-        match (others.next(), others.next()) {
-            (Some(mut only), None) => {
-                only.nullable |= nullable;
-                Classified::Plain(only)
-            }
-            (None, _) => Classified::Plain(Resolved {
+        // Parts that only annotate (`{description: ...}`, `{xml: ...}`: AWS wraps every
+        // property so) constrain nothing: leave them out.
+        let nullable = nullable || acc.others.iter().any(|r| r.nullable);
+        let mut others = acc
+            .others
+            .into_iter()
+            .filter(|r| r.shape.ty != TypeRef::Any || r.shape.constraints.count() > 0);
+        let Some(mut first) = others.next() else {
+            return Classified::Plain(Resolved {
                 shape: any_shape(),
                 nullable,
-            }),
-            (Some(mut first), Some(_)) => {
+            });
+        };
+        first.nullable = nullable;
+        for other in others {
+            // Parts of one type add up: `allOf: [{$ref: Name}, {maxLength: 5}]`.
+            let same_type = other.shape.ty == TypeRef::Any
+                || self.base_type(&other.shape.ty) == self.base_type(&first.shape.ty);
+            if !same_type {
                 self.diags.warn(
                     "unsupported-schema",
                     &parts_at,
-                    "allOf of several non-object schemas: only the first is used",
+                    "allOf of non-object schemas of different types: only the first is used",
                 );
-                first.nullable |= nullable;
-                Classified::Plain(first)
+                break;
+            }
+            first.shape.constraints.add(other.shape.constraints);
+        }
+        Classified::Plain(first)
+    }
+
+    /// `ty` with aliases seen through: what values it holds.
+    fn base_type(&self, ty: &TypeRef) -> TypeRef {
+        let mut ty = ty.clone();
+        for _ in 0..16 {
+            match &ty {
+                TypeRef::Named(n) => match self.types.get(n).map(|d| &d.kind) {
+                    Some(TypeKind::Alias(shape)) => ty = shape.ty.clone(),
+                    _ => break,
+                },
+                _ => break,
             }
         }
+        ty
     }
 
     pub(super) fn collect_all_of(
