@@ -126,21 +126,35 @@ fn from_document(
         ),
         None => (None, None),
     };
+    // The readers recurse once per nesting level of a schema, several frames each: on a spawned
+    // thread's default 2 MiB, 60 levels overflowed the stack (an abort, not an error) in a debug
+    // build, which is how build scripts are compiled. They get a main thread's 8 MiB, twice.
+    const READER_STACK: usize = 16 << 20;
     let (rest, paths_read, components_read) = std::thread::scope(|scope| {
-        let paths_read = scope.spawn(|| {
-            paths
-                .as_ref()
-                .map(serde_path_to_error::deserialize::<_, openapiv3::Paths>)
-        });
-        let components_read = scope.spawn(|| {
-            components
-                .as_ref()
-                .map(serde_path_to_error::deserialize::<_, openapiv3::Components>)
-        });
+        let paths_read = std::thread::Builder::new()
+            .stack_size(READER_STACK)
+            .spawn_scoped(scope, || {
+                paths
+                    .as_ref()
+                    .map(serde_path_to_error::deserialize::<_, openapiv3::Paths>)
+            });
+        let components_read = std::thread::Builder::new()
+            .stack_size(READER_STACK)
+            .spawn_scoped(scope, || {
+                components
+                    .as_ref()
+                    .map(serde_path_to_error::deserialize::<_, openapiv3::Components>)
+            });
         let rest = std::panic::catch_unwind(|| {
             serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&document)
         });
-        (rest, paths_read.join(), components_read.join())
+        // A thread that could not be started counts as a reader that failed.
+        let not_started = |_| Box::new("no reader thread") as Box<dyn std::any::Any + Send>;
+        (
+            rest,
+            paths_read.map_err(not_started).and_then(|t| t.join()),
+            components_read.map_err(not_started).and_then(|t| t.join()),
+        )
     });
     // `openapiv3` has an `expect` in its `ReferenceOr` reader: a panic there is an error, not a
     // crash of the whole run.

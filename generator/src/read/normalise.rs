@@ -16,6 +16,7 @@
 
 use crate::diagnostics::{Diagnostic, Severity, pointer};
 use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
 
 /// Where a tuple's item schemas go (see `Normaliser::tuple`); the resolver reads them back.
 pub(crate) const TUPLE_EXTENSION: &str = "x-codeqr-tuple";
@@ -82,8 +83,23 @@ pub(crate) fn normalise(file: &str, document: &mut Value, v31: bool) -> Vec<Diag
         file,
         v31,
         warnings: Vec::new(),
+        inapplicable: BTreeMap::new(),
     };
     normaliser.document(document);
+    for ((keyword, ty), (first, count)) in std::mem::take(&mut normaliser.inapplicable) {
+        let places = if count == 1 {
+            "here".to_owned()
+        } else {
+            format!("in {count} places, first here")
+        };
+        // JSON Schema makes such a keyword vacuous: nothing is lost, but the author likely
+        // meant something else.
+        normaliser.warn(
+            "inapplicable-keyword",
+            &first,
+            format!("`{keyword}` does not apply to `type: {ty}` and is ignored ({places})"),
+        );
+    }
     normaliser.warnings
 }
 
@@ -91,6 +107,9 @@ struct Normaliser<'a> {
     file: &'a str,
     v31: bool,
     warnings: Vec<Diagnostic>,
+    /// Keywords dropped for not applying to their schema's type, by (keyword, type) → (first
+    /// place, how many places): reported once each, since Kubernetes alone has 5,000 of them.
+    inapplicable: BTreeMap<(String, String), (String, usize)>,
 }
 
 impl Normaliser<'_> {
@@ -618,11 +637,11 @@ impl Normaliser<'_> {
                 _ => false,
             };
             if key != "format" && !no_op {
-                self.warn(
-                    "skipped-constraint",
-                    &pointer(at, &key),
-                    format!("`{key}` does not apply to `type: {ty}` and is ignored"),
-                );
+                let first = pointer(at, &key);
+                self.inapplicable
+                    .entry((key, ty.clone()))
+                    .or_insert((first, 0))
+                    .1 += 1;
             }
         }
     }
@@ -1483,6 +1502,32 @@ mod tests {
         assert_eq!(s, json!({"type": "integer", "format": "int32"}));
         // `items: {}` is a no-op: no warning.
         assert_eq!(w.len(), 2);
+        // The same keyword on the same type is reported once, with a count.
+        let mut doc = json!({"openapi": "3.0.3", "paths": {}, "components": {"schemas": {
+            "A": {"type": "string", "uniqueItems": true},
+            "B": {"type": "string", "uniqueItems": true},
+            "C": {"type": "boolean", "uniqueItems": true},
+        }}});
+        let w = normalise("t", &mut doc, false);
+        let w: Vec<(&str, &str, &str)> = w
+            .iter()
+            .map(|d| (d.kind, d.pointer.as_str(), d.message.as_str()))
+            .collect();
+        assert_eq!(
+            w,
+            [
+                (
+                    "inapplicable-keyword",
+                    "/components/schemas/C/uniqueItems",
+                    "`uniqueItems` does not apply to `type: boolean` and is ignored (here)"
+                ),
+                (
+                    "inapplicable-keyword",
+                    "/components/schemas/A/uniqueItems",
+                    "`uniqueItems` does not apply to `type: string` and is ignored (in 2 places, first here)"
+                ),
+            ]
+        );
         let (s, _) =
             schema_31(json!({"type": "object", "format": "x", "enum": [{}], "properties": {}}));
         assert_eq!(s, json!({"type": "object", "properties": {}}));
