@@ -180,27 +180,38 @@ fn format_in_parallel<const N: usize>(
         }
     } else {
         let next = AtomicUsize::new(0);
+        // Emitting and formatting recurse once per level of a nested type (`Vec<Vec<…>>`): on a
+        // spawned thread's default 2 MiB, 60 levels overflowed the stack (an abort, not an
+        // error) in a debug build, which is how build scripts are compiled. 16 MiB: a main
+        // thread's 8 MiB, twice.
+        const FORMAT_STACK: usize = 16 << 20;
         let done: Vec<Vec<(usize, Result<String, String>)>> = std::thread::scope(|scope| {
             let workers: Vec<_> = (0..threads.min(chunks.len()))
                 .map(|_| {
-                    scope.spawn(|| {
-                        let mut mine = Vec::new();
-                        loop {
-                            let i = next.fetch_add(1, Ordering::Relaxed);
-                            let Some(c) = chunks.get(i) else { break };
-                            mine.push((i, run(c)));
-                        }
-                        mine
-                    })
+                    std::thread::Builder::new()
+                        .stack_size(FORMAT_STACK)
+                        .spawn_scoped(scope, || {
+                            let mut mine = Vec::new();
+                            loop {
+                                let i = next.fetch_add(1, Ordering::Relaxed);
+                                let Some(c) = chunks.get(i) else { break };
+                                mine.push((i, run(c)));
+                            }
+                            mine
+                        })
                 })
                 .collect();
             workers
                 .into_iter()
-                .map(|w| {
-                    w.join().unwrap_or_else(|_| {
+                .map(|w| match w {
+                    Ok(w) => w.join().unwrap_or_else(|_| {
                         let panicked = "internal error: a formatting thread panicked".to_owned();
                         vec![(usize::MAX, Err(panicked))]
-                    })
+                    }),
+                    Err(e) => {
+                        let failed = format!("internal error: no formatting thread: {e}");
+                        vec![(usize::MAX, Err(failed))]
+                    }
                 })
                 .collect()
         });

@@ -107,7 +107,11 @@ fn from_document(
             ));
         }
     };
-    warnings.extend(normalise::normalise(file, &mut document, v31));
+    let notes = normalise::normalise(file, &mut document, v31);
+    if let Some(error) = notes.iter().find(|d| d.severity == Severity::Error) {
+        return Err(error.clone());
+    }
+    warnings.extend(notes);
     let what = if v31 {
         "not a valid OpenAPI 3.1 description (read as 3.0)"
     } else {

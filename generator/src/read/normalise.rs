@@ -344,6 +344,18 @@ impl Normaliser<'_> {
             return;
         }
         let Value::Object(map) = schema else {
+            // Found by fuzzing: handed to `openapiv3`, a non-schema deep inside nested schemas
+            // makes its untagged readers retry every variant at every level, time doubling per
+            // level. Refused here, at once and with its place.
+            if !schema.is_boolean() {
+                self.warnings.push(Diagnostic {
+                    severity: Severity::Error,
+                    kind: "invalid-spec",
+                    file: self.file.to_owned(),
+                    pointer: at.to_owned(),
+                    message: format!("a schema must be an object, not {}", json_type(schema)),
+                });
+            }
             return;
         };
         if map.contains_key("$ref") {
@@ -663,6 +675,30 @@ impl Normaliser<'_> {
             ("maxProperties", Value::is_u64, "a non-negative integer"),
             ("required", Value::is_array, "an array"),
             ("enum", Value::is_array, "an array"),
+            // Structural keywords of the wrong type, too, would leave `openapiv3` retrying
+            // every reading of every enclosing schema (a fuzzed `type: {$ref: ...}` under 99
+            // levels of `items` never finished).
+            ("type", |v| v.is_string() || v.is_array(), "a string"),
+            ("properties", Value::is_object, "an object"),
+            ("items", |v| v.is_object() || v.is_boolean(), "a schema"),
+            ("not", |v| v.is_object() || v.is_boolean(), "a schema"),
+            (
+                "additionalProperties",
+                |v| v.is_object() || v.is_boolean(),
+                "a schema or a boolean",
+            ),
+            ("allOf", Value::is_array, "an array"),
+            ("oneOf", Value::is_array, "an array"),
+            ("anyOf", Value::is_array, "an array"),
+            ("discriminator", Value::is_object, "an object"),
+            ("nullable", Value::is_boolean, "a boolean"),
+            ("readOnly", Value::is_boolean, "a boolean"),
+            ("writeOnly", Value::is_boolean, "a boolean"),
+            ("deprecated", Value::is_boolean, "a boolean"),
+            ("uniqueItems", Value::is_boolean, "a boolean"),
+            ("minimum", Value::is_number, "a number"),
+            ("maximum", Value::is_number, "a number"),
+            ("multipleOf", Value::is_number, "a number"),
         ];
         for (key, is_valid, what) in expect {
             if map.get(*key).is_some_and(|value| !is_valid(value)) {
@@ -1108,6 +1144,18 @@ fn percent_decode(text: &str) -> String {
         i += 1;
     }
     String::from_utf8(out).unwrap_or_else(|_| text.to_owned())
+}
+
+/// What kind of JSON value `value` is, for messages.
+fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
 }
 
 #[cfg(test)]
