@@ -1,0 +1,937 @@
+//! Our generated validation judged by an independent one: the `jsonschema` crate.
+//!
+//! Request instances are generated around every constraint of a schema (strings at and around
+//! their length limits in multi-byte characters, numbers at their bounds, enum values and near
+//! misses, valid and invalid emails and dates, arrays around their item limits, duplicates,
+//! missing required fields, nulls, wrong types, unknown fields, metadata around its stringified
+//! limit). Each is judged twice:
+//! - ours: the JSON text is deserialized into the generated type, then `validate()`d; a
+//!   deserialization failure counts as "rejected";
+//! - theirs: `jsonschema` (Draft 4, the dialect OpenAPI 3.0's Schema Object extends, with format
+//!   assertion on) validates the same JSON against the same schema, converted from the OpenAPI
+//!   3.0 spec file by code (`to_json_schema`).
+//!
+//! Where the two differ by design, the difference is handled below, each with its reason, and
+//! listed in the README ("Validation and JSON Schema"). Every other disagreement fails the test.
+//!
+//! `ORACLE_CASES` sets the number of cases per schema (default 2,000; CI's slow run: 100,000).
+
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
+use proptest::prelude::*;
+use proptest::test_runner::{Config as RunnerConfig, TestCaseError, TestError, TestRunner};
+use serde_json::{Map, Value, json};
+use std::sync::Mutex;
+
+// ---------------------------------------------------------------------------------------------
+// OpenAPI 3.0 → JSON Schema (Draft 4)
+// ---------------------------------------------------------------------------------------------
+
+/// The widest integer the SDK holds when a spec says `type: integer` with no `format` (`i64`).
+/// JSON Schema's integers are unbounded; see `to_json_schema`.
+const I64_BOUNDS: (i64, i64) = (i64::MIN, i64::MAX);
+
+/// Converts one OpenAPI 3.0 Schema Object (request side) into JSON Schema Draft 4:
+/// - `nullable: true` → `"null"` added to `type` (and to `enum`), or `anyOf [null, …]` when the
+///   schema has no `type` (a `$ref`, `allOf`, `oneOf` …);
+/// - `discriminator` → OpenAPI's meaning spelled out: when the tag property names a variant, the
+///   value must be valid against that variant; otherwise the plain `oneOf`/`anyOf` applies;
+/// - `readOnly` properties leave `required` (OpenAPI: required only in responses);
+/// - `format: int32` / `int64` → the `minimum`/`maximum` OpenAPI defines for them;
+/// - DESIGN DIFFERENCE: `type: integer` with no format gets the `i64` bounds the SDK's type has
+///   (JSON Schema integers are unbounded; the SDK refuses what `i64` cannot hold);
+/// - OpenAPI-only keywords (`example`, `xml`, `externalDocs`, `deprecated`, `x-…`) are dropped:
+///   JSON Schema ignores unknown keywords anyway, and `x-max-stringified-length` is checked by
+///   the oracle itself (`within_stringified_limits`).
+///
+/// `$ref`s stay as they are (`#/components/schemas/X`): the converted schemas are placed at the
+/// same pointer in the root schema, so they resolve there.
+fn to_json_schema(schema: &Value) -> Value {
+    let Value::Object(map) = schema else {
+        return schema.clone();
+    };
+    if let Some(reference) = map.get("$ref") {
+        // OpenAPI 3.0 ignores a `$ref`'s siblings, as Draft 4 does.
+        return json!({ "$ref": reference });
+    }
+    let mut out = Map::new();
+    for (key, value) in map {
+        let converted = match key.as_str() {
+            "properties" => Value::Object(
+                value
+                    .as_object()
+                    .expect("properties is an object")
+                    .iter()
+                    .map(|(k, v)| (k.clone(), to_json_schema(v)))
+                    .collect(),
+            ),
+            "items" | "not" => to_json_schema(value),
+            "additionalProperties" if value.is_object() => to_json_schema(value),
+            "allOf" | "oneOf" | "anyOf" => Value::Array(
+                value
+                    .as_array()
+                    .expect("a list of schemas")
+                    .iter()
+                    .map(to_json_schema)
+                    .collect(),
+            ),
+            "required" => {
+                let props = map.get("properties").and_then(Value::as_object);
+                let read_only = |name: &str| {
+                    props
+                        .and_then(|p| p.get(name))
+                        .and_then(|p| p.get("readOnly"))
+                        .and_then(Value::as_bool)
+                        == Some(true)
+                };
+                Value::Array(
+                    value
+                        .as_array()
+                        .expect("required is a list")
+                        .iter()
+                        .filter(|n| !read_only(n.as_str().unwrap_or_default()))
+                        .cloned()
+                        .collect(),
+                )
+            }
+            "nullable" | "discriminator" | "example" | "xml" | "externalDocs" | "deprecated"
+            | "readOnly" | "writeOnly" => continue,
+            k if k.starts_with("x-") => continue,
+            _ => value.clone(),
+        };
+        out.insert(key.clone(), converted);
+    }
+    if map.get("type").and_then(Value::as_str) == Some("integer") {
+        let (min, max) = match map.get("format").and_then(Value::as_str) {
+            Some("int32") => (i64::from(i32::MIN), i64::from(i32::MAX)),
+            _ => I64_BOUNDS,
+        };
+        // Tighter bounds of the spec's own stay; the type's range applies as well.
+        out.insert("allOf".into(), json!([{"minimum": min, "maximum": max}]));
+    }
+    if let Some(discriminator) = map.get("discriminator") {
+        out = discriminated(out, discriminator);
+    }
+    if map.get("nullable").and_then(Value::as_bool) == Some(true) {
+        out = nullable(out);
+    }
+    Value::Object(out)
+}
+
+fn nullable(mut schema: Map<String, Value>) -> Map<String, Value> {
+    match schema.get_mut("type") {
+        Some(Value::String(t)) => {
+            let t = t.clone();
+            schema.insert("type".into(), json!([t, "null"]));
+            if let Some(Value::Array(values)) = schema.get_mut("enum") {
+                values.push(Value::Null);
+            }
+            schema
+        }
+        _ => {
+            let mut wrapper = Map::new();
+            wrapper.insert(
+                "anyOf".into(),
+                json!([{"type": "null"}, Value::Object(schema)]),
+            );
+            wrapper
+        }
+    }
+}
+
+/// `oneOf: [$ref A, $ref B, …]` with `discriminator: {propertyName: p}` (no mapping: the tag is
+/// the schema's name) becomes: tag names A → valid against A; … ; tag names none of them → the
+/// `oneOf` as written.
+fn discriminated(schema: Map<String, Value>, discriminator: &Value) -> Map<String, Value> {
+    let property = discriminator["propertyName"]
+        .as_str()
+        .expect("propertyName")
+        .to_owned();
+    assert!(
+        discriminator.get("mapping").is_none(),
+        "mapping is not converted"
+    );
+    let variants = schema
+        .get("oneOf")
+        .or_else(|| schema.get("anyOf"))
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let mut names = Vec::new();
+    let mut branches = Vec::new();
+    for variant in &variants {
+        if let Some(reference) = variant.get("$ref").and_then(Value::as_str) {
+            let name = reference.rsplit('/').next().unwrap_or_default();
+            names.push(json!(name));
+            branches.push(json!({
+                "required": [property],
+                "properties": { property.as_str(): { "enum": [name] } },
+                "allOf": [variant],
+            }));
+        }
+    }
+    branches.push(json!({
+        "not": {
+            "type": "object",
+            "required": [property],
+            "properties": { property.as_str(): { "enum": names } },
+        },
+        "allOf": [Value::Object(schema)],
+    }));
+    let mut out = Map::new();
+    out.insert("anyOf".into(), Value::Array(branches));
+    out
+}
+
+/// Reads an OpenAPI file, converts every component schema, and returns (the spec, a validator
+/// of `target`, a JSON pointer into the spec).
+fn load(spec_path: &str, target: &str) -> (Value, Value, jsonschema::Validator) {
+    let path = format!("{}/../{spec_path}", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).expect("read the spec");
+    let spec: Value = serde_yaml::from_str(&text).expect("the spec is YAML");
+    let components: Map<String, Value> = spec["components"]["schemas"]
+        .as_object()
+        .expect("components/schemas")
+        .iter()
+        .map(|(k, v)| (k.clone(), to_json_schema(v)))
+        .collect();
+    let openapi_schema = spec.pointer(target).expect("target schema").clone();
+    let mut root = match to_json_schema(&openapi_schema) {
+        Value::Object(map) => map,
+        other => panic!("target is not an object schema: {other}"),
+    };
+    if root.contains_key("$ref") {
+        // Draft 4 ignores a `$ref`'s siblings, so the components go beside it in a wrapper.
+        root = Map::from_iter([("allOf".to_owned(), json!([Value::Object(root)]))]);
+    }
+    root.insert(
+        "components".into(),
+        json!({ "schemas": Value::Object(components) }),
+    );
+    let root = Value::Object(root);
+    let validator = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft4)
+        .should_validate_formats(true)
+        .build(&root)
+        .unwrap_or_else(|e| panic!("the converted schema compiles: {e}\n{root:#}"));
+    (spec, openapi_schema, validator)
+}
+
+// ---------------------------------------------------------------------------------------------
+// instances around every constraint, generated from the OpenAPI schema itself
+// ---------------------------------------------------------------------------------------------
+
+/// Characters of 1 to 4 UTF-8 bytes and 1 or 2 UTF-16 units, escapes and a combining mark: a
+/// length limit counted in bytes or UTF-16 units instead of characters shows up at once.
+const CHARS: &[&str] = &[
+    "a", "Z", " ", "é", "😀", "名", "\"", "\\", "\n", "\u{0}", "\u{301}", "\u{FEFF}", "ß", "-",
+];
+
+fn text_of(len: usize) -> impl Strategy<Value = String> {
+    prop::collection::vec(prop::sample::select(CHARS), len..=len).prop_map(|v| v.concat())
+}
+
+/// Lengths at and around `min`/`max` (or small ones when unbounded), mostly inside the limits.
+fn lengths(min: Option<u64>, max: Option<u64>) -> BoxedStrategy<usize> {
+    let min = min.unwrap_or(0) as usize;
+    let mut edges = vec![min, min + 1, min.saturating_sub(1)];
+    if let Some(max) = max {
+        let max = max as usize;
+        edges.extend([max, max + 1, max.saturating_sub(1)]);
+        prop_oneof![
+            1 => prop::sample::select(edges),
+            4 => min..=max.max(min),
+        ]
+        .boxed()
+    } else {
+        prop_oneof![
+            1 => prop::sample::select(edges),
+            3 => min..min + 12,
+        ]
+        .boxed()
+    }
+}
+
+/// Emails: valid ones, RFC 5322 forms that JSON Schema's `email` treats differently, and
+/// broken ones. Each near a 100-character limit sometimes.
+fn emails() -> BoxedStrategy<String> {
+    prop_oneof![
+        4 => prop::sample::select(vec![
+            "jane@example.com",
+            "a@b.co",
+            "first.last+tag@sub.example.org",
+            "x@localhost",
+            "JANE@EXAMPLE.COM",
+            "o'brien@example.ie",
+        ])
+        .prop_map(str::to_owned),
+        3 => prop::sample::select(vec![
+            "\"quoted local\"@example.com",
+            "user@[127.0.0.1]",
+            "user@[IPv6:::1]",
+            "user@xn--caf-dma.com",
+            "user@exa_mple.com",
+            "user@-example.com",
+            "user@example-.com",
+            "user@example..com",
+            "user@.example.com",
+            "user@example.com.",
+            "jané@example.com",
+            "user@exämple.com",
+            "😀@example.com",
+            "Jane <jane@example.com>",
+            "jane@",
+            "@example.com",
+            "jane",
+            "jane@@example.com",
+            "jane.@example.com",
+            ".jane@example.com",
+            "ja..ne@example.com",
+            "jane@example.com ",
+            " jane@example.com",
+            "jane doe@example.com",
+            "",
+            "a@b",
+            "a@1.2.3.4",
+            "a@[300.1.1.1]",
+        ])
+        .prop_map(str::to_owned),
+        // Long addresses around the 64-octet local part and the 100-character field limit.
+        1 => (60usize..70, 25usize..40).prop_map(|(l, d)| format!(
+            "{}@{}.com",
+            "a".repeat(l),
+            "b".repeat(d)
+        )),
+        // A domain label around the 63-octet hostname limit.
+        1 => (60usize..66).prop_map(|n| format!("a@{}.com", "c".repeat(n))),
+    ]
+    .boxed()
+}
+
+fn dates() -> BoxedStrategy<String> {
+    prop_oneof![
+        2 => (1900u32..2100, 1u32..=12, 1u32..=28)
+            .prop_map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}")),
+        1 => prop::sample::select(vec![
+            "2024-02-29",
+            "2023-02-29",
+            "2024-13-01",
+            "2024-00-10",
+            "2024-04-31",
+            "2024-1-01",
+            "24-01-01",
+            "2024-01-01T00:00:00Z",
+            "２０２４-01-01",
+            "",
+            "2024/01/01",
+            "0000-01-01",
+            "9999-12-31",
+        ])
+        .prop_map(str::to_owned),
+        1 => (0u32..10_000, 0u32..14, 0u32..33).prop_map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}")),
+    ]
+    .boxed()
+}
+
+/// Strings near enum values: case changes, padding, truncation, look-alikes.
+fn near_misses(values: &[String]) -> Vec<String> {
+    let mut out = vec![String::new(), "unknown".to_owned()];
+    for v in values {
+        out.push(v.to_uppercase());
+        out.push(format!("{v} "));
+        out.push(format!(" {v}"));
+        out.push(v.chars().skip(1).collect());
+        out.push(format!("{v}\u{0}"));
+        out.push(v.replace('a', "а")); // Cyrillic a
+    }
+    out
+}
+
+fn number_edges(min: Option<f64>, max: Option<f64>) -> Vec<f64> {
+    let mut out = vec![0.0, -0.0, 1.0, -1.0, 0.5, 1e300, -1e300, 1e-300];
+    for b in [min, max].into_iter().flatten() {
+        out.extend([b, b + 1.0, b - 1.0, b + 1e-9, b - 1e-9, b + 0.5, b - 0.5]);
+        out.push(f64::from_bits(b.to_bits() + 1));
+        if b != 0.0 {
+            out.push(f64::from_bits(b.to_bits() - 1));
+        } else {
+            out.extend([f64::MIN_POSITIVE, -f64::MIN_POSITIVE, 5e-324, -5e-324]);
+        }
+    }
+    out
+}
+
+/// Integers at and around the bounds, the `i64`/`i32`/`u64` limits, and numbers that are not
+/// integers (1.5) or are integers written as floats (2.0).
+fn integers(min: Option<f64>, max: Option<f64>) -> BoxedStrategy<Value> {
+    let mut edges: Vec<Value> = vec![
+        json!(0),
+        json!(1),
+        json!(-1),
+        json!(i64::MAX),
+        json!(i64::MIN),
+        json!(u64::MAX),
+        json!(i64::MAX as u64 + 1),
+        json!(i32::MAX),
+        json!(i32::MAX as i64 + 1),
+        json!(i32::MIN),
+        json!(i32::MIN as i64 - 1),
+        json!(1.5),
+        json!(2.0),
+        json!(-0.0),
+        json!(1e19),
+        json!(-1e19),
+    ];
+    for b in [min, max].into_iter().flatten() {
+        let b = b as i64;
+        edges.extend([json!(b), json!(b + 1), json!(b - 1), json!(b as f64 + 0.5)]);
+    }
+    prop_oneof![
+        1 => prop::sample::select(edges),
+        3 => (min.unwrap_or(-1000.0) as i64 - 5..max.unwrap_or(100_000.0) as i64 + 5)
+            .prop_map(|n| json!(n)),
+    ]
+    .boxed()
+}
+
+/// Any JSON value, shallow: the "wrong type" of every field, and the content of free-form
+/// objects.
+fn any_json() -> BoxedStrategy<Value> {
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(|n| json!(n)),
+        (-1e6f64..1e6).prop_map(|x| json!(x)),
+        text_of(3).prop_map(Value::String),
+    ];
+    leaf.prop_recursive(3, 12, 4, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            prop::collection::btree_map("[a-z😀]{0,3}", inner, 0..4)
+                .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    })
+    .boxed()
+}
+
+/// A free-form object whose compact JSON text is near `limit` UTF-16 units (when there is a
+/// limit): one long string value in characters of 1 or 2 units, plus small entries.
+fn free_form(limit: Option<u64>) -> BoxedStrategy<Value> {
+    let small = prop::collection::btree_map("[a-z]{1,4}", any_json(), 0..4)
+        .prop_map(|m| Value::Object(m.into_iter().collect()));
+    match limit {
+        None => small.boxed(),
+        Some(limit) => {
+            let limit = limit as usize;
+            let near = (
+                prop::collection::btree_map("[a-z]{1,3}", any_json(), 0..3),
+                prop::sample::select(vec!["a", "é", "😀", "\"", "\n", "\u{1}"]),
+                // The long value's share of the limit, in per-mille, around 100 %.
+                prop_oneof![995usize..=1001, 400usize..1000, 1001usize..1010],
+            )
+                .prop_map(move |(mut entries, ch, share)| {
+                    // Units per character once written as JSON: "\"" → 2, "\n" → 2, "\u{1}" → 6.
+                    let units: usize = match ch {
+                        "😀" | "\"" | "\n" => 2,
+                        "\u{1}" => 6,
+                        _ => 1,
+                    };
+                    let n = (limit * share / 1000) / units;
+                    entries.insert("long".to_owned(), Value::String(ch.repeat(n)));
+                    Value::Object(entries.into_iter().collect())
+                });
+            prop_oneof![1 => small, 3 => near].boxed()
+        }
+    }
+}
+
+struct Generator<'s> {
+    spec: &'s Value,
+}
+
+impl Generator<'_> {
+    fn resolve<'a>(&'a self, schema: &'a Value) -> &'a Value {
+        match schema.get("$ref").and_then(Value::as_str) {
+            Some(r) => self
+                .spec
+                .pointer(r.trim_start_matches('#'))
+                .expect("a $ref of the spec resolves"),
+            None => schema,
+        }
+    }
+
+    /// Values for `schema`: mostly of its type and near its constraints, sometimes null or of
+    /// another type.
+    fn value(&self, schema: &Value, depth: u32) -> BoxedStrategy<Value> {
+        let schema = self.resolve(schema);
+        let typed = self.typed(schema, depth);
+        prop_oneof![
+            40 => typed,
+            1 => Just(Value::Null),
+            1 => any_json(),
+        ]
+        .boxed()
+    }
+
+    fn typed(&self, schema: &Value, depth: u32) -> BoxedStrategy<Value> {
+        let num = |k: &str| schema.get(k).and_then(Value::as_f64);
+        let uint = |k: &str| schema.get(k).and_then(Value::as_u64);
+        if let Some(variants) = schema
+            .get("oneOf")
+            .or_else(|| schema.get("anyOf"))
+            .and_then(Value::as_array)
+        {
+            return self.union(schema, variants, depth);
+        }
+        if let Some(values) = schema.get("enum").and_then(Value::as_array) {
+            let values: Vec<String> = values
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect();
+            let misses = near_misses(&values);
+            return prop_oneof![
+                3 => prop::sample::select(values).prop_map(Value::String),
+                1 => prop::sample::select(misses).prop_map(Value::String),
+            ]
+            .boxed();
+        }
+        match schema.get("type").and_then(Value::as_str) {
+            Some("string") => match schema.get("format").and_then(Value::as_str) {
+                Some("email") => prop_oneof![
+                    3 => emails(),
+                    1 => lengths(uint("minLength"), uint("maxLength")).prop_flat_map(text_of),
+                ]
+                .prop_map(Value::String)
+                .boxed(),
+                Some("date") => dates().prop_map(Value::String).boxed(),
+                _ if schema.get("pattern").is_some() => {
+                    // Pattern-shaped text (ASCII letters and spaces) at the length limits, and
+                    // arbitrary text (which mostly breaks the pattern).
+                    let shaped = lengths(uint("minLength"), uint("maxLength")).prop_flat_map(|n| {
+                        prop::collection::vec(
+                            prop::sample::select(vec!["a", "Z", " ", "b", "y"]),
+                            n..=n,
+                        )
+                        .prop_map(|v| v.concat())
+                    });
+                    prop_oneof![
+                        6 => shaped,
+                        1 => lengths(uint("minLength"), uint("maxLength")).prop_flat_map(text_of),
+                    ]
+                    .prop_map(Value::String)
+                    .boxed()
+                }
+                _ => lengths(uint("minLength"), uint("maxLength"))
+                    .prop_flat_map(text_of)
+                    .prop_map(Value::String)
+                    .boxed(),
+            },
+            Some("integer") => integers(num("minimum"), num("maximum")),
+            Some("number") => {
+                let edges = number_edges(num("minimum"), num("maximum"));
+                prop_oneof![
+                    1 => prop::sample::select(edges),
+                    1 => -10f64..1e4,
+                ]
+                .prop_map(|x| json!(x))
+                .boxed()
+            }
+            Some("array") => {
+                let items = self.value(&schema["items"], depth + 1);
+                let unique = schema.get("uniqueItems").and_then(Value::as_bool) == Some(true);
+                lengths(uint("minItems"), uint("maxItems"))
+                    .prop_flat_map(move |n| prop::collection::vec(items.clone(), n..=n))
+                    .prop_flat_map(move |v| {
+                        // Half of the arrays of a `uniqueItems` schema repeat an item.
+                        let dup = unique && v.len() >= 2;
+                        (Just(v.clone()), any::<bool>(), 0..v.len().max(1)).prop_map(
+                            move |(mut v, repeat, i)| {
+                                if dup && repeat {
+                                    let item = v[i].clone();
+                                    v.push(item);
+                                }
+                                Value::Array(v)
+                            },
+                        )
+                    })
+                    .boxed()
+            }
+            Some("object") | None if schema.get("properties").is_some() => {
+                self.object(schema, depth)
+            }
+            Some("object") | None => free_form(uint("x-max-stringified-length")).boxed(),
+            Some(other) => panic!("type {other} not generated"),
+        }
+    }
+
+    fn object(&self, schema: &Value, depth: u32) -> BoxedStrategy<Value> {
+        let props = schema["properties"].as_object().expect("properties");
+        let required: Vec<&str> = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let fields: Vec<BoxedStrategy<Option<(String, Value)>>> = props
+            .iter()
+            .map(|(name, prop)| {
+                let name = name.clone();
+                let value = self.value(prop, depth + 1);
+                // Required fields are left out now and then; optional ones half the time.
+                let (absent, present) = if required.contains(&name.as_str()) {
+                    (1, 30)
+                } else {
+                    (1, 1)
+                };
+                prop_oneof![
+                    absent => Just(None),
+                    present => value.prop_map(move |v| Some((name.clone(), v))),
+                ]
+                .boxed()
+            })
+            .collect();
+        // Unknown fields: JSON Schema allows them (no `additionalProperties: false`), and the
+        // SDK ignores them.
+        let extra = prop::option::weighted(0.1, ("[a-z]{1,6}", any_json()));
+        (fields, extra)
+            .prop_map(|(fields, extra)| {
+                let mut map = Map::new();
+                if let Some((k, v)) = extra {
+                    map.insert(k, v);
+                }
+                for (k, v) in fields.into_iter().flatten() {
+                    map.insert(k, v);
+                }
+                Value::Object(map)
+            })
+            .boxed()
+    }
+
+    /// Union values: each variant's own values, with the discriminator property set to a
+    /// variant's name, a near miss, or left as generated.
+    fn union(&self, schema: &Value, variants: &[Value], depth: u32) -> BoxedStrategy<Value> {
+        let tag = schema
+            .pointer("/discriminator/propertyName")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let names: Vec<String> = variants
+            .iter()
+            .filter_map(|v| v.get("$ref").and_then(Value::as_str))
+            .map(|r| r.rsplit('/').next().unwrap_or_default().to_owned())
+            .collect();
+        let mut tags = names.clone();
+        tags.extend(near_misses(&names));
+        let branches: Vec<BoxedStrategy<Value>> = variants
+            .iter()
+            .map(|v| self.typed(self.resolve(v), depth + 1))
+            .collect();
+        let pick = prop::sample::select(branches).prop_flat_map(|s| s);
+        match tag {
+            None => pick.boxed(),
+            Some(tag) => (pick, prop::option::of(prop::sample::select(tags)))
+                .prop_map(move |(mut v, name)| {
+                    if let (Value::Object(map), Some(name)) = (&mut v, name) {
+                        map.insert(tag.clone(), Value::String(name));
+                    }
+                    v
+                })
+                .boxed(),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// the differences by design
+// ---------------------------------------------------------------------------------------------
+
+/// DESIGN DIFFERENCE (nulls): an optional field that is not `nullable` is an `Option<T>` in the
+/// SDK, and serde reads `null` there as "not set"; the field is then omitted from the request.
+/// JSON Schema rejects the `null`. What the SDK sends is the same either way, so the oracle
+/// judges the instance with such nulls removed (recursively, through `properties`, `items` and
+/// `$ref`s).
+fn without_null_optionals(spec: &Value, schema: &Value, value: &mut Value) {
+    let schema = match schema.get("$ref").and_then(Value::as_str) {
+        Some(r) => spec.pointer(r.trim_start_matches('#')).expect("ref"),
+        None => schema,
+    };
+    match value {
+        Value::Object(map) => {
+            let Some(props) = schema.get("properties").and_then(Value::as_object) else {
+                return;
+            };
+            let required: Vec<&str> = schema
+                .get("required")
+                .and_then(Value::as_array)
+                .map(|r| r.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            for (name, prop) in props {
+                let prop_schema = match prop.get("$ref").and_then(Value::as_str) {
+                    Some(r) => spec.pointer(r.trim_start_matches('#')).expect("ref"),
+                    None => prop,
+                };
+                let nullable = prop.get("nullable").and_then(Value::as_bool) == Some(true)
+                    || prop_schema.get("nullable").and_then(Value::as_bool) == Some(true);
+                if map.get(name) == Some(&Value::Null) && !nullable {
+                    // A readOnly property is optional in a request even if listed as required.
+                    let read_only = prop.get("readOnly").and_then(Value::as_bool) == Some(true);
+                    if !required.contains(&name.as_str()) || read_only {
+                        map.remove(name);
+                    }
+                } else if let Some(child) = map.get_mut(name) {
+                    without_null_optionals(spec, prop, child);
+                }
+            }
+        }
+        Value::Array(items) => {
+            if let Some(item_schema) = schema.get("items") {
+                for item in items {
+                    without_null_optionals(spec, item_schema, item);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `x-max-stringified-length` (a vendor extension JSON Schema does not know): the oracle checks
+/// it itself, independently of the SDK's code: the compact JSON text of the value, counted in
+/// UTF-16 code units as JavaScript's `JSON.stringify(v).length` counts.
+fn within_stringified_limits(schema: &Value, instance: &Value) -> bool {
+    let Some(props) = schema.get("properties").and_then(Value::as_object) else {
+        return true;
+    };
+    props.iter().all(|(name, prop)| {
+        match (
+            prop.get("x-max-stringified-length").and_then(Value::as_u64),
+            instance.get(name),
+        ) {
+            (Some(limit), Some(value)) if !value.is_null() => {
+                let text = serde_json::to_string(value).expect("a Value serializes");
+                text.encode_utf16().count() as u64 <= limit
+            }
+            _ => true,
+        }
+    })
+}
+
+/// DESIGN DIFFERENCE (email): both sides check `format: email` with the `email_address` crate,
+/// but `jsonschema` adds rules of RFC 5321 (the SMTP mailbox) that the SDK leaves to the
+/// server: the domain must be a valid hostname (no `_`, no label over 63 octets, no leading or
+/// trailing `-`, valid punycode), an address literal must hold a valid IP address, and the
+/// local part must be ASCII. The SDK checks RFC 5322 `addr-spec` syntax only, without display
+/// text. An address in one of those classes may be judged either way; any other disagreement on
+/// an email fails the test.
+fn email_judged_differently(email: &str) -> bool {
+    let Some((local, domain)) = email.rsplit_once('@') else {
+        return false;
+    };
+    let label_bad = |l: &str| {
+        l.len() > 63
+            || l.starts_with('-')
+            || l.ends_with('-')
+            || l.contains('_')
+            || l.starts_with("xn--")
+            || !l.is_ascii()
+    };
+    // An address literal (`[…]`): jsonschema checks that it holds an IPv4 or `IPv6:` address.
+    let literal_bad = |d: &str| {
+        let inside = d.trim_start_matches('[').trim_end_matches(']');
+        match inside.strip_prefix("IPv6:") {
+            Some(v6) => v6.parse::<std::net::Ipv6Addr>().is_err(),
+            None => inside.parse::<std::net::Ipv4Addr>().is_err(),
+        }
+    };
+    // Display text (`Jane <jane@example.com>`): `jsonschema` parses with the email_address
+    // crate's defaults, which accept it, though JSON Schema's `email` is a bare RFC 5321 mailbox;
+    // the SDK refuses it (it is no address an API expects in an email field).
+    let display_text = email.contains('<') && email.ends_with('>');
+    display_text
+        || !local.is_ascii()
+        || (domain.starts_with('[') && literal_bad(domain))
+        || (!domain.starts_with('[') && domain.split('.').any(label_bad))
+        || domain.len() > 253
+}
+
+/// KNOWN BUG (reported, not by design): the generated structs use serde's derived
+/// `Deserialize`, which also reads a struct from a JSON array, field by field in declaration
+/// order (`["x", 1]` as `Circle { kind: "x", radius: 1.0 }`). JSON Schema rejects an array where
+/// an object is required. Until the generator refuses arrays there, a case where the SDK accepts
+/// and an array stands where the schema wants an object is counted apart, not failed; see
+/// `structs_refuse_json_arrays` below (ignored until fixed).
+fn array_where_object(spec: &Value, schema: &Value, value: &Value) -> bool {
+    let schema = match schema.get("$ref").and_then(Value::as_str) {
+        Some(r) => spec.pointer(r.trim_start_matches('#')).expect("ref"),
+        None => schema,
+    };
+    if let Some(variants) = schema
+        .get("oneOf")
+        .or_else(|| schema.get("anyOf"))
+        .and_then(Value::as_array)
+    {
+        return variants.iter().any(|v| array_where_object(spec, v, value));
+    }
+    let wants_object = schema.get("properties").is_some();
+    match value {
+        Value::Array(_) if wants_object => true,
+        Value::Array(items) => schema
+            .get("items")
+            .is_some_and(|s| items.iter().any(|i| array_where_object(spec, s, i))),
+        Value::Object(map) => schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .is_some_and(|props| {
+                props
+                    .iter()
+                    .any(|(k, s)| map.get(k).is_some_and(|v| array_where_object(spec, s, v)))
+            }),
+        _ => false,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// the comparison
+// ---------------------------------------------------------------------------------------------
+
+#[derive(Debug, Default)]
+struct Tally {
+    cases: u64,
+    both_accept: u64,
+    both_reject: u64,
+    allowed: u64,
+    known_bug: u64,
+}
+
+fn env_cases() -> u32 {
+    std::env::var("ORACLE_CASES")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(2_000)
+}
+
+/// Runs the comparison on `cases` instances of the schema at `target` in `spec_path`. `ours`
+/// deserializes and validates JSON text: `Ok(())` accepted, `Err(reason)` rejected.
+/// `email_fields` are the wire names of `format: email` fields (see `email_judged_differently`).
+fn compare(
+    name: &str,
+    spec_path: &str,
+    target: &str,
+    email_fields: &[&str],
+    ours: fn(&str) -> Result<(), String>,
+) {
+    let (spec, openapi_schema, validator) = load(spec_path, target);
+    let generator = Generator { spec: &spec };
+    // Mostly objects; now and then a root of another type (arrays included).
+    let strategy = prop_oneof![30 => generator.typed(&openapi_schema, 0), 1 => any_json()];
+    let tally = Mutex::new(Tally::default());
+    let mut runner = TestRunner::new(RunnerConfig {
+        cases: env_cases(),
+        failure_persistence: None,
+        ..RunnerConfig::default()
+    });
+    let result = runner.run(&strategy, |instance| {
+        let text = serde_json::to_string(&instance).expect("a Value serializes");
+        let ours = ours(&text);
+        let mut judged = instance.clone();
+        without_null_optionals(&spec, &openapi_schema, &mut judged);
+        let theirs = validator.is_valid(&judged)
+            && within_stringified_limits(&openapi_schema, &judged);
+        let mut tally = tally.lock().expect("tally");
+        tally.cases += 1;
+        match (&ours, theirs) {
+            (Ok(()), true) => tally.both_accept += 1,
+            (Err(_), false) => tally.both_reject += 1,
+            (_, _) => {
+                let email_differs = email_fields.iter().any(|f| {
+                    instance
+                        .get(*f)
+                        .and_then(Value::as_str)
+                        .is_some_and(email_judged_differently)
+                });
+                if email_differs {
+                    tally.allowed += 1;
+                } else if ours.is_ok() && array_where_object(&spec, &openapi_schema, &judged) {
+                    tally.known_bug += 1;
+                } else {
+                    let errors: Vec<String> = validator
+                        .iter_errors(&judged)
+                        .map(|e| format!("{} at {}", e, e.instance_path()))
+                        .collect();
+                    return Err(TestCaseError::fail(format!(
+                        "disagreement on {name}: ours {ours:?}, jsonschema {}\njsonschema errors: {errors:?}\ninstance: {text}",
+                        if theirs { "accepts" } else { "rejects" }
+                    )));
+                }
+            }
+        }
+        Ok(())
+    });
+    let tally = tally.into_inner().expect("tally");
+    println!(
+        "oracle {name}: {} cases, 0 disagreements: {} accepted by both, {} rejected by both, {} email differences by design, {} arrays read as objects (known bug)",
+        tally.cases, tally.both_accept, tally.both_reject, tally.allowed, tally.known_bug
+    );
+    match result {
+        Ok(()) => {}
+        Err(TestError::Fail(reason, instance)) => panic!("{reason}\nshrunk instance: {instance}"),
+        Err(e) => panic!("{e}"),
+    }
+    // The instances must exercise both verdicts, or the test proves nothing.
+    let min = u64::from(env_cases()) / 20;
+    assert!(
+        tally.both_accept >= min && tally.both_reject >= min,
+        "unbalanced cases: {tally:?}"
+    );
+}
+
+fn judge<T>(text: &str, validate: fn(&T) -> Result<(), String>) -> Result<(), String>
+where
+    T: serde::de::DeserializeOwned,
+{
+    let value: T = serde_json::from_str(text).map_err(|e| format!("decode: {e}"))?;
+    validate(&value)
+}
+
+#[test]
+fn track_sale_request_agrees_with_json_schema() {
+    compare(
+        "TrackSaleRequest",
+        "spec/openapi.yaml",
+        "/components/schemas/TrackSaleRequest",
+        &["customerEmail"],
+        |text| {
+            judge::<codeqr::types::TrackSaleRequest>(text, |r| {
+                r.validate().map_err(|e| e.to_string())
+            })
+        },
+    );
+}
+
+#[test]
+fn create_pet_request_agrees_with_json_schema() {
+    // tests/fixtures/features.yaml: pattern, enum, `format: date`, exclusive minimum, maxItems,
+    // uniqueItems, a readOnly required field, and a discriminated oneOf with nested bounds.
+    compare(
+        "CreatePetRequest",
+        "tests/fixtures/features.yaml",
+        "/paths/~1pets/post/requestBody/content/application~1json/schema",
+        &[],
+        |text| {
+            judge::<features_sdk::types::CreatePetRequest>(text, |r| {
+                r.validate().map_err(|e| e.to_string())
+            })
+        },
+    );
+}
+
+#[test]
+#[ignore = "known bug: generated structs deserialize from JSON arrays (serde derive's visit_seq)"]
+fn structs_refuse_json_arrays() {
+    // JSON Schema's `type: object` refuses an array; serde's derived `Deserialize` reads one
+    // positionally. Un-ignore once the generator emits structs that refuse sequences.
+    let request = serde_json::from_str::<codeqr::types::TrackSaleRequest>(r#"["cus_1", 1999]"#);
+    assert!(
+        request.is_err(),
+        "an array read as a TrackSaleRequest: {request:?}"
+    );
+    let shape = serde_json::from_str::<features_sdk::types::Shape>(r#"["x", 1.5]"#);
+    assert!(shape.is_err(), "an array read as a Shape: {shape:?}");
+}
