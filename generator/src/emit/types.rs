@@ -327,20 +327,11 @@ fn union_def(
     });
     // `From` for each variant, unless two variants are the same Rust type once aliases are seen
     // through (`type Id = String` beside `String`): the impls would conflict.
-    let base = |ty: &crate::model::TypeRef| {
-        let mut ty = ty.clone();
-        for _ in 0..16 {
-            match &ty {
-                crate::model::TypeRef::Named(n) => match model.types.get(n).map(|d| &d.kind) {
-                    Some(TypeKind::Alias(shape)) => ty = shape.ty.clone(),
-                    _ => break,
-                },
-                _ => break,
-            }
-        }
-        ty
-    };
-    let bases: Vec<_> = u.variants.iter().map(|v| base(&v.ty)).collect();
+    let bases: Vec<_> = u
+        .variants
+        .iter()
+        .map(|v| crate::model::base_type(&model.types, &v.ty))
+        .collect();
     let unique = |i: usize| bases.iter().filter(|b| **b == bases[i]).count() == 1;
     let froms = u
         .variants

@@ -594,6 +594,21 @@ pub struct IdempotencyKey {
     pub explicit_null: bool,
 }
 
+/// `ty` with aliases seen through (up to 16 deep): the type of the values it holds.
+pub fn base_type(types: &BTreeMap<String, TypeDef>, ty: &TypeRef) -> TypeRef {
+    let mut ty = ty.clone();
+    for _ in 0..16 {
+        match &ty {
+            TypeRef::Named(n) => match types.get(n).map(|d| &d.kind) {
+                Some(TypeKind::Alias(shape)) => ty = shape.ty.clone(),
+                _ => break,
+            },
+            _ => break,
+        }
+    }
+    ty
+}
+
 impl Model {
     /// Every operation, group by group.
     pub fn operations(&self) -> impl Iterator<Item = &Operation> {

@@ -93,7 +93,8 @@ impl<'a> Resolver<'a> {
         for other in others {
             // Parts of one type add up: `allOf: [{$ref: Name}, {maxLength: 5}]`.
             let same_type = other.shape.ty == TypeRef::Any
-                || self.base_type(&other.shape.ty) == self.base_type(&first.shape.ty);
+                || base_type(&self.types, &other.shape.ty)
+                    == base_type(&self.types, &first.shape.ty);
             if !same_type {
                 self.diags.warn(
                     "unsupported-schema",
@@ -105,21 +106,6 @@ impl<'a> Resolver<'a> {
             first.shape.constraints.add(other.shape.constraints);
         }
         Classified::Plain(first)
-    }
-
-    /// `ty` with aliases seen through: what values it holds.
-    fn base_type(&self, ty: &TypeRef) -> TypeRef {
-        let mut ty = ty.clone();
-        for _ in 0..16 {
-            match &ty {
-                TypeRef::Named(n) => match self.types.get(n).map(|d| &d.kind) {
-                    Some(TypeKind::Alias(shape)) => ty = shape.ty.clone(),
-                    _ => break,
-                },
-                _ => break,
-            }
-        }
-        ty
     }
 
     pub(super) fn collect_all_of(
