@@ -168,6 +168,9 @@ fn cargo_check(
         .arg(jobs.to_string())
         .current_dir(workspace)
         .env("CARGO_TARGET_DIR", target_dir)
+        // Each generated crate is checked once: incremental state would only fill the disk
+        // (gigabytes for GitHub's crate).
+        .env("CARGO_INCREMENTAL", "0")
         .env("RUSTC_WORKSPACE_WRAPPER", &exe)
         .env(TIMING_ENV, timing_log)
         .env_remove("RUSTFLAGS")
