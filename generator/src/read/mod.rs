@@ -47,8 +47,18 @@ pub fn parse(file: &str, text: &str) -> Result<(openapiv3::OpenAPI, Vec<Diagnost
                 ),
             ));
         }
-        let (document, notes) = yaml::from_str(text)
-            .map_err(|e| error(file, "", "unparsable-spec", format!("not valid YAML: {e}")))?;
+        let (document, notes) = yaml::from_str(text).map_err(|e| {
+            let mut message = format!("not valid YAML: {e}");
+            // yaml_serde gives no position for this one; say where the second document starts.
+            if e.location().is_none()
+                && let Some(line) = yaml::second_document_line(text)
+            {
+                message = format!(
+                    "not valid YAML: a second document starts at line {line}; an OpenAPI description is one document"
+                );
+            }
+            error(file, "", "unparsable-spec", message)
+        })?;
         warnings.extend(notes.into_iter().map(|(at, message)| Diagnostic {
             severity: Severity::Warning,
             kind: "approximated-number",
@@ -335,6 +345,26 @@ mod tests {
             .err()
             .map(|d| d.kind);
         assert_eq!(err, Some("unparsable-spec"));
+    }
+
+    #[test]
+    fn a_second_yaml_document_is_refused_with_its_line() {
+        let one = "openapi: 3.0.0\ninfo: {title: t, version: '1'}\npaths: {}\n";
+        for (text, line) in [
+            (format!("{one}---\nopenapi: 3.0.0\n"), 4),
+            (format!("# c\n---\n{one}\n---\nx: 1\n"), 7),
+            (format!("--- # first\n{one}...\n# c\nx: 1\n"), 7),
+            ("--- {a: 1}\n--- {b: 2}\n".to_owned(), 2),
+        ] {
+            let err = parse("s.yaml", &text).err().map(|d| d.message);
+            assert_eq!(
+                err.as_deref(),
+                Some(format!("not valid YAML: a second document starts at line {line}; an OpenAPI description is one document").as_str()),
+                "{text}"
+            );
+        }
+        // A marker-like line inside a block scalar is indented: not a document.
+        assert_eq!(yaml::second_document_line("a: |\n  ---\n  x\n"), None);
     }
 
     use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};

@@ -45,6 +45,38 @@ pub(crate) fn too_deep(text: &str) -> Option<(usize, usize)> {
     None
 }
 
+/// The line (1-based) where a second YAML document starts: a `---` marker after content, or
+/// the first content after a `...` end marker. yaml_serde refuses a stream of several documents
+/// without saying where the second begins; a line at column 0 that is a document marker cannot
+/// be inside a scalar (YAML 1.2 §9.1.1 forbids it there), so a line scan finds it.
+pub(crate) fn second_document_line(text: &str) -> Option<usize> {
+    let marker = |line: &str, m: &str| {
+        line.strip_prefix(m)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\r']))
+    };
+    let (mut content, mut ended) = (false, false);
+    for (index, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        let blank = trimmed.is_empty() || trimmed.starts_with('#');
+        if marker(line, "---") {
+            if content || ended {
+                return Some(index + 1);
+            }
+            // `--- value` opens the first document with content on the marker's own line.
+            content =
+                !line[3..].trim_start().is_empty() && !line[3..].trim_start().starts_with('#');
+        } else if marker(line, "...") {
+            ended = content || ended;
+        } else if !blank && !line.starts_with('%') {
+            if ended {
+                return Some(index + 1);
+            }
+            content = true;
+        }
+    }
+    None
+}
+
 /// Parses one YAML document.
 pub(crate) fn from_str(text: &str) -> Result<(Value, Vec<Note>), serde_yaml::Error> {
     let notes = RefCell::new(Vec::new());
