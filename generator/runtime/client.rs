@@ -415,8 +415,8 @@ impl Client {
         op: &'static OperationInfo,
         request: PreparedRequest,
     ) -> Result<T, Error> {
-        let (status, body) = self.inner.send(op, &request, APPLICATION_JSON).await?;
-        decode(status, body)
+        let (status, body) = self.inner.send(op, request, APPLICATION_JSON).await?;
+        decode(status, &body)
     }
 
     /// Like [`Client::execute`], for a binary response: the success body as it came.
@@ -426,8 +426,9 @@ impl Client {
         op: &'static OperationInfo,
         request: PreparedRequest,
     ) -> Result<Vec<u8>, Error> {
-        let (_, body) = self.inner.send(op, &request, ANY).await?;
-        Ok(body)
+        let (_, body) = self.inner.send(op, request, ANY).await?;
+        // No copy when, as usual, the response's buffer holds just this body.
+        Ok(Vec::from(body))
     }
 
     /// Like [`Client::execute`], for a text response: the success body as text (invalid UTF-8
@@ -438,8 +439,8 @@ impl Client {
         op: &'static OperationInfo,
         request: PreparedRequest,
     ) -> Result<String, Error> {
-        let (_, body) = self.inner.send(op, &request, ANY).await?;
-        Ok(into_text(body))
+        let (_, body) = self.inner.send(op, request, ANY).await?;
+        Ok(into_text(Vec::from(body)))
     }
 
     /// Like [`Client::execute`], for an operation whose success body (if any) does not matter.
@@ -449,7 +450,7 @@ impl Client {
         op: &'static OperationInfo,
         request: PreparedRequest,
     ) -> Result<(), Error> {
-        self.inner.send(op, &request, ANY).await?;
+        self.inner.send(op, request, ANY).await?;
         Ok(())
     }
 }
@@ -458,7 +459,7 @@ impl Client {
 struct RawResponse {
     status: u16,
     retry_after: Option<Duration>,
-    body: Vec<u8>,
+    body: bytes::Bytes,
 }
 
 /// The credential chosen for one request.
@@ -637,14 +638,34 @@ impl Inner {
     async fn send(
         &self,
         op: &'static OperationInfo,
-        request: &PreparedRequest,
+        request: PreparedRequest,
         accept: &'static str,
-    ) -> Result<(u16, Vec<u8>), Error> {
-        let prepared = self.prepare(op, request, accept)?;
+    ) -> Result<(u16, bytes::Bytes), Error> {
+        let prepared = self.prepare(op, &request, accept)?;
+        let secret_in_url = prepared.secret_in_url;
+        let hide_secret = |error: reqwest::Error| {
+            if secret_in_url {
+                error.without_url()
+            } else {
+                error
+            }
+        };
+        let template = match Template::new(self, op, prepared, request.body) {
+            Ok(template) => template,
+            // A request reqwest cannot build (a bad multipart content type) is a permanent
+            // failure: nothing was sent, and no attempt would go better.
+            Err(error) => {
+                return Err(Error::Transport {
+                    source: hide_secret(error),
+                    attempts: 1,
+                    retry_note: None,
+                });
+            }
+        };
         let mut attempts: u32 = 0;
         loop {
             attempts = attempts.saturating_add(1);
-            let verdict = match self.send_once(op, request, &prepared).await {
+            let verdict = match self.send_once(&template).await {
                 Ok(response) if is_success(op, response.status) => {
                     return Ok((response.status, response.body));
                 }
@@ -664,11 +685,7 @@ impl Inner {
                     }
                 }
                 Err(error) => {
-                    let error = if prepared.secret_in_url {
-                        error.without_url()
-                    } else {
-                        error
-                    };
+                    let error = hide_secret(error);
                     let failure = if error.is_timeout() {
                         Failure::Timeout
                     } else if error.is_builder() || error.is_redirect() {
@@ -708,26 +725,81 @@ impl Inner {
     }
 
     /// Sends one attempt and reads the whole response.
-    async fn send_once(
-        &self,
-        op: &OperationInfo,
-        request: &PreparedRequest,
-        prepared: &Prepared,
-    ) -> Result<RawResponse, reqwest::Error> {
-        let builder = self
-            .http
-            .request(op.method.clone(), prepared.url.clone())
-            .timeout(self.timeout)
-            .headers(prepared.headers.clone());
-        let response = with_body(builder, &request.body)?.send().await?;
+    async fn send_once(&self, template: &Template) -> Result<RawResponse, reqwest::Error> {
+        let response = self.http.execute(template.attempt(&self.http)?).await?;
         let status = response.status().as_u16();
         let retry_after = crate::retry::retry_after(response.headers());
-        let body = Vec::from(response.bytes().await?);
+        let body = response.bytes().await?;
         Ok(RawResponse {
             status,
             retry_after,
             body,
         })
+    }
+}
+
+/// The request every attempt sends, built once: an attempt sends a clone of it, which shares
+/// the body's buffer (the URL and headers are copied, the body is not). A multipart form is
+/// a stream that an attempt consumes, so it is built anew for each attempt from its parts.
+struct Template {
+    request: reqwest::Request,
+    multipart: Option<Vec<MultipartPart>>,
+}
+
+impl Template {
+    fn new(
+        inner: &Inner,
+        op: &OperationInfo,
+        prepared: Prepared,
+        body: RequestBody,
+    ) -> Result<Template, reqwest::Error> {
+        let builder = inner
+            .http
+            .request(op.method.clone(), prepared.url)
+            .timeout(inner.timeout)
+            .headers(prepared.headers);
+        let (builder, multipart) = match body {
+            RequestBody::None => (builder, None),
+            RequestBody::Json(json) => (
+                builder
+                    .header(header::CONTENT_TYPE, APPLICATION_JSON)
+                    .body(json),
+                None,
+            ),
+            RequestBody::Form(pairs) => (builder.form(&pairs), None),
+            RequestBody::Multipart(parts) => (builder, Some(parts)),
+            RequestBody::Bytes { content_type, data } => (
+                builder.header(header::CONTENT_TYPE, content_type).body(data),
+                None,
+            ),
+            RequestBody::Text { content_type, text } => (
+                builder.header(header::CONTENT_TYPE, content_type).body(text),
+                None,
+            ),
+        };
+        Ok(Template {
+            request: builder.build()?,
+            multipart,
+        })
+    }
+
+    /// The request of one attempt.
+    fn attempt(&self, http: &reqwest::Client) -> Result<reqwest::Request, reqwest::Error> {
+        let request = self.request.try_clone();
+        match (&self.multipart, request) {
+            (None, Some(request)) => Ok(request),
+            (Some(parts), Some(request)) => {
+                reqwest::RequestBuilder::from_parts(http.clone(), request)
+                    .multipart(multipart_form(parts)?)
+                    .build()
+            }
+            // Only a streaming body cannot be cloned, and the template never holds one: this
+            // builds the same request again rather than panicking.
+            (_, None) => http
+                .request(self.request.method().clone(), self.request.url().clone())
+                .headers(self.request.headers().clone())
+                .build(),
+        }
     }
 }
 
@@ -812,42 +884,23 @@ fn check_body(body: &RequestBody) -> Result<(), Error> {
     Ok(())
 }
 
-/// Adds `body` (and its `Content-Type`) to a request. A multipart form is built anew, since
-/// each attempt consumes one.
-fn with_body(
-    builder: reqwest::RequestBuilder,
-    body: &RequestBody,
-) -> Result<reqwest::RequestBuilder, reqwest::Error> {
-    Ok(match body {
-        RequestBody::None => builder,
-        RequestBody::Json(json) => builder
-            .header(header::CONTENT_TYPE, APPLICATION_JSON)
-            .body(json.clone()),
-        RequestBody::Form(pairs) => builder.form(pairs),
-        RequestBody::Multipart(parts) => {
-            let mut form = reqwest::multipart::Form::new();
-            for part in parts {
-                let built = match &part.value {
-                    PartValue::Text(text) => reqwest::multipart::Part::text(text.clone()),
-                    PartValue::File(file) => reqwest::multipart::Part::bytes(file.data.clone())
-                        .file_name(file.file_name.clone().unwrap_or_else(|| part.name.clone()))
-                        .mime_str(
-                            file.content_type
-                                .as_deref()
-                                .unwrap_or("application/octet-stream"),
-                        )?,
-                };
-                form = form.part(part.name.clone(), built);
-            }
-            builder.multipart(form)
-        }
-        RequestBody::Bytes { content_type, data } => builder
-            .header(header::CONTENT_TYPE, *content_type)
-            .body(data.clone()),
-        RequestBody::Text { content_type, text } => builder
-            .header(header::CONTENT_TYPE, *content_type)
-            .body(text.clone()),
-    })
+/// A multipart form from its parts (built for each attempt: sending consumes it).
+fn multipart_form(parts: &[MultipartPart]) -> Result<reqwest::multipart::Form, reqwest::Error> {
+    let mut form = reqwest::multipart::Form::new();
+    for part in parts {
+        let built = match &part.value {
+            PartValue::Text(text) => reqwest::multipart::Part::text(text.clone()),
+            PartValue::File(file) => reqwest::multipart::Part::bytes(file.data.clone())
+                .file_name(file.file_name.clone().unwrap_or_else(|| part.name.clone()))
+                .mime_str(
+                    file.content_type
+                        .as_deref()
+                        .unwrap_or("application/octet-stream"),
+                )?,
+        };
+        form = form.part(part.name.clone(), built);
+    }
+    Ok(form)
 }
 
 /// A documented success status, or any 2xx (read leniently: the request did succeed).
@@ -856,15 +909,15 @@ fn is_success(op: &OperationInfo, status: u16) -> bool {
 }
 
 /// Decodes a success body; an empty body reads as `null`.
-fn decode<T: serde::de::DeserializeOwned>(status: u16, body: Vec<u8>) -> Result<T, Error> {
+fn decode<T: serde::de::DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, Error> {
     let json: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
         b"null"
     } else {
-        &body
+        body
     };
     serde_json::from_slice(json).map_err(|source| Error::Decode {
         status,
-        body: String::from_utf8_lossy(&body).into_owned(),
+        body: String::from_utf8_lossy(body).into_owned(),
         source,
     })
 }
@@ -884,7 +937,7 @@ fn status_error(
     attempts: u32,
     retry_note: Option<String>,
 ) -> Error {
-    let body = into_text(response.body);
+    let body = into_text(Vec::from(response.body));
     if op.documented_errors.contains(&response.status) {
         let mut api = ApiError::from_body(response.status, body);
         api.retry_after = response.retry_after;
@@ -1566,13 +1619,13 @@ mod tests {
         assert!(!is_success(&OP, 400));
         assert!(!is_success(&OP, 302));
 
-        let unit: () = decode(204, Vec::new()).unwrap();
+        let unit: () = decode(204, &[]).unwrap();
         assert_eq!(unit, ());
-        let none: Option<u32> = decode(200, b" \n".to_vec()).unwrap();
+        let none: Option<u32> = decode(200, b" \n").unwrap();
         assert_eq!(none, None);
-        let value: serde_json::Value = decode(200, br#"{"a":1}"#.to_vec()).unwrap();
+        let value: serde_json::Value = decode(200, br#"{"a":1}"#).unwrap();
         assert_eq!(value["a"], 1);
-        let e = decode::<u32>(200, b"{not json".to_vec()).unwrap_err();
+        let e = decode::<u32>(200, b"{not json").unwrap_err();
         match e {
             Error::Decode { status, body, .. } => {
                 assert_eq!(status, 200);
@@ -1589,7 +1642,9 @@ mod tests {
         let response = RawResponse {
             status: 429,
             retry_after: Some(Duration::from_secs(2)),
-            body: br#"{"error":{"code":"rate_limit_exceeded","message":"Slow down"}}"#.to_vec(),
+            body: bytes::Bytes::from_static(
+                br#"{"error":{"code":"rate_limit_exceeded","message":"Slow down"}}"#,
+            ),
         };
         let e = status_error(&OP, response, 3, Some("gave up after 3 attempts".into()));
         let api = e.api_error().unwrap();
@@ -1603,7 +1658,7 @@ mod tests {
         let response = RawResponse {
             status: 418,
             retry_after: None,
-            body: vec![0xff, b'x'],
+            body: bytes::Bytes::from_static(&[0xff, b'x']),
         };
         match status_error(&OP, response, 1, None) {
             Error::UnexpectedStatus {

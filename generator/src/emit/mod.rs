@@ -54,6 +54,7 @@ const RUNTIME: &[(&str, &str, bool, &str, &str)] = &[
 
 /// Dependencies of every generated crate (name, TOML spec); `generated/Cargo.toml` lists the same.
 pub const DEPENDENCIES: &[(&str, &str)] = &[
+    ("bytes", r#""1""#),
     ("email_address", r#""0.2""#),
     ("fastrand", r#""2""#),
     ("httpdate", r#""1""#),
