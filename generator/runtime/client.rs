@@ -221,6 +221,115 @@ pub(crate) fn encode_json<T: serde::Serialize + ?Sized>(body: &T) -> Result<Vec<
     serde_json::to_vec(body).map_err(|source| Error::Encode { source })
 }
 
+/// The deserializer every generated struct reads through: `D` itself, except that a struct is
+/// read only from a map. serde's derived `Deserialize` also accepts a sequence for a struct,
+/// field by field in declaration order, so `[1999, "eur"]` would decode where the API promises
+/// an object; JSON Schema refuses it, and so does this. Hand-written because serde has no
+/// attribute for it; the struct's derive (`#[serde(remote = "Self")]`) reads through it.
+#[allow(dead_code)] // only SDKs with object types use it
+pub(crate) struct ObjectOnly<D>(pub(crate) D);
+
+macro_rules! forward_to_inner {
+    ($($method:ident),* $(,)?) => {$(
+        fn $method<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+            self.0.$method(visitor)
+        }
+    )*};
+}
+
+impl<'de, D: serde::Deserializer<'de>> serde::Deserializer<'de> for ObjectOnly<D> {
+    type Error = D::Error;
+
+    forward_to_inner!(
+        deserialize_any, deserialize_bool, deserialize_i8, deserialize_i16, deserialize_i32,
+        deserialize_i64, deserialize_i128, deserialize_u8, deserialize_u16, deserialize_u32,
+        deserialize_u64, deserialize_u128, deserialize_f32, deserialize_f64, deserialize_char,
+        deserialize_str, deserialize_string, deserialize_bytes, deserialize_byte_buf,
+        deserialize_option, deserialize_unit, deserialize_seq, deserialize_map,
+        deserialize_identifier, deserialize_ignored_any,
+    );
+
+    fn deserialize_struct<V: serde::de::Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        self.0.deserialize_map(visitor)
+    }
+
+    fn deserialize_unit_struct<V: serde::de::Visitor<'de>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        self.0.deserialize_unit_struct(name, visitor)
+    }
+
+    fn deserialize_newtype_struct<V: serde::de::Visitor<'de>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        self.0.deserialize_newtype_struct(name, visitor)
+    }
+
+    fn deserialize_tuple<V: serde::de::Visitor<'de>>(
+        self,
+        len: usize,
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        self.0.deserialize_tuple(len, visitor)
+    }
+
+    fn deserialize_tuple_struct<V: serde::de::Visitor<'de>>(
+        self,
+        name: &'static str,
+        len: usize,
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        self.0.deserialize_tuple_struct(name, len, visitor)
+    }
+
+    fn deserialize_enum<V: serde::de::Visitor<'de>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        self.0.deserialize_enum(name, variants, visitor)
+    }
+
+    fn is_human_readable(&self) -> bool {
+        self.0.is_human_readable()
+    }
+}
+
+/// The serde impls of a generated struct declared with `#[serde(remote = "Self")]`, whose
+/// derives are then inherent functions: they read through [`ObjectOnly`] and write as derived.
+macro_rules! object_only_serde {
+    ($ty:ident) => {
+        // Full paths and odd generic names: a generated type may be called `Result` or `D`.
+        impl<'de> ::serde::Deserialize<'de> for $ty {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(
+                deserializer: __D,
+            ) -> ::core::result::Result<Self, __D::Error> {
+                $ty::deserialize(crate::client::ObjectOnly(deserializer))
+            }
+        }
+        impl ::serde::Serialize for $ty {
+            fn serialize<__S: ::serde::Serializer>(
+                &self,
+                serializer: __S,
+            ) -> ::core::result::Result<__S::Ok, __S::Error> {
+                $ty::serialize(self, serializer)
+            }
+        }
+    };
+}
+#[allow(unused_imports)] // only SDKs with object types use it
+pub(crate) use object_only_serde;
+
 /// Reads a field that tells absent from `null` (`Option<Option<T>>`, see the field's docs): with
 /// `#[serde(default)]`, absent stays `None`, and a present `null` becomes `Some(None)` where
 /// serde's own `Option` impl would fold it into `None`. Hand-written because serde has no

@@ -587,8 +587,12 @@ fn sdk_never_panics_or_hangs_on_hostile_responses() {
         }
         Err(e) => panic!("{e}"),
     }
-    assert!(
-        oks > 0 && errs > 0,
-        "{oks} Ok, {errs} Err: the replies are too uniform"
-    );
+    // About 6 % of the replies decode (62 of CI's 1,000): 50 cases have no `Ok` one run in 25,
+    // so the mix is judged only on runs long enough for that to mean a broken generator.
+    if cases >= 500 {
+        assert!(
+            oks > 0 && errs > 0,
+            "{oks} Ok, {errs} Err: the replies are too uniform"
+        );
+    }
 }

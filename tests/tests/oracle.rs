@@ -751,42 +751,6 @@ fn email_judged_differently(email: &str) -> bool {
         || domain.len() > 253
 }
 
-/// KNOWN BUG (reported, not by design): the generated structs use serde's derived
-/// `Deserialize`, which also reads a struct from a JSON array, field by field in declaration
-/// order (`["x", 1]` as `Circle { kind: "x", radius: 1.0 }`). JSON Schema rejects an array where
-/// an object is required. Until the generator refuses arrays there, a case where the SDK accepts
-/// and an array stands where the schema wants an object is counted apart, not failed; see
-/// `structs_refuse_json_arrays` below (ignored until fixed).
-fn array_where_object(spec: &Value, schema: &Value, value: &Value) -> bool {
-    let schema = match schema.get("$ref").and_then(Value::as_str) {
-        Some(r) => spec.pointer(r.trim_start_matches('#')).expect("ref"),
-        None => schema,
-    };
-    if let Some(variants) = schema
-        .get("oneOf")
-        .or_else(|| schema.get("anyOf"))
-        .and_then(Value::as_array)
-    {
-        return variants.iter().any(|v| array_where_object(spec, v, value));
-    }
-    let wants_object = schema.get("properties").is_some();
-    match value {
-        Value::Array(_) if wants_object => true,
-        Value::Array(items) => schema
-            .get("items")
-            .is_some_and(|s| items.iter().any(|i| array_where_object(spec, s, i))),
-        Value::Object(map) => schema
-            .get("properties")
-            .and_then(Value::as_object)
-            .is_some_and(|props| {
-                props
-                    .iter()
-                    .any(|(k, s)| map.get(k).is_some_and(|v| array_where_object(spec, s, v)))
-            }),
-        _ => false,
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // the comparison
 // ---------------------------------------------------------------------------------------------
@@ -797,7 +761,6 @@ struct Tally {
     both_accept: u64,
     both_reject: u64,
     allowed: u64,
-    known_bug: u64,
 }
 
 fn env_cases() -> u32 {
@@ -848,8 +811,6 @@ fn compare(
                 });
                 if email_differs {
                     tally.allowed += 1;
-                } else if ours.is_ok() && array_where_object(&spec, &openapi_schema, &judged) {
-                    tally.known_bug += 1;
                 } else {
                     let errors: Vec<String> = validator
                         .iter_errors(&judged)
@@ -866,8 +827,8 @@ fn compare(
     });
     let tally = tally.into_inner().expect("tally");
     println!(
-        "oracle {name}: {} cases, 0 disagreements: {} accepted by both, {} rejected by both, {} email differences by design, {} arrays read as objects (known bug)",
-        tally.cases, tally.both_accept, tally.both_reject, tally.allowed, tally.known_bug
+        "oracle {name}: {} cases, 0 disagreements: {} accepted by both, {} rejected by both, {} email differences by design",
+        tally.cases, tally.both_accept, tally.both_reject, tally.allowed
     );
     match result {
         Ok(()) => {}
@@ -923,10 +884,10 @@ fn create_pet_request_agrees_with_json_schema() {
 }
 
 #[test]
-#[ignore = "known bug: generated structs deserialize from JSON arrays (serde derive's visit_seq)"]
 fn structs_refuse_json_arrays() {
-    // JSON Schema's `type: object` refuses an array; serde's derived `Deserialize` reads one
-    // positionally. Un-ignore once the generator emits structs that refuse sequences.
+    // JSON Schema's `type: object` refuses an array; serde's derived `Deserialize` would read
+    // one positionally, which the generated structs' `ObjectOnly` deserializer prevents: at the
+    // root, nested in a field, and inside a tagged union's variant.
     let request = serde_json::from_str::<codeqr::types::TrackSaleRequest>(r#"["cus_1", 1999]"#);
     assert!(
         request.is_err(),
@@ -934,4 +895,14 @@ fn structs_refuse_json_arrays() {
     );
     let shape = serde_json::from_str::<features_sdk::types::Shape>(r#"["x", 1.5]"#);
     assert!(shape.is_err(), "an array read as a Shape: {shape:?}");
+    let error = request.expect_err("refused").to_string();
+    assert!(
+        error.contains("expected struct TrackSaleRequest"),
+        "{error}"
+    );
+    // Objects still decode.
+    let ok = serde_json::from_str::<codeqr::types::TrackSaleRequest>(
+        r#"{"customerExternalId": "cus_1", "amount": 1999}"#,
+    );
+    assert!(ok.is_ok(), "{ok:?}");
 }

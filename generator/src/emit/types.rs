@@ -143,10 +143,14 @@ fn struct_def(
         .iter()
         .all(|f| !f.required || f.nullable)
         .then(|| quote! { Default, });
+    // The derives become inherent functions (`remote = "Self"`) that the trait impls call, so
+    // that decoding goes through `ObjectOnly`: a JSON array is not read as a struct.
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(remote = "Self")]
         pub struct #ident { #(#fields)* }
+        crate::client::object_only_serde!(#ident);
         #request_items
     }
 }
