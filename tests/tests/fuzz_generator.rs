@@ -367,7 +367,7 @@ fn replacement() -> impl Strategy<Value = Replacement> {
             prop_oneof![1usize..40, 40usize..140, Just(1000usize)],
             0..DEEP_SHAPES
         )
-            .prop_map(|(d, s)| Replacement::Deep(known_hang_clamp(d, s), s)),
+            .prop_map(|(d, s)| Replacement::Deep(d, s)),
         prop::collection::vec((0..KEYWORDS.len(), 0usize..16), 1..5)
             .prop_map(Replacement::OddSchema),
     ]
@@ -432,21 +432,6 @@ fn case() -> impl Strategy<Value = Case> {
             textual,
             standalone,
         })
-}
-
-/// KNOWN HANG (found by the 30-minute run, reported, `regressions.rs` holds it ignored): an
-/// invalid schema (`[]`) under 20 or more nested `allOf`/`oneOf` makes the reader's time double
-/// with each level (openapiv3's untagged enums retry every variant on failure). Until it is
-/// fixed, combinator nesting between 13 and 69 levels (deeper is refused by the parsers'
-/// recursion limit, quickly) is cut to 12, so the short runs do not stall on it; set
-/// `FUZZ_KNOWN_HANGS=1` to keep it.
-fn known_hang_clamp(depth: usize, shape: usize) -> usize {
-    let combinator = matches!(shape % DEEP_SHAPES, 2 | 3 | 5 | 7);
-    if combinator && (13..70).contains(&depth) && std::env::var_os("FUZZ_KNOWN_HANGS").is_none() {
-        12
-    } else {
-        depth
-    }
 }
 
 /// Number of shapes `deep` knows.
