@@ -10,8 +10,8 @@
 //!   standard keywords only: it cannot know `x-max-stringified-length`, so it never reads the
 //!   10,000 units of metadata, its best case;
 //! - `jsonschema + metadata limit`: the same plus `x-max-stringified-length` as a custom keyword,
-//!   counted as the SDK counts it (compact JSON into a UTF-16 counter): the same rules on both
-//!   sides;
+//!   counted by serializing into a UTF-16 counter (no text kept): the same rules on both sides;
+//!   the SDK walks the JSON value instead (see `stringified_units` in the runtime);
 //! - `jsonschema + metadata limit (to_string)`: the keyword written the obvious way,
 //!   `serde_json::to_string(v).encode_utf16().count()`;
 //! - `to_value + jsonschema + metadata limit`: what a caller holding a Rust value pays to use

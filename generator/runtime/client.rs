@@ -774,7 +774,12 @@ impl Inner {
         let mut attempts: u32 = 0;
         loop {
             attempts = attempts.saturating_add(1);
-            let verdict = match self.send_once(&template).await {
+            let Some(attempt) = template.attempt(&self.http) else {
+                return Err(Error::Config(String::from(
+                    "the request body is a stream and cannot be sent again",
+                )));
+            };
+            let verdict = match self.send_once(attempt).await {
                 Ok(response) if is_success(op, response.status) => {
                     return Ok((response.status, response.body));
                 }
@@ -834,8 +839,11 @@ impl Inner {
     }
 
     /// Sends one attempt and reads the whole response.
-    async fn send_once(&self, template: &Template) -> Result<RawResponse, reqwest::Error> {
-        let response = self.http.execute(template.attempt(&self.http)?).await?;
+    async fn send_once(
+        &self,
+        attempt: Result<reqwest::Request, reqwest::Error>,
+    ) -> Result<RawResponse, reqwest::Error> {
+        let response = self.http.execute(attempt?).await?;
         let status = response.status().as_u16();
         let retry_after = crate::retry::retry_after(response.headers());
         let body = response.bytes().await?;
@@ -892,23 +900,22 @@ impl Template {
         })
     }
 
-    /// The request of one attempt.
-    fn attempt(&self, http: &reqwest::Client) -> Result<reqwest::Request, reqwest::Error> {
-        let request = self.request.try_clone();
-        match (&self.multipart, request) {
-            (None, Some(request)) => Ok(request),
-            (Some(parts), Some(request)) => {
+    /// The request of one attempt; `None` if the body cannot be cloned, which reqwest says
+    /// only of a streaming body, and the template never holds one (a multipart form, the one
+    /// stream, is kept as parts).
+    fn attempt(
+        &self,
+        http: &reqwest::Client,
+    ) -> Option<Result<reqwest::Request, reqwest::Error>> {
+        let request = self.request.try_clone()?;
+        Some(match &self.multipart {
+            None => Ok(request),
+            Some(parts) => multipart_form(parts).and_then(|form| {
                 reqwest::RequestBuilder::from_parts(http.clone(), request)
-                    .multipart(multipart_form(parts)?)
+                    .multipart(form)
                     .build()
-            }
-            // Only a streaming body cannot be cloned, and the template never holds one: this
-            // builds the same request again rather than panicking.
-            (_, None) => http
-                .request(self.request.method().clone(), self.request.url().clone())
-                .headers(self.request.headers().clone())
-                .build(),
-        }
+            }),
+        })
     }
 }
 
@@ -953,8 +960,9 @@ fn check_path(op: &OperationInfo, path: &str) -> Result<(), Error> {
     }
 }
 
-/// Checks what [`with_body`] would otherwise fail on: content types that are not valid header
-/// values or media types. Nothing has been sent yet.
+/// Checks what building the request ([`Template::new`], [`multipart_form`]) would otherwise
+/// fail on: content types that are not valid header values or media types. Nothing has been
+/// sent yet.
 fn check_body(body: &RequestBody) -> Result<(), Error> {
     match body {
         RequestBody::Bytes { content_type, .. } | RequestBody::Text { content_type, .. } => {

@@ -1116,6 +1116,42 @@ async fn upload_sends_multipart_and_returns_text() {
 }
 
 #[tokio::test]
+async fn a_rate_limited_upload_is_sent_again_whole() {
+    // A multipart body is a stream that an attempt consumes: the retry must build it again,
+    // not send an empty or half-read one.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/uploads"))
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "0"))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    answer_all(&server, ResponseTemplate::new(200).set_body_string("ok")).await;
+    let data: Vec<u8> = (0..=255u8).cycle().take(70_000).collect();
+    let body = UploadRequest::builder()
+        .file(FileUpload::new(data.clone()).file_name("big.bin"))
+        .description("twice")
+        .build()
+        .expect("valid upload");
+    let receipt = client(&server)
+        .files()
+        .upload(body)
+        .await
+        .expect("the second attempt succeeds");
+    assert_eq!(receipt, "ok");
+
+    let reqs = requests(&server).await;
+    assert_eq!(reqs.len(), 2, "one 429, then the retry");
+    for req in &reqs {
+        let parts = multipart_parts(req);
+        assert_eq!(parts.len(), 2, "{parts:?}");
+        assert_eq!(parts[0].body, data);
+        assert_eq!(parts[1].body, b"twice");
+    }
+}
+
+#[tokio::test]
 async fn upload_defaults_file_name_and_type_and_skips_unset_fields() {
     let server = MockServer::start().await;
     answer_all(&server, ResponseTemplate::new(200).set_body_string("ok")).await;
