@@ -420,11 +420,15 @@ fn union_def(
         Some(property) => quote! { #[serde(tag = #property)] },
         None => quote! { #[serde(untagged)] },
     };
+    // Variants hold the API's own shapes, which may differ a lot in size (Dub: a 1 KB link
+    // beside a small error); boxing the large ones would make every `match` and constructor
+    // unwrap a `Box` to save memory only in collections of them.
     quote! {
         #doc
         ///
         #[doc = #decoding]
         #[derive(Debug, Clone, PartialEq, #derives)]
+        #[allow(clippy::large_enum_variant)]
         #representation
         pub enum #ident {
             #(#variants)*

@@ -1,0 +1,38 @@
+//! The SDK generated from Dub's full description (`../shared/specs/dub-openapi.json`), when it
+//! is beside the project: real-world request schemas for `tests/tests/oracle.rs`.
+
+#[cfg(dub_spec)]
+include!(concat!(env!("OUT_DIR"), "/dub.rs"));
+
+/// Where the SDK was generated from, if Dub's description was found.
+#[cfg(dub_spec)]
+pub const DUB_SPEC: Option<&str> = Some("../shared/specs/dub-openapi.json");
+
+#[cfg(not(dub_spec))]
+include!(concat!(env!("OUT_DIR"), "/dub.rs"));
+
+/// Decodes `text` as the JSON request body of `operation` (`createLink`, `createPartner`,
+/// `trackLead`) and validates it, as the SDK would before sending: the oracle's verdict. `None`
+/// when Dub's description was not there to generate from, or for another operation.
+pub fn judge_body(operation: &str, text: &str) -> Option<Result<(), String>> {
+    #[cfg(dub_spec)]
+    {
+        fn judge<T: serde::de::DeserializeOwned + crate::validation::Validate>(
+            text: &str,
+        ) -> Result<(), String> {
+            let value: T = serde_json::from_str(text).map_err(|e| format!("decode: {e}"))?;
+            crate::validation::Validate::validate(&value).map_err(|e| e.to_string())
+        }
+        match operation {
+            "createLink" => Some(judge::<types::CreateLinkRequest>(text)),
+            "createPartner" => Some(judge::<types::CreatePartnerRequest>(text)),
+            "trackLead" => Some(judge::<types::TrackLeadRequest>(text)),
+            _ => None,
+        }
+    }
+    #[cfg(not(dub_spec))]
+    {
+        let _ = (operation, text);
+        None
+    }
+}
