@@ -52,6 +52,7 @@ pub fn parse(file: &str, text: &str) -> Result<(openapiv3::OpenAPI, Vec<Diagnost
             // yaml_serde gives no position for this one; say where the second document starts.
             if e.location().is_none()
                 && let Some(line) = yaml::second_document_line(text)
+                    .or_else(|| yaml::second_document_line_by_loader(text))
             {
                 message = format!(
                     "not valid YAML: a second document starts at line {line}; an OpenAPI description is one document"
@@ -365,6 +366,17 @@ mod tests {
         }
         // A marker-like line inside a block scalar is indented: not a document.
         assert_eq!(yaml::second_document_line("a: |\n  ---\n  x\n"), None);
+        // No marker at all: the scanner ends the first document itself (the fuzzer's case, a
+        // JSON description missing its first 31 bytes); the loader, bisected, says where.
+        let text = "\": {\n    \"title\": \"Minimal\",\n    \"version\": \"1\"\n  },\n  \"paths\": {}\n}\n";
+        // The first document is the quoted scalar `": {⏎    "`, so the second starts on line 2.
+        let message = parse("s.json", text).err().map(|d| d.message);
+        assert_eq!(
+            message.as_deref(),
+            Some(
+                "not valid YAML: a second document starts at line 2; an OpenAPI description is one document"
+            )
+        );
     }
 
     use openapiv3::{ReferenceOr, Schema, SchemaKind, Type};

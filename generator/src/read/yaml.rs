@@ -5,6 +5,7 @@
 //! tagged values (`!tag value`) lose their tag. Each approximation is noted with its JSON pointer.
 
 use crate::diagnostics::pointer;
+use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Number, Value};
 use std::cell::RefCell;
@@ -75,6 +76,42 @@ pub(crate) fn second_document_line(text: &str) -> Option<usize> {
         }
     }
     None
+}
+
+/// The line (1-based) on which the YAML loader sees a second document begin, found by bisecting
+/// on line prefixes: the fallback of [`second_document_line`] for streams without a marker line,
+/// where the scanner ends a document on its own (a quoted scalar followed by more text, say).
+/// Costs a parse of the text per halving, and runs only once a read has already failed.
+pub(crate) fn second_document_line_by_loader(text: &str) -> Option<usize> {
+    let line_ends: Vec<usize> = text
+        .match_indices('\n')
+        .map(|(i, _)| i + 1)
+        .chain(std::iter::once(text.len()))
+        .collect();
+    // Whether the first `lines` lines hold a whole, well-formed first document and the start of
+    // another (a cut through the first document is an error, not two documents).
+    let two_documents_in = |lines: usize| {
+        let prefix = &text[..line_ends[lines - 1]];
+        let mut documents = serde_yaml::Deserializer::from_str(prefix);
+        documents
+            .next()
+            .is_some_and(|first| de::IgnoredAny::deserialize(first).is_ok())
+            && documents.next().is_some()
+    };
+    let (mut low, mut high) = (1usize, line_ends.len());
+    if !two_documents_in(high) {
+        return None;
+    }
+    // Invariant: the first `high` lines hold two documents; the first `low - 1` do not.
+    while low < high {
+        let middle = low + (high - low) / 2;
+        if two_documents_in(middle) {
+            high = middle;
+        } else {
+            low = middle + 1;
+        }
+    }
+    Some(high)
 }
 
 /// Parses one YAML document.
