@@ -519,48 +519,47 @@ impl Client {
     /// `null`). A documented error status gives [`Error::Api`], any other status
     /// [`Error::UnexpectedStatus`].
     #[allow(dead_code)] // only SDKs with JSON responses call it
-    pub(crate) async fn execute<T: serde::de::DeserializeOwned>(
+    pub(crate) fn execute<T: serde::de::DeserializeOwned>(
         &self,
         op: &'static OperationInfo,
         request: PreparedRequest,
-    ) -> Result<T, Error> {
-        let (status, body) = self.inner.send(op, request, APPLICATION_JSON).await?;
-        decode(status, &body)
+    ) -> impl Future<Output = Result<T, Error>> + Send + '_ {
+        self.inner
+            .send(op, request, APPLICATION_JSON, |status, body| decode(status, &body))
     }
 
     /// Like [`Client::execute`], for a binary response: the success body as it came.
     #[allow(dead_code)] // only SDKs with binary responses call it
-    pub(crate) async fn execute_bytes(
+    pub(crate) fn execute_bytes(
         &self,
         op: &'static OperationInfo,
         request: PreparedRequest,
-    ) -> Result<Vec<u8>, Error> {
-        let (_, body) = self.inner.send(op, request, ANY).await?;
+    ) -> impl Future<Output = Result<Vec<u8>, Error>> + Send + '_ {
         // No copy when, as usual, the response's buffer holds just this body.
-        Ok(Vec::from(body))
+        self.inner
+            .send(op, request, ANY, |_, body| Ok(Vec::from(body)))
     }
 
     /// Like [`Client::execute`], for a text response: the success body as text (invalid UTF-8
     /// is replaced by U+FFFD).
     #[allow(dead_code)] // only SDKs with text responses call it
-    pub(crate) async fn execute_text(
+    pub(crate) fn execute_text(
         &self,
         op: &'static OperationInfo,
         request: PreparedRequest,
-    ) -> Result<String, Error> {
-        let (_, body) = self.inner.send(op, request, ANY).await?;
-        Ok(into_text(Vec::from(body)))
+    ) -> impl Future<Output = Result<String, Error>> + Send + '_ {
+        self.inner
+            .send(op, request, ANY, |_, body| Ok(into_text(Vec::from(body))))
     }
 
     /// Like [`Client::execute`], for an operation whose success body (if any) does not matter.
     #[allow(dead_code)] // only SDKs with body-less responses call it
-    pub(crate) async fn execute_empty(
+    pub(crate) fn execute_empty(
         &self,
         op: &'static OperationInfo,
         request: PreparedRequest,
-    ) -> Result<(), Error> {
-        self.inner.send(op, request, ANY).await?;
-        Ok(())
+    ) -> impl Future<Output = Result<(), Error>> + Send + '_ {
+        self.inner.send(op, request, ANY, |_, _| Ok(()))
     }
 }
 
@@ -742,117 +741,144 @@ impl Inner {
         })
     }
 
-    /// Sends `request` for `op`, retrying what is safe to retry, until it succeeds (giving the
-    /// status and body) or fails for good.
-    async fn send(
+    /// Sends `request` for `op`, retrying what is safe to retry, until it succeeds (and `finish`
+    /// turns the status and body into the result) or fails for good.
+    ///
+    /// The URL, headers and body are prepared before the future is made, which then holds only
+    /// the request template: an `async fn` keeps its arguments (`request`) in its state until
+    /// it ends, and a future awaited inside another is stored beside the captures, so each
+    /// layer would add to what every call in flight carries (1.8 KB before, for a plain call).
+    fn send<R, F>(
         &self,
         op: &'static OperationInfo,
         request: PreparedRequest,
         accept: &'static str,
-    ) -> Result<(u16, bytes::Bytes), Error> {
-        let prepared = self.prepare(op, &request, accept)?;
-        let secret_in_url = prepared.secret_in_url;
-        let hide_secret = |error: reqwest::Error| {
-            if secret_in_url {
-                error.without_url()
-            } else {
-                error
-            }
-        };
-        let template = match Template::new(self, op, prepared, request.body) {
-            Ok(template) => template,
-            // A request reqwest cannot build (a bad multipart content type) is a permanent
-            // failure: nothing was sent, and no attempt would go better.
-            Err(error) => {
-                return Err(Error::Transport {
-                    source: hide_secret(error),
+        finish: F,
+    ) -> impl Future<Output = Result<R, Error>> + Send + '_
+    where
+        F: FnOnce(u16, bytes::Bytes) -> Result<R, Error> + Send + 'static,
+    {
+        let carries_idempotency_key = request.carries_idempotency_key;
+        let prepared = self.prepare(op, &request, accept).and_then(|prepared| {
+            let secret_in_url = prepared.secret_in_url;
+            Template::new(self, op, prepared, request.body).map_err(|error| {
+                // A request reqwest cannot build (a bad multipart content type) is a
+                // permanent failure: nothing was sent, and no attempt would go better.
+                Error::Transport {
+                    source: hide_secret(error, secret_in_url),
                     attempts: 1,
                     retry_note: None,
-                });
-            }
+                }
+            })
+        });
+        let (template, refused) = match prepared {
+            Ok(template) => (Some(template), None),
+            Err(error) => (None, Some(error)),
         };
-        let mut attempts: u32 = 0;
-        loop {
-            attempts = attempts.saturating_add(1);
-            let Some(attempt) = template.attempt(&self.http) else {
-                return Err(Error::Config(String::from(
-                    "the request body is a stream and cannot be sent again",
-                )));
+        async move {
+            // Borrowed, not moved out of the capture: a moved copy would take a second place
+            // in the future's state.
+            let Some(template) = template.as_ref() else {
+                return Err(refused.unwrap_or_else(|| {
+                    Error::Config(String::from("the request could not be prepared"))
+                }));
             };
-            let verdict = match self.send_once(attempt).await {
-                Ok(response) if is_success(op, response.status) => {
-                    return Ok((response.status, response.body));
-                }
-                Ok(response) => {
-                    let failure = Failure::Status(response.status);
-                    match self.retry.decide(
-                        op,
-                        request.carries_idempotency_key,
-                        failure,
-                        attempts,
-                        response.retry_after,
-                    ) {
-                        Verdict::Stop(note) => {
-                            return Err(status_error(op, response, attempts, note));
-                        }
-                        retry => retry,
+            let mut attempts: u32 = 0;
+            loop {
+                attempts = attempts.saturating_add(1);
+                let Some(attempt) = template.attempt(&self.http) else {
+                    return Err(Error::Config(String::from(
+                        "the request body is a stream and cannot be sent again",
+                    )));
+                };
+                let outcome = match attempt {
+                    Ok(attempt) => read_response(self.http.execute(attempt)).await,
+                    Err(error) => Err(error),
+                };
+                let verdict = match outcome {
+                    Ok(response) if is_success(op, response.status) => {
+                        return finish(response.status, response.body);
                     }
-                }
-                Err(error) => {
-                    let error = hide_secret(error);
-                    let failure = if error.is_timeout() {
-                        Failure::Timeout
-                    } else if error.is_builder() || error.is_redirect() {
-                        Failure::Other
-                    } else {
-                        Failure::Connection
-                    };
-                    match self.retry.decide(
-                        op,
-                        request.carries_idempotency_key,
-                        failure,
-                        attempts,
-                        None,
-                    ) {
-                        Verdict::Stop(retry_note) if failure == Failure::Timeout => {
-                            return Err(Error::Timeout {
-                                timeout: self.timeout,
-                                attempts,
-                                retry_note,
-                            });
+                    Ok(response) => {
+                        let failure = Failure::Status(response.status);
+                        match self.retry.decide(
+                            op,
+                            carries_idempotency_key,
+                            failure,
+                            attempts,
+                            response.retry_after,
+                        ) {
+                            Verdict::Stop(note) => {
+                                return Err(status_error(op, response, attempts, note));
+                            }
+                            retry => retry,
                         }
-                        Verdict::Stop(retry_note) => {
-                            return Err(Error::Transport {
-                                source: error,
-                                attempts,
-                                retry_note,
-                            });
-                        }
-                        retry => retry,
                     }
+                    Err(error) => {
+                        let error = hide_secret(error, template.secret_in_url);
+                        let failure = if error.is_timeout() {
+                            Failure::Timeout
+                        } else if error.is_builder() || error.is_redirect() {
+                            Failure::Other
+                        } else {
+                            Failure::Connection
+                        };
+                        match self.retry.decide(
+                            op,
+                            carries_idempotency_key,
+                            failure,
+                            attempts,
+                            None,
+                        ) {
+                            Verdict::Stop(retry_note) if failure == Failure::Timeout => {
+                                return Err(Error::Timeout {
+                                    timeout: self.timeout,
+                                    attempts,
+                                    retry_note,
+                                });
+                            }
+                            Verdict::Stop(retry_note) => {
+                                return Err(Error::Transport {
+                                    source: error,
+                                    attempts,
+                                    retry_note,
+                                });
+                            }
+                            retry => retry,
+                        }
+                    }
+                };
+                if let Verdict::Retry(delay) = verdict {
+                    tokio::time::sleep(delay).await;
                 }
-            };
-            if let Verdict::Retry(delay) = verdict {
-                tokio::time::sleep(delay).await;
             }
         }
     }
+}
 
-    /// Sends one attempt and reads the whole response.
-    async fn send_once(
-        &self,
-        attempt: Result<reqwest::Request, reqwest::Error>,
-    ) -> Result<RawResponse, reqwest::Error> {
-        let response = self.http.execute(attempt?).await?;
-        let status = response.status().as_u16();
-        let retry_after = crate::retry::retry_after(response.headers());
-        let body = response.bytes().await?;
-        Ok(RawResponse {
-            status,
-            retry_after,
-            body,
-        })
+/// `error` without its URL when the URL holds a secret (an API key in the query).
+fn hide_secret(error: reqwest::Error, secret_in_url: bool) -> reqwest::Error {
+    if secret_in_url {
+        error.without_url()
+    } else {
+        error
     }
+}
+
+/// Waits for one attempt's response and reads it whole. Takes reqwest's small pending future,
+/// not the request, which it would otherwise keep in its state for the whole exchange.
+async fn read_response(
+    pending: impl Future<Output = Result<reqwest::Response, reqwest::Error>>,
+) -> Result<RawResponse, reqwest::Error> {
+    let response = pending.await?;
+    let status = response.status().as_u16();
+    let retry_after = crate::retry::retry_after(response.headers());
+    let body = response.bytes().await?;
+    Ok(RawResponse {
+        status,
+        retry_after,
+        body,
+    })
 }
 
 /// The request every attempt sends, built once: an attempt sends a clone of it, which shares
@@ -861,6 +887,8 @@ impl Inner {
 struct Template {
     request: reqwest::Request,
     multipart: Option<Vec<MultipartPart>>,
+    /// Whether the URL holds a secret, so errors must not carry it.
+    secret_in_url: bool,
 }
 
 impl Template {
@@ -897,6 +925,7 @@ impl Template {
         Ok(Template {
             request: builder.build()?,
             multipart,
+            secret_in_url: prepared.secret_in_url,
         })
     }
 
