@@ -332,10 +332,22 @@ impl Normaliser<'_> {
             );
             return;
         }
-        if self.v31
-            && let Value::Bool(accepts) = schema
-        {
-            // `true` accepts anything, `false` nothing.
+        if let Value::Bool(accepts) = schema {
+            // `true` accepts anything, `false` nothing. In a 3.0 document a boolean schema is a
+            // mistake (JSON Schema's, which 3.1 adopted) read the same way, with a warning:
+            // handed to `openapiv3` it is refused, but only after its untagged readers retried
+            // every variant at every level above it, time doubling per level (the fuzzer's
+            // `items: false` under 40 nested arrays ran for hours).
+            if !self.v31 {
+                self.warn(
+                    "invalid-keyword",
+                    at,
+                    format!(
+                        "a boolean schema (`{accepts}`) is OpenAPI 3.1, not 3.0; read as {}",
+                        if *accepts { "`{}`" } else { "`{not: {}}`" }
+                    ),
+                );
+            }
             *schema = if *accepts {
                 json!({})
             } else {
@@ -347,15 +359,13 @@ impl Normaliser<'_> {
             // Found by fuzzing: handed to `openapiv3`, a non-schema deep inside nested schemas
             // makes its untagged readers retry every variant at every level, time doubling per
             // level. Refused here, at once and with its place.
-            if !schema.is_boolean() {
-                self.warnings.push(Diagnostic {
-                    severity: Severity::Error,
-                    kind: "invalid-spec",
-                    file: self.file.to_owned(),
-                    pointer: at.to_owned(),
-                    message: format!("a schema must be an object, not {}", json_type(schema)),
-                });
-            }
+            self.warnings.push(Diagnostic {
+                severity: Severity::Error,
+                kind: "invalid-spec",
+                file: self.file.to_owned(),
+                pointer: at.to_owned(),
+                message: format!("a schema must be an object, not {}", json_type(schema)),
+            });
             return;
         };
         if map.contains_key("$ref") {
