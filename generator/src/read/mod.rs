@@ -50,7 +50,9 @@ pub fn parse(file: &str, text: &str) -> Result<(openapiv3::OpenAPI, Vec<Diagnost
         let (document, notes) = yaml::from_str(text).map_err(|e| {
             let mut message = format!("not valid YAML: {e}");
             // yaml_serde gives no position for this one; say where the second document starts.
+            // (Its error has no kind to match on, only the text.)
             if e.location().is_none()
+                && message.contains("more than one document")
                 && let Some(line) = yaml::second_document_line(text)
                     .or_else(|| yaml::second_document_line_by_loader(text))
             {
