@@ -241,3 +241,40 @@ fn a_boolean_schema_under_deeply_nested_items_in_3_0_is_read_at_once() {
         "{warning}"
     );
 }
+
+#[test]
+fn an_all_of_cycle_with_a_repeated_part_is_merged_once() {
+    // The sixth long fuzz run's hang, reduced: `A: allOf [B, B, {a: A}]`, `B: allOf [A]`. The
+    // cycle was walked to the depth limit (32), twice more at each level for the repeated `B`:
+    // 20 s and counting. Each schema is now merged into an `allOf` at most once.
+    let generated = generate(
+        r#"
+openapi: 3.0.0
+info: {title: t, version: '1'}
+paths: {}
+components:
+  schemas:
+    A:
+      allOf:
+      - $ref: '#/components/schemas/B'
+      - $ref: '#/components/schemas/B'
+      - type: object
+        properties:
+          a: {$ref: '#/components/schemas/A'}
+    B:
+      allOf:
+      - $ref: '#/components/schemas/A'
+"#,
+    );
+    let types = &generated.files["src/types.rs"];
+    assert!(types.contains("pub struct A {"), "{types}");
+    assert!(types.contains("pub a: Option<Box<A>>"), "{types}");
+    assert!(
+        generated
+            .warnings
+            .iter()
+            .all(|w| !w.message.contains("nested too deeply")),
+        "{:?}",
+        generated.warnings
+    );
+}

@@ -60,6 +60,7 @@ impl<'a> Resolver<'a> {
             });
         }
         let mut acc = AllOf::default();
+        acc.merged.insert(at.to_owned());
         for (i, part) in parts.iter().enumerate() {
             self.collect_all_of(
                 name,
@@ -128,7 +129,13 @@ impl<'a> Resolver<'a> {
             SchemaOrRef::Ref(reference) => match self.component(reference) {
                 // The referenced schema's own pointer: its inline parts are the same types
                 // wherever it is merged.
-                Some(schema) => (schema, percent_decode(reference.trim_start_matches('#'))),
+                Some(schema) => {
+                    let target = percent_decode(reference.trim_start_matches('#'));
+                    if !acc.merged.insert(target.clone()) {
+                        return;
+                    }
+                    (schema, target)
+                }
                 None => {
                     let resolved = self.shape_of(part, owner, at);
                     acc.others.push(resolved);
@@ -1030,6 +1037,10 @@ pub(super) enum Classified {
 /// What the parts of an `allOf` add up to.
 #[derive(Default)]
 pub(super) struct AllOf {
+    /// The schemas (by pointer) already merged in: merging one again adds nothing, and a cycle
+    /// (`A: allOf [B]`, `B: allOf [A]`) would otherwise be walked until the depth limit, twice
+    /// more at each level where a part repeats (found by fuzzing: exponential).
+    merged: BTreeSet<String>,
     fields: Vec<Field>,
     required: BTreeSet<String>,
     scope: Scope,
