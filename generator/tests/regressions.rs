@@ -182,30 +182,35 @@ fn an_invalid_schema_under_nested_all_of_is_refused_quickly() {
     assert!(error.message.contains("must be an object"), "{error}");
 }
 
-#[test]
-fn a_mistyped_type_under_deeply_nested_items_is_dropped_at_once() {
-    // The second long fuzz run's hang, reduced: `type: {$ref: ...}` 99 levels of `items` deep
-    // never finished reading (the same untagged retries). The keyword is dropped with a warning.
-    let depth = 99;
-    let mut schema = "{type: {$ref: '#/x'}}".to_owned();
+/// A document of OpenAPI `version` whose one schema nests `innermost` `depth` levels of `items`
+/// deep, generated on an 8 MiB thread, as a build script's main thread is (a debug build
+/// recurses deeply); and the first `invalid-keyword` warning it gave.
+fn deep_items_warning(version: &str, innermost: &str, depth: usize) -> codeqr_codegen::Diagnostic {
+    let mut schema = innermost.to_owned();
     for _ in 0..depth {
         schema = format!("{{type: array, items: {schema}}}");
     }
     let text = format!(
-        "openapi: 3.1.0\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n    A: {schema}\n"
+        "openapi: {version}\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n    A: {schema}\n"
     );
-    // On an 8 MiB thread, as a build script's main thread is (a debug build recurses deeply).
     let generated = std::thread::Builder::new()
         .stack_size(8 << 20)
         .spawn(move || generate(&text))
         .expect("spawn")
         .join()
         .expect("generates");
-    let warning = generated
+    generated
         .warnings
-        .iter()
+        .into_iter()
         .find(|w| w.kind == "invalid-keyword")
-        .expect("the mistyped keyword is reported");
+        .expect("the invalid keyword is reported")
+}
+
+#[test]
+fn a_mistyped_type_under_deeply_nested_items_is_dropped_at_once() {
+    // The second long fuzz run's hang, reduced: `type: {$ref: ...}` 99 levels of `items` deep
+    // never finished reading (the same untagged retries). The keyword is dropped with a warning.
+    let warning = deep_items_warning("3.1.0", "{type: {$ref: '#/x'}}", 99);
     assert!(warning.pointer.ends_with("/items/type"), "{warning}");
 }
 
@@ -216,25 +221,7 @@ fn a_boolean_schema_under_deeply_nested_items_in_3_0_is_read_at_once() {
     // let booleans through to openapiv3, whose untagged readers refuse one only after retrying
     // every variant at every level above it: 16 levels 0.6 s, 18 levels 2.4 s (release),
     // 40 levels more than 5 minutes. Now read as 3.1 reads it, with a warning.
-    let depth = 40;
-    let mut schema = "{type: array, items: false}".to_owned();
-    for _ in 0..depth {
-        schema = format!("{{type: array, items: {schema}}}");
-    }
-    let text = format!(
-        "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n    A: {schema}\n"
-    );
-    let generated = std::thread::Builder::new()
-        .stack_size(8 << 20)
-        .spawn(move || generate(&text))
-        .expect("spawn")
-        .join()
-        .expect("generates");
-    let warning = generated
-        .warnings
-        .iter()
-        .find(|w| w.kind == "invalid-keyword")
-        .expect("the boolean schema is reported");
+    let warning = deep_items_warning("3.0.3", "{type: array, items: false}", 40);
     assert!(warning.pointer.ends_with("/items/items"), "{warning}");
     assert!(
         warning.message.contains("OpenAPI 3.1, not 3.0"),
