@@ -771,17 +771,12 @@ impl Inner {
                 }
             })
         });
-        let (template, refused) = match prepared {
-            Ok(template) => (Some(template), None),
-            Err(error) => (None, Some(error)),
-        };
         async move {
-            // Borrowed, not moved out of the capture: a moved copy would take a second place
-            // in the future's state.
-            let Some(template) = template.as_ref() else {
-                return Err(refused.unwrap_or_else(|| {
-                    Error::Config(String::from("the request could not be prepared"))
-                }));
+            // Borrowed in place (`ref`), not moved out of the capture: a moved copy would take a
+            // second place in the future's state.
+            let template = match prepared {
+                Ok(ref template) => template,
+                Err(error) => return Err(error),
             };
             let mut attempts: u32 = 0;
             loop {

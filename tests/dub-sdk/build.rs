@@ -10,14 +10,7 @@ const SPEC: &str = "../../../shared/specs/dub-openapi.json";
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(dub_spec)");
     println!("cargo::rerun-if-changed=build.rs");
-    let out = std::env::var("OUT_DIR").unwrap_or_default();
     if !Path::new(SPEC).exists() {
-        let empty = "/// Dub's description was not found beside the project when this crate was built.\n\
-                     pub const DUB_SPEC: Option<&str> = None;\n";
-        if let Err(e) = std::fs::write(Path::new(&out).join("dub.rs"), empty) {
-            eprintln!("cannot write {out}/dub.rs: {e}");
-            std::process::exit(1);
-        }
         return;
     }
     println!("cargo::rustc-cfg=dub_spec");

@@ -795,8 +795,8 @@ fn fuzz_generator() {
             failure_persistence: None,
             ..RunnerConfig::default()
         };
-        // FUZZ_DETERMINISTIC: the same cases on every run (CI's, until the open hangs in
-        // BENCHMARKS.md are fixed, so that finding them again cannot make CI flaky).
+        // FUZZ_DETERMINISTIC: the same cases on every run (CI's: CI must not fail at random;
+        // finding new inputs is the long runs' job, see BENCHMARKS.md).
         let mut runner = if std::env::var_os("FUZZ_DETERMINISTIC").is_some() {
             TestRunner::new_with_rng(
                 config,

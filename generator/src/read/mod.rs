@@ -54,7 +54,6 @@ pub fn parse(file: &str, text: &str) -> Result<(openapiv3::OpenAPI, Vec<Diagnost
             if e.location().is_none()
                 && message.contains("more than one document")
                 && let Some(line) = yaml::second_document_line(text)
-                    .or_else(|| yaml::second_document_line_by_loader(text))
             {
                 message = format!(
                     "not valid YAML: a second document starts at line {line}; an OpenAPI description is one document"

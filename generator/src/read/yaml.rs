@@ -46,43 +46,12 @@ pub(crate) fn too_deep(text: &str) -> Option<(usize, usize)> {
     None
 }
 
-/// The line (1-based) where a second YAML document starts: a `---` marker after content, or
-/// the first content after a `...` end marker. yaml_serde refuses a stream of several documents
-/// without saying where the second begins; a line at column 0 that is a document marker cannot
-/// be inside a scalar (YAML 1.2 §9.1.1 forbids it there), so a line scan finds it.
-pub(crate) fn second_document_line(text: &str) -> Option<usize> {
-    let marker = |line: &str, m: &str| {
-        line.strip_prefix(m)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\r']))
-    };
-    let (mut content, mut ended) = (false, false);
-    for (index, line) in text.lines().enumerate() {
-        let trimmed = line.trim_start();
-        let blank = trimmed.is_empty() || trimmed.starts_with('#');
-        if marker(line, "---") {
-            if content || ended {
-                return Some(index + 1);
-            }
-            // `--- value` opens the first document with content on the marker's own line.
-            content =
-                !line[3..].trim_start().is_empty() && !line[3..].trim_start().starts_with('#');
-        } else if marker(line, "...") {
-            ended = content || ended;
-        } else if !blank && !line.starts_with('%') {
-            if ended {
-                return Some(index + 1);
-            }
-            content = true;
-        }
-    }
-    None
-}
-
 /// The line (1-based) on which the YAML loader sees a second document begin, found by bisecting
-/// on line prefixes: the fallback of [`second_document_line`] for streams without a marker line,
-/// where the scanner ends a document on its own (a quoted scalar followed by more text, say).
-/// Costs a parse of the text per halving, and runs only once a read has already failed.
-pub(crate) fn second_document_line_by_loader(text: &str) -> Option<usize> {
+/// on line prefixes: yaml_serde refuses a stream of several documents without saying where the
+/// second begins, which may be a `---` or `...` marker or the scanner ending a document on its
+/// own (a quoted scalar followed by more text, say). Costs a parse of the text per halving, and
+/// runs only once a read has already failed.
+pub(crate) fn second_document_line(text: &str) -> Option<usize> {
     let line_ends: Vec<usize> = text
         .match_indices('\n')
         .map(|(i, _)| i + 1)

@@ -8,8 +8,9 @@ include!(concat!(env!("OUT_DIR"), "/dub.rs"));
 #[cfg(dub_spec)]
 pub const DUB_SPEC: Option<&str> = Some("../shared/specs/dub-openapi.json");
 
+/// Dub's description was not found beside the project when this crate was built.
 #[cfg(not(dub_spec))]
-include!(concat!(env!("OUT_DIR"), "/dub.rs"));
+pub const DUB_SPEC: Option<&str> = None;
 
 /// Decodes `text` as the JSON request body of `operation` (`createLink`, `createPartner`,
 /// `trackLead`) and validates it, as the SDK would before sending: the oracle's verdict. `None`
