@@ -415,7 +415,7 @@ mod tests {
         let mut metadata = Map::new();
         metadata.insert("k".into(), json!("x".repeat(METADATA_LIMIT - 8 + 1)));
         assert_eq!(stringified_utf16_len(&metadata), METADATA_LIMIT + 1);
-        over.metadata = Some(metadata);
+        over.metadata = Some(metadata.into());
         assert!(over.validate().is_err());
         let over = serde_json::to_value(over).expect("serializes");
         assert!(plain.is_valid(&over));

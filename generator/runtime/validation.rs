@@ -138,6 +138,9 @@ pub enum Rule {
     MaxProperties(u64),
     /// `x-max-stringified-length`: most UTF-16 code units the value's compact JSON text may have.
     MaxStringifiedLength(u64),
+    /// `type`: the JSON type a value held as JSON text must have (`object`); other values
+    /// have it by their Rust type.
+    Type(&'static str),
 }
 
 impl fmt::Display for Rule {
@@ -160,6 +163,7 @@ impl fmt::Display for Rule {
             Rule::MinProperties(n) => write!(f, "minProperties {n}"),
             Rule::MaxProperties(n) => write!(f, "maxProperties {n}"),
             Rule::MaxStringifiedLength(n) => write!(f, "x-max-stringified-length {n}"),
+            Rule::Type(name) => write!(f, "type {name}"),
         }
     }
 }
@@ -371,7 +375,8 @@ fn plural(n: u64, one: &'static str, many: &'static str) -> &'static str {
 }
 
 /// Counts the UTF-16 code units of the UTF-8 text written into it, without keeping the text.
-/// The fallback for types other than `serde_json::Value` and `Map` (see [`stringified_units`]).
+/// The fallback for types other than `JsonText`, `serde_json::Value` and `Map` (see
+/// [`stringified_units`]).
 #[derive(Debug, Default)]
 struct Utf16Counter {
     units: u64,
@@ -405,13 +410,17 @@ impl fmt::Write for Utf16Counter {
 /// The UTF-16 code units of `value`'s compact JSON text, as `serde_json` writes it and
 /// JavaScript's `JSON.stringify(value).length` counts it.
 ///
-/// JSON values (free-form `metadata` and the like, the usual bearers of the limit) are measured
-/// by walking them: a serializer would escape and write every byte only for them to be counted,
-/// which made this check 95 % of a 10 KB request's validation. Other types go through the
-/// serializer. The walk and `serde_json` agree by construction (same escapes, same number
-/// text); a test compares them on random values.
+/// Free-form values that bear the limit are generated as [`crate::JsonText`], which knows its
+/// length. Other JSON values (`serde_json::Value`, `Map`, in types the generator did not make
+/// `JsonText`) are measured by walking them: a serializer would escape and write every byte
+/// only for them to be counted. Other types go through the serializer. The walk and
+/// `serde_json` agree by construction (same escapes, same number text); a test compares them on
+/// random values.
 fn stringified_units<T: serde::Serialize + 'static>(value: &T) -> Result<u64, serde_json::Error> {
     let any: &dyn std::any::Any = value;
+    if let Some(text) = any.downcast_ref::<crate::JsonText>() {
+        return Ok(text.utf16_len());
+    }
     if let Some(json) = any.downcast_ref::<serde_json::Value>() {
         return Ok(json_units(json));
     }
@@ -583,6 +592,20 @@ impl Validator {
     /// Validates a nested value at `path`.
     pub fn nested<T: Validate + ?Sized>(&mut self, path: &FieldPath<'_>, value: &T) {
         value.validate_at(path, self);
+    }
+
+    /// `type: object` on a value held as JSON text ([`crate::JsonText`]), which may hold any
+    /// JSON value.
+    pub fn json_object(&mut self, path: &FieldPath<'_>, value: &crate::JsonText) {
+        if !value.is_object() {
+            let kind = value.kind();
+            let article = if kind == "array" || kind == "object" { "an" } else { "a" };
+            self.violation(
+                path,
+                Rule::Type("object"),
+                format!("is {article} {kind}, not an object"),
+            );
+        }
     }
 
     /// A required field was never set (reported by builders).

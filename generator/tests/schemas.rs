@@ -281,3 +281,92 @@ components:
         generated.warnings
     );
 }
+
+#[test]
+fn free_form_values_with_a_text_limit_are_held_as_json_text() {
+    let generated = generate(
+        r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /bag:
+    post:
+      operationId: putBag
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Bag'}
+      responses:
+        '204': {description: Stored.}
+components:
+  schemas:
+    Bag:
+      type: object
+      properties:
+        meta: {type: object, additionalProperties: true, x-max-stringified-length: 100}
+        anything: {description: Any JSON value., x-max-stringified-length: 100}
+        labels: {type: object, additionalProperties: {type: string}, x-max-stringified-length: 100}
+        note: {type: string, x-max-stringified-length: 100}
+        plain: {type: object, additionalProperties: true}
+        limited: {$ref: '#/components/schemas/Limited'}
+    Limited:
+      type: object
+      x-max-stringified-length: 50
+    Tagged:
+      type: object
+      properties:
+        a: {type: string}
+      x-max-stringified-length: 50
+"#,
+    );
+    assert_eq!(
+        field_type(&generated, "Bag", "meta"),
+        &TypeRef::JsonText { object: true }
+    );
+    assert_eq!(
+        field_type(&generated, "Bag", "anything"),
+        &TypeRef::JsonText { object: false }
+    );
+    // Typed values keep their type (and are measured by walking or serializing them).
+    assert_eq!(
+        field_type(&generated, "Bag", "labels"),
+        &TypeRef::Map(Box::new(TypeRef::String))
+    );
+    assert_eq!(field_type(&generated, "Bag", "note"), &TypeRef::String);
+    // Without the limit, a free-form object stays a `serde_json::Map`.
+    assert_eq!(field_type(&generated, "Bag", "plain"), &TypeRef::Object);
+    // On a schema of its own (an alias), the limit is kept, not dropped.
+    let Some(TypeKind::Alias(limited)) = generated.model.types.get("Limited").map(|d| &d.kind)
+    else {
+        panic!("Limited is an alias");
+    };
+    assert_eq!(limited.ty, TypeRef::JsonText { object: true });
+    assert_eq!(limited.constraints.max_stringified_length, Some(50));
+    let types = &generated.files["src/types.rs"];
+    assert!(
+        types.contains("pub type Limited = crate::JsonText;"),
+        "{types}"
+    );
+    assert!(
+        types.contains("v.json_object(&path, value);\n            v.max_stringified_length(&path, value, 50u64);"),
+        "the alias's rules apply where it is used:\n{types}"
+    );
+    assert_eq!(
+        types.matches("v.json_object(").count(),
+        4,
+        "meta and limited, struct and builder"
+    );
+    // On a struct of its own it cannot be enforced (the struct's uses carry no rule): reported.
+    let warnings: Vec<(&str, &str)> = generated
+        .warnings
+        .iter()
+        .map(|w| (w.kind, w.pointer.as_str()))
+        .collect();
+    assert_eq!(
+        warnings,
+        [(
+            "skipped-constraint",
+            "/components/schemas/Tagged/x-max-stringified-length"
+        )]
+    );
+}

@@ -14,7 +14,7 @@ use features_sdk::types::{
     UploadRequest,
 };
 use features_sdk::validation::{Rule, Violation};
-use features_sdk::{ApiErrorKind, Client, ClientBuilder, Error, FileUpload};
+use features_sdk::{ApiErrorKind, Client, ClientBuilder, Error, FileUpload, JsonText};
 use serde_json::{Value, json};
 use wiremock::matchers::{any, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -744,6 +744,8 @@ async fn create_pet_reports_every_violation_together_before_sending() {
             kind: "Circle".to_owned(),
             radius: -1.0,
         })),
+        // Any JSON value (no `type`), so an array is fine; 204 units of text are not.
+        notes: Some(JsonText::from(json!(["x".repeat(200)]))),
     };
     let e = client(&server)
         .pets()
@@ -753,9 +755,17 @@ async fn create_pet_reports_every_violation_together_before_sending() {
     let violations = validation_violations(&e);
     assert_eq!(
         violation_paths(&violations),
-        ["name", "weight", "nicknames", "nicknames", "shape.radius"],
+        [
+            "name",
+            "weight",
+            "nicknames",
+            "nicknames",
+            "shape.radius",
+            "notes"
+        ],
         "{violations:#?}"
     );
+    assert_eq!(violations[5].rule, Rule::MaxStringifiedLength(200));
     assert_eq!(violations[0].rule, Rule::Pattern("^[A-Za-z ]+$".to_owned()));
     assert!(matches!(violations[1].rule, Rule::ExclusiveMinimum(_)));
     assert_eq!(limit_of(&violations[1].rule), 0.0);
@@ -776,6 +786,7 @@ async fn create_pet_reports_every_violation_together_before_sending() {
         .weight(0.0)
         .nicknames(body.nicknames.unwrap_or_default())
         .set_shape(body.shape)
+        .set_notes(body.notes)
         .build()
         .expect_err("invalid pet");
     assert_eq!(violation_paths(&e.violations), violation_paths(&violations));
@@ -791,6 +802,7 @@ async fn create_pet_reports_every_violation_together_before_sending() {
             weight: Some(0.1),
             nicknames: Some(vec!["a".to_owned(), "b".to_owned(), "c".to_owned()]),
             shape: None,
+            notes: None,
         })
         .await
         .expect_err("unknown kind");
@@ -1491,6 +1503,7 @@ async fn rename_pet_reports_path_and_body_violations_together() {
         weight: None,
         nicknames: None,
         shape: None,
+        notes: None,
     };
     let e = client(&server)
         .pets()

@@ -480,23 +480,29 @@ fn deserialized_request_with_unknown_processor_is_invalid() {
 #[test]
 fn metadata_absent_or_small_is_valid() {
     assert_ok(check(|s| s.metadata = None), "no metadata");
-    assert_ok(check(|s| s.metadata = Some(Map::new())), "empty metadata");
+    assert_ok(
+        check(|s| s.metadata = Some(Map::new().into())),
+        "empty metadata",
+    );
     let mut m = Map::new();
     m.insert("plan".into(), json!("pro"));
     m.insert("nested".into(), json!({"a": [1, 2, {"b": null}]}));
-    assert_ok(check(|s| s.metadata = Some(m)), "small nested metadata");
+    assert_ok(
+        check(|s| s.metadata = Some(m.into())),
+        "small nested metadata",
+    );
 }
 
 #[test]
 fn metadata_ascii_exactly_10000_is_valid_and_10001_is_not() {
     let at = metadata_with("x", 9992);
     assert_eq!(utf16_len(&at), 10_000);
-    assert_ok(check(|s| s.metadata = Some(at)), "10000 units");
+    assert_ok(check(|s| s.metadata = Some(at.into())), "10000 units");
 
     let over = metadata_with("x", 9993);
     assert_eq!(utf16_len(&over), 10_001);
     let v = assert_one(
-        check(|s| s.metadata = Some(over)),
+        check(|s| s.metadata = Some(over.into())),
         "metadata",
         Rule::MaxStringifiedLength(10_000),
     );
@@ -508,21 +514,24 @@ fn metadata_counts_non_bmp_chars_as_two_units() {
     // 4996 × 😀 = 9992 UTF-16 units (but 4996 chars and 19984 bytes).
     let at = metadata_with("😀", 4996);
     assert_eq!(utf16_len(&at), 10_000);
-    assert_ok(check(|s| s.metadata = Some(at)), "4996 emoji = 10000 units");
+    assert_ok(
+        check(|s| s.metadata = Some(at.into())),
+        "4996 emoji = 10000 units",
+    );
 
     // One more unit: 10001 UTF-16 units, though only 5005 characters.
     let mut over = metadata_with("😀", 4996);
     over.insert("k".into(), Value::String(format!("{}a", "😀".repeat(4996))));
     assert_eq!(utf16_len(&over), 10_001);
     assert_one(
-        check(|s| s.metadata = Some(over)),
+        check(|s| s.metadata = Some(over.into())),
         "metadata",
         Rule::MaxStringifiedLength(10_000),
     );
 
     // 5000 emoji: 10008 units but only 5008 characters: a char count would wrongly accept it.
     assert_one(
-        check(|s| s.metadata = Some(metadata_with("😀", 5000))),
+        check(|s| s.metadata = Some(metadata_with("😀", 5000).into())),
         "metadata",
         Rule::MaxStringifiedLength(10_000),
     );
@@ -533,9 +542,12 @@ fn metadata_counts_bmp_non_ascii_as_one_unit() {
     // 9992 × é = 9992 UTF-16 units but 19984 bytes: a byte count would wrongly reject it.
     let at = metadata_with("é", 9992);
     assert_eq!(utf16_len(&at), 10_000);
-    assert_ok(check(|s| s.metadata = Some(at)), "9992 × é = 10000 units");
+    assert_ok(
+        check(|s| s.metadata = Some(at.into())),
+        "9992 × é = 10000 units",
+    );
     assert_one(
-        check(|s| s.metadata = Some(metadata_with("é", 9993))),
+        check(|s| s.metadata = Some(metadata_with("é", 9993).into())),
         "metadata",
         Rule::MaxStringifiedLength(10_000),
     );
@@ -547,14 +559,14 @@ fn metadata_counts_the_escaped_json_text() {
     let at = metadata_with("\"", 4996);
     assert_eq!(utf16_len(&at), 10_000);
     assert_ok(
-        check(|s| s.metadata = Some(at)),
+        check(|s| s.metadata = Some(at.into())),
         "4996 quotes = 10000 units",
     );
     let mut over = metadata_with("\"", 4996);
     over.insert("k".into(), Value::String(format!("{}a", "\"".repeat(4996))));
     assert_eq!(utf16_len(&over), 10_001);
     assert_one(
-        check(|s| s.metadata = Some(over)),
+        check(|s| s.metadata = Some(over.into())),
         "metadata",
         Rule::MaxStringifiedLength(10_000),
     );
@@ -567,14 +579,17 @@ fn metadata_counts_compact_json_with_several_keys() {
     at.insert("a".into(), json!(1));
     at.insert("b".into(), Value::String("y".repeat(9986)));
     assert_eq!(utf16_len(&at), 10_000);
-    assert_ok(check(|s| s.metadata = Some(at)), "two keys, 10000 units");
+    assert_ok(
+        check(|s| s.metadata = Some(at.into())),
+        "two keys, 10000 units",
+    );
 
     let mut over = Map::new();
     over.insert("a".into(), json!(1));
     over.insert("b".into(), Value::String("y".repeat(9987)));
     assert_eq!(utf16_len(&over), 10_001);
     assert_one(
-        check(|s| s.metadata = Some(over)),
+        check(|s| s.metadata = Some(over.into())),
         "metadata",
         Rule::MaxStringifiedLength(10_000),
     );
@@ -595,6 +610,63 @@ fn metadata_limit_is_checked_by_the_builder() {
         .metadata(metadata_with("😀", 4996))
         .build()
         .expect("10000-unit metadata is valid");
+}
+
+#[test]
+fn metadata_is_held_as_json_text_and_must_be_an_object() {
+    use codeqr::JsonText;
+    // From the caller's own type, straight to text: what is sent is what was measured.
+    #[derive(serde::Serialize)]
+    struct Plan<'a> {
+        plan: &'a str,
+        seats: u32,
+    }
+    let sale = TrackSaleRequest::builder()
+        .customer_external_id("cus_1")
+        .amount(1)
+        .metadata(
+            JsonText::new(&Plan {
+                plan: "pro",
+                seats: 3,
+            })
+            .expect("serializes"),
+        )
+        .build()
+        .expect("valid");
+    let body = serde_json::to_string(&sale).expect("serializes");
+    assert!(
+        body.contains(r#""metadata":{"plan":"pro","seats":3}"#),
+        "{body}"
+    );
+    // Decoded with spaces, measured without them (the server counts JSON.stringify's text).
+    let spaced = format!(
+        r#"{{"customerExternalId": "c", "amount": 1, "metadata": {{ "k" : "{}" }} }}"#,
+        "x".repeat(9_992)
+    );
+    let decoded: TrackSaleRequest = serde_json::from_str(&spaced).expect("decodes");
+    assert_eq!(
+        decoded.metadata.as_ref().map(JsonText::utf16_len),
+        Some(10_000)
+    );
+    assert_ok(decoded.validate(), "10,000 units once compact");
+    // The schema says `type: object`: any other JSON value is refused, with what it was.
+    for (value, kind) in [
+        (json!([1, 2]), "an array"),
+        (json!("plan"), "a string"),
+        (json!(7), "a number"),
+        (json!(true), "a boolean"),
+    ] {
+        let v = assert_one(
+            check(|s| s.metadata = Some(value.clone().into())),
+            "metadata",
+            Rule::Type("object"),
+        );
+        assert_eq!(v.to_string(), format!("metadata: is {kind}, not an object"));
+    }
+    let decoded: TrackSaleRequest =
+        serde_json::from_str(r#"{"customerExternalId": "c", "amount": 1, "metadata": [1]}"#)
+            .expect("any JSON decodes");
+    assert_one(decoded.validate(), "metadata", Rule::Type("object"));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -714,7 +786,7 @@ fn every_violation_is_reported_at_once() {
     sale.customer_name = Some("n".repeat(101));
     sale.customer_email = Some("not an email".into());
     sale.payment_processor = Some(PaymentProcessor::Unknown("bitcoin".into()));
-    sale.metadata = Some(metadata_with("😀", 5000));
+    sale.metadata = Some(metadata_with("😀", 5000).into());
     let again = sale.validate().expect_err("same seven violations");
     let mut a = pairs(&err);
     let mut b = pairs(&again);
@@ -764,7 +836,10 @@ fn builder_sets_every_field() {
     assert_eq!(sale.event_name.as_deref(), Some("Invoice paid"));
     assert_eq!(sale.payment_processor, Some(PaymentProcessor::Stripe));
     assert_eq!(sale.invoice_id.as_deref(), Some("inv_42"));
-    assert_eq!(sale.metadata, Some(meta));
+    assert_eq!(
+        sale.metadata.map(|m| m.to_value()),
+        Some(Value::Object(meta))
+    );
     assert_eq!(sale.lead_event_name.as_deref(), Some("Signed up"));
     assert_eq!(sale.click_id.as_deref(), Some("clk_1"));
     assert_eq!(sale.customer_name.as_deref(), Some("Jane"));

@@ -44,6 +44,13 @@ const RUNTIME: &[(&str, &str, bool, &str, &str)] = &[
         "The client: configuration, authentication, HTTP, retries and error mapping.",
     ),
     (
+        "json_text",
+        "json_text.rs",
+        false,
+        include_str!("../../runtime/json_text.rs"),
+        "[`JsonText`]: free-form JSON kept as its compact text, for values whose limit is on it.",
+    ),
+    (
         "params",
         "params.rs",
         false,
@@ -65,7 +72,11 @@ pub const DEPENDENCIES: &[(&str, &str)] = &[
         r#"{ version = "0.13", default-features = false, features = ["rustls", "json", "http2", "form", "multipart"] }"#,
     ),
     ("serde", r#"{ version = "1", features = ["derive"] }"#),
-    ("serde_json", r#""1""#),
+    // `raw_value`: `JsonText` is written into request bodies as the text it already is.
+    (
+        "serde_json",
+        r#"{ version = "1", features = ["raw_value"] }"#,
+    ),
     ("thiserror", r#""2""#),
     ("tokio", r#"{ version = "1", features = ["time"] }"#),
 ];
@@ -296,6 +307,7 @@ fn root(model: &Model, info: &CrateInfo, layout: Layout) -> TokenStream {
         #operations
         pub use client::{Client, ClientBuilder, FileUpload};
         pub use error::{ApiError, ApiErrorKind, Error};
+        pub use json_text::JsonText;
 
         /// What the runtime needs to know about this API.
         pub(crate) const SDK_INFO: client::SdkInfo = client::SdkInfo {

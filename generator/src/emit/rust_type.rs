@@ -42,6 +42,7 @@ pub(crate) fn tokens(ty: &TypeRef, from: From) -> TokenStream {
             quote! { (#(#items,)*) }
         }
         TypeRef::Object => quote! { ::serde_json::Map<String, ::serde_json::Value> },
+        TypeRef::JsonText { .. } => quote! { crate::JsonText },
         TypeRef::File => quote! { crate::FileUpload },
         TypeRef::Any => quote! { ::serde_json::Value },
     }

@@ -122,6 +122,9 @@ fn constraint_checks(
 ) -> TokenStream {
     let mut out = TokenStream::new();
     let lit = |n: u64| Literal::u64_suffixed(n);
+    if let TypeRef::JsonText { object: true } = ty {
+        out.extend(quote! { v.json_object(#path, #value); });
+    }
     if let Some(n) = c.min_length {
         let n = lit(n);
         out.extend(quote! { v.min_length(#path, #value, #n); });

@@ -168,6 +168,13 @@ pub enum TypeRef {
     Tuple(Vec<TypeRef>),
     /// An object with arbitrary keys and values (`serde_json::Map`).
     Object,
+    /// A free-form value whose limit is on its JSON text (`x-max-stringified-length`), held as
+    /// that text (`crate::JsonText`); `object`: the schema says `type: object`, which
+    /// validation then checks.
+    JsonText {
+        /// Must be a JSON object.
+        object: bool,
+    },
     /// A file's bytes (`type: string, format: binary`): `crate::FileUpload`.
     File,
     /// Any JSON value (`serde_json::Value`): used where the spec says nothing, or says what the

@@ -8,11 +8,42 @@ impl<'a> Resolver<'a> {
     /// `allOf`s of them), an enum for string enums, a union for `oneOf`/`anyOf`, an alias otherwise.
     pub(super) fn define(&mut self, name: &str, schema: &Schema, at: &str) {
         let data = &schema.schema_data;
+        let limit = self.stringified_limit(data, at);
         let kind = match self.classify(name, schema, at) {
-            Classified::Kind(kind, _) => kind,
-            Classified::Plain(resolved) => TypeKind::Alias(Box::new(resolved.shape)),
+            Classified::Kind(kind, _) => {
+                if limit.is_some() {
+                    self.diags.warn(
+                        "skipped-constraint",
+                        &pointer(at, MAX_STRINGIFIED_LENGTH_EXTENSION),
+                        "on a schema that is a struct, enum or union type of its own: not enforced \
+                         (put it where the type is used)",
+                    );
+                }
+                kind
+            }
+            Classified::Plain(mut resolved) => {
+                if resolved.shape.constraints.max_stringified_length.is_none() {
+                    resolved.shape.constraints.max_stringified_length = limit;
+                }
+                held_as_text(&mut resolved.shape);
+                TypeKind::Alias(Box::new(resolved.shape))
+            }
         };
         self.insert(name, at, data.description.clone(), data.deprecated, kind);
+    }
+
+    /// `x-max-stringified-length`, when it is a non-negative integer (a warning otherwise).
+    fn stringified_limit(&mut self, data: &openapiv3::SchemaData, at: &str) -> Option<u64> {
+        let value = data.extensions.get(MAX_STRINGIFIED_LENGTH_EXTENSION)?;
+        let limit = value.as_u64();
+        if limit.is_none() {
+            self.diags.warn(
+                "skipped-constraint",
+                &pointer(at, MAX_STRINGIFIED_LENGTH_EXTENSION),
+                "not a non-negative integer; the limit is not enforced",
+            );
+        }
+        limit
     }
 
     /// Whether `schema` becomes a named type of its own, and which.
@@ -436,23 +467,9 @@ impl<'a> Resolver<'a> {
         let data = &schema.schema_data;
         let nullable = data.nullable;
         let constraints = Constraints {
-            max_stringified_length: data
-                .extensions
-                .get(MAX_STRINGIFIED_LENGTH_EXTENSION)
-                .and_then(|v| v.as_u64()),
+            max_stringified_length: self.stringified_limit(data, at),
             ..Constraints::default()
         };
-        if data
-            .extensions
-            .contains_key(MAX_STRINGIFIED_LENGTH_EXTENSION)
-            && constraints.max_stringified_length.is_none()
-        {
-            self.diags.warn(
-                "skipped-constraint",
-                &pointer(at, MAX_STRINGIFIED_LENGTH_EXTENSION),
-                "not a non-negative integer; the limit is not enforced",
-            );
-        }
         // Already defined from here (a `$ref` into this spot came first): the same type.
         if let Some(name) = self.by_pointer.get(at) {
             return Resolved {
@@ -499,6 +516,11 @@ impl<'a> Resolver<'a> {
                 }
             }
             Classified::Plain(mut resolved) => {
+                if resolved.shape.constraints.max_stringified_length.is_none() {
+                    resolved.shape.constraints.max_stringified_length =
+                        constraints.max_stringified_length;
+                }
+                held_as_text(&mut resolved.shape);
                 if let Some(name) = provisional {
                     self.insert(
                         &name,
@@ -507,10 +529,6 @@ impl<'a> Resolver<'a> {
                         data.deprecated,
                         TypeKind::Alias(Box::new(resolved.shape.clone())),
                     );
-                }
-                if resolved.shape.constraints.max_stringified_length.is_none() {
-                    resolved.shape.constraints.max_stringified_length =
-                        constraints.max_stringified_length;
                 }
                 resolved
             }
@@ -1086,8 +1104,23 @@ pub(super) fn variant_ident(ty: &TypeRef) -> String {
         TypeRef::Map(inner) => format!("{}Map", variant_ident(inner)),
         TypeRef::Tuple(_) => "Tuple".to_owned(),
         TypeRef::Object => "Object".to_owned(),
+        TypeRef::JsonText { .. } => "JsonText".to_owned(),
         TypeRef::File => "File".to_owned(),
         TypeRef::Any => "Value".to_owned(),
+    }
+}
+
+/// A free-form value (any JSON, or any JSON object) whose limit is on its JSON text is held as
+/// that text (`crate::JsonText`): validation then reads a length measured once instead of walking
+/// the value, and the request body copies the text instead of serializing the value again.
+fn held_as_text(shape: &mut Shape) {
+    if shape.constraints.max_stringified_length.is_none() {
+        return;
+    }
+    match shape.ty {
+        TypeRef::Object => shape.ty = TypeRef::JsonText { object: true },
+        TypeRef::Any => shape.ty = TypeRef::JsonText { object: false },
+        _ => {}
     }
 }
 
