@@ -322,6 +322,25 @@ async fn list_pets_writes_every_parameter_style() {
     assert!(req.body.is_empty());
 }
 
+#[test]
+fn a_base_url_with_a_user_name_is_refused_without_echoing_it() {
+    // reqwest would send `user:pass@` as basic auth instead of the operation's credentials.
+    for url in [
+        "http://user:s3cret@127.0.0.1:9",
+        "https://user@api.example.com",
+    ] {
+        let e = Client::builder()
+            .api_key(API_KEY)
+            .base_url(url)
+            .build()
+            .expect_err("userinfo in the base URL");
+        assert!(matches!(e, Error::Config(_)), "{e:?}");
+        let shown = e.to_string();
+        assert!(shown.contains("user name or password"), "{shown}");
+        assert!(!shown.contains("s3cret"), "{shown}");
+    }
+}
+
 #[tokio::test]
 async fn list_pets_sends_only_what_is_set() {
     let server = MockServer::start().await;
