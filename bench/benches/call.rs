@@ -174,22 +174,34 @@ async fn sdk_call(client: &Client, sale: TrackSaleRequest) -> TrackSaleResponse 
 enum Who {
     Sdk,
     Hand,
+    /// A second hand-written client (its own `reqwest::Client` and pool), in the SDK's place:
+    /// the control. Two identical clients should pair at 1.00; what they pair at is what the
+    /// harness itself can tell apart.
+    Control,
+}
+
+/// The two hand-written clients: the one the SDK is set beside, and the control's.
+#[derive(Clone)]
+struct Hands {
+    hand: HandWritten,
+    control: HandWritten,
 }
 
 /// One call by `who`, its request made from `input` first.
-async fn call(who: Who, sdk: &Client, hand: &HandWritten, input: &Input) -> TrackSaleResponse {
+async fn call(who: Who, sdk: &Client, hands: &Hands, input: &Input) -> TrackSaleResponse {
     match who {
         Who::Sdk => sdk_call(sdk, input.sdk_request()).await,
-        Who::Hand => hand.track_sale(input.hand_request()).await,
+        Who::Hand => hands.hand.track_sale(input.hand_request()).await,
+        Who::Control => hands.control.track_sale(input.hand_request()).await,
     }
 }
 
 /// 64 calls at once by `who` on clones of one client, each in its own task.
-async fn burst(who: Who, sdk: &Client, hand: &HandWritten, input: &Input) {
+async fn burst(who: Who, sdk: &Client, hands: &Hands, input: &Input) {
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..CONCURRENCY {
-        let (sdk, hand, input) = (sdk.clone(), hand.clone(), input.clone());
-        tasks.spawn(async move { call(who, &sdk, &hand, &input).await });
+        let (sdk, hands, input) = (sdk.clone(), hands.clone(), input.clone());
+        tasks.spawn(async move { call(who, &sdk, &hands, &input).await });
     }
     while let Some(done) = tasks.join_next().await {
         black_box(done.expect("task"));
@@ -219,7 +231,10 @@ fn calls(c: &mut Criterion) {
     let server = LoopbackServer::start(1);
     let rt = runtime();
     let sdk = sdk_client(&server);
-    let hand = HandWritten::new(&server);
+    let hands = Hands {
+        hand: HandWritten::new(&server),
+        control: HandWritten::new(&server),
+    };
     let inputs = inputs();
     let _ = server.take_counts();
 
@@ -227,7 +242,7 @@ fn calls(c: &mut Criterion) {
     for (name, input) in &inputs {
         for (who, label) in [(Who::Sdk, "sdk"), (Who::Hand, "hand-written reqwest")] {
             group.bench_function(BenchmarkId::new(label, name), |b| {
-                b.to_async(&rt).iter(|| call(who, &sdk, &hand, input))
+                b.to_async(&rt).iter(|| call(who, &sdk, &hands, input))
             });
             check_reuse(&server, &format!("sequential {label} {name}"), 1);
         }
@@ -239,7 +254,7 @@ fn calls(c: &mut Criterion) {
     for (name, input) in &inputs {
         for (who, label) in [(Who::Sdk, "sdk"), (Who::Hand, "hand-written reqwest")] {
             group.bench_function(BenchmarkId::new(label, name), |b| {
-                b.to_async(&rt).iter(|| burst(who, &sdk, &hand, input))
+                b.to_async(&rt).iter(|| burst(who, &sdk, &hands, input))
             });
             check_reuse(
                 &server,
@@ -270,7 +285,7 @@ fn inputs() -> [(&'static str, Input); 2] {
 async fn timed(
     who: Who,
     sdk: &Client,
-    hand: &HandWritten,
+    hands: &Hands,
     input: &Input,
     concurrent: bool,
     calls: usize,
@@ -278,9 +293,9 @@ async fn timed(
     let start = Instant::now();
     for _ in 0..calls {
         if concurrent {
-            burst(who, sdk, hand, input).await;
+            burst(who, sdk, hands, input).await;
         } else {
-            black_box(call(who, sdk, hand, input).await);
+            black_box(call(who, sdk, hands, input).await);
         }
     }
     start.elapsed()
@@ -289,40 +304,50 @@ async fn timed(
 /// The median over rounds of SDK time ÷ hand-written time for the same batch of calls. The two
 /// alternate SDK-first and hand-written-first, so each client's pool sits idle for the same
 /// time before its batch (an earlier harness with a third client made the SDK's pool idle
-/// twice as long as the hand-written one's).
+/// twice as long as the hand-written one's). Then the same with the control (a second
+/// hand-written client) in the SDK's place.
 fn paired(quick: bool) {
     let server = LoopbackServer::start(1);
     let rt = runtime();
     let sdk = sdk_client(&server);
-    let hand = HandWritten::new(&server);
+    let hands = Hands {
+        hand: HandWritten::new(&server),
+        control: HandWritten::new(&server),
+    };
     let (rounds, seq_calls, bursts) = if quick { (4, 2, 1) } else { (400, 100, 4) };
     let started = Instant::now();
-    println!("\npaired (median of {rounds} rounds; sdk ÷ hand-written, < 1.05 meets the goal):");
+    println!(
+        "\npaired (median of {rounds} rounds; sdk ÷ hand-written, < 1.05 meets the goal; \
+         in brackets the control, a second hand-written client ÷ hand-written):"
+    );
     for (name, input) in inputs() {
         let mut line = format!("  {name}:");
         for (label, concurrent, calls, in_flight) in [
             ("sequential", false, seq_calls, 1),
             ("64 concurrent", true, bursts, CONCURRENCY),
         ] {
-            let ratio = rt.block_on(async {
-                let mut ratios = Vec::with_capacity(rounds);
-                for round in 0..rounds {
-                    let order = if round % 2 == 0 {
-                        [Who::Sdk, Who::Hand]
-                    } else {
-                        [Who::Hand, Who::Sdk]
-                    };
-                    let mut times = [Duration::ZERO; 2];
-                    for who in order {
-                        times[who as usize] =
-                            timed(who, &sdk, &hand, &input, concurrent, calls).await;
+            let [ratio, control] = [Who::Sdk, Who::Control].map(|first| {
+                rt.block_on(async {
+                    let mut ratios = Vec::with_capacity(rounds);
+                    for round in 0..rounds {
+                        let order = if round % 2 == 0 {
+                            [first, Who::Hand]
+                        } else {
+                            [Who::Hand, first]
+                        };
+                        let mut times = [Duration::ZERO; 2];
+                        for who in order {
+                            let slot = usize::from(matches!(who, Who::Hand));
+                            times[slot] = timed(who, &sdk, &hands, &input, concurrent, calls).await;
+                        }
+                        ratios.push(times[0].as_secs_f64() / times[1].as_secs_f64());
                     }
-                    ratios.push(times[0].as_secs_f64() / times[1].as_secs_f64());
-                }
-                median(ratios)
+                    median(ratios)
+                })
             });
-            check_reuse(&server, &format!("paired {label} {name}"), 2 * in_flight);
-            line.push_str(&format!(" {label} {ratio:.3};"));
+            // Three pools: the SDK's, the hand-written client's and the control's.
+            check_reuse(&server, &format!("paired {label} {name}"), 3 * in_flight);
+            line.push_str(&format!(" {label} {ratio:.3} ({control:.3});"));
         }
         println!("{line}");
     }
