@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use codeqr_codegen::Config;
+use codeqr_codegen::model::{TypeKind, TypeRef};
 
 fn generate(text: &str) -> codeqr_codegen::Generated {
     Config::new()
@@ -263,5 +264,60 @@ components:
             .all(|w| !w.message.contains("nested too deeply")),
         "{:?}",
         generated.warnings
+    );
+}
+
+#[test]
+fn aliases_that_reach_themselves_are_untied_with_a_warning() {
+    // Found by the fuzzer's `Cycles` seed: `pub type C = D; pub type D = C;` and
+    // `pub type E = Vec<E>;` were generated, and neither compiles.
+    let generated = generate(
+        r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths: {}
+components:
+  schemas:
+    C: {$ref: '#/components/schemas/D'}
+    D: {$ref: '#/components/schemas/C'}
+    E: {type: array, items: {$ref: '#/components/schemas/E'}}
+    F: {type: array, items: {$ref: '#/components/schemas/Node'}}
+    Node:
+      type: object
+      properties:
+        children: {$ref: '#/components/schemas/F'}
+"#,
+    );
+    let alias = |name: &str| match generated.model.types.get(name).map(|d| &d.kind) {
+        Some(TypeKind::Alias(shape)) => shape.ty.clone(),
+        other => panic!("{name} is not an alias: {other:?}"),
+    };
+    assert_eq!(alias("C"), TypeRef::Any);
+    assert_eq!(alias("D"), TypeRef::Any);
+    assert_eq!(alias("E"), TypeRef::Array(Box::new(TypeRef::Any)));
+    // Through a struct the cycle is fine: a struct is a type of its own.
+    assert_eq!(
+        alias("F"),
+        TypeRef::Array(Box::new(TypeRef::Named("Node".to_owned())))
+    );
+    let mut warned: Vec<&str> = generated
+        .warnings
+        .iter()
+        .filter(|w| w.message.contains("refers back to itself"))
+        .map(|w| w.pointer.as_str())
+        .collect();
+    warned.sort_unstable();
+    assert_eq!(
+        warned,
+        [
+            "/components/schemas/C",
+            "/components/schemas/D",
+            "/components/schemas/E"
+        ]
+    );
+    let types = &generated.files["src/types.rs"];
+    assert!(
+        types.contains("pub type E = Vec<::serde_json::Value>;"),
+        "{types}"
     );
 }

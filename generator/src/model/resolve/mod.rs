@@ -15,7 +15,9 @@ use openapiv3::{
 };
 use std::collections::{BTreeMap, BTreeSet};
 
-use passes::{box_recursion, dedup_types, mark_explicit_nulls, mark_request_types};
+use passes::{
+    box_recursion, break_alias_cycles, dedup_types, mark_explicit_nulls, mark_request_types,
+};
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
 /// String formats the runtime checks (`Validator::format`).
@@ -88,6 +90,7 @@ pub fn resolve(spec: &OpenAPI, diags: &mut Diagnostics) -> Model {
         groups,
     };
     dedup_types(&mut model);
+    break_alias_cycles(&mut model, resolver.diags);
     mark_request_types(&mut model);
     mark_explicit_nulls(&mut model);
     box_recursion(&mut model);

@@ -229,6 +229,76 @@ pub(super) fn rename_named(ty: &mut TypeRef, renames: &BTreeMap<String, String>)
     }
 }
 
+/// A Rust type alias cannot refer to itself, even through a `Vec` (`type E = Vec<E>;` does not
+/// compile), while a schema can: `E: {type: array, items: {$ref: E}}`, or `C: {$ref: D}` beside
+/// `D: {$ref: C}`. In aliases that reach themselves through aliases only (a struct or a union on
+/// the way is a type of its own, which breaks the cycle), the references back into the cycle are
+/// typed as `serde_json::Value`, with a warning.
+pub(super) fn break_alias_cycles(model: &mut Model, diags: &mut Diagnostics) {
+    let aliases: Vec<String> = model
+        .types
+        .iter()
+        .filter(|(_, def)| matches!(def.kind, TypeKind::Alias(_)))
+        .map(|(name, _)| name.clone())
+        .collect();
+    let index: BTreeMap<&str, usize> = aliases
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.as_str(), i))
+        .collect();
+    let edges: Vec<Vec<usize>> = aliases
+        .iter()
+        .map(|name| {
+            let mut named = Vec::new();
+            if let Some(TypeKind::Alias(shape)) = model.types.get(name).map(|d| &d.kind) {
+                collect_named(&shape.ty, &mut named);
+            }
+            named
+                .iter()
+                .filter_map(|n| index.get(n.as_str()).copied())
+                .collect()
+        })
+        .collect();
+    let component = strongly_connected(&edges);
+    let mut sizes: BTreeMap<usize, usize> = BTreeMap::new();
+    for c in &component {
+        *sizes.entry(*c).or_default() += 1;
+    }
+    fn untie(ty: &mut TypeRef, cycle: &BTreeSet<&str>) {
+        match ty {
+            TypeRef::Named(n) if cycle.contains(n.as_str()) => *ty = TypeRef::Any,
+            TypeRef::Array(inner) | TypeRef::Map(inner) => untie(inner, cycle),
+            TypeRef::Tuple(items) => items.iter_mut().for_each(|item| untie(item, cycle)),
+            _ => {}
+        }
+    }
+    for (i, name) in aliases.iter().enumerate() {
+        if sizes.get(&component[i]).copied().unwrap_or(0) < 2 && !edges[i].contains(&i) {
+            continue;
+        }
+        let cycle: BTreeSet<&str> = aliases
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| component[*j] == component[i])
+            .map(|(_, n)| n.as_str())
+            .collect();
+        let shown = cycle.iter().copied().collect::<Vec<_>>().join(", ");
+        if let Some(def) = model.types.get_mut(name)
+            && let TypeKind::Alias(shape) = &mut def.kind
+        {
+            untie(&mut shape.ty, &cycle);
+            diags.warn(
+                "unsupported-schema",
+                &def.pointer,
+                format!(
+                    "an alias that refers back to itself (through {shown}), which a Rust type \
+                     alias cannot; its references into that cycle are typed as serde_json::Value"
+                ),
+            );
+        }
+    }
+}
+
 /// Boxes every struct field and union variant that holds, by value, a type of its own strongly
 /// connected component (a type that contains itself), so the Rust types have a finite size.
 pub(super) fn box_recursion(model: &mut Model) {
