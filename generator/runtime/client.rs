@@ -978,7 +978,7 @@ impl From<RequestBody> for AttemptBody {
 /// the template.
 fn check_path(op: &OperationInfo, path: &str) -> Result<(), Error> {
     let is_dot = |segment: &str| {
-        ["." , "..", "%2e", "%2e%2e", ".%2e", "%2e."]
+        [".", "..", "%2e", "%2e%2e", ".%2e", "%2e."]
             .iter()
             .any(|dot| segment.eq_ignore_ascii_case(dot))
     };

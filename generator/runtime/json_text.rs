@@ -211,7 +211,9 @@ mod tests {
         let alphabet = ["a", "é", "☕", "🦀", "\n", "\"", "\u{1}"];
         for len in [0usize, 1, 126, 127, 128, 254, 255, 1000] {
             for start in 0..alphabet.len() {
-                let text: String = (0..len).map(|i| alphabet[(start + i * 3) % alphabet.len()]).collect();
+                let text: String = (0..len)
+                    .map(|i| alphabet[(start + i * 3) % alphabet.len()])
+                    .collect();
                 let json = JsonText::from(json!(text));
                 assert_eq!(
                     json.utf16_len(),
@@ -227,7 +229,10 @@ mod tests {
         let value = json!({ "plan": "pro", "seats": 3, "nested": { "a": [true, null] } });
         let text = JsonText::from(value.clone());
         assert_eq!(text.to_value(), value);
-        assert_eq!(serde_json::to_string(&text).ok(), Some(text.as_str().to_owned()));
+        assert_eq!(
+            serde_json::to_string(&text).ok(),
+            Some(text.as_str().to_owned())
+        );
         assert_eq!(serde_json::to_value(&text).ok(), Some(value.clone()));
         let wrapped = json!({ "metadata": value });
         let decoded: std::collections::BTreeMap<String, JsonText> =
