@@ -14,7 +14,9 @@
 //!   (the 30-minute run in BENCHMARKS.md; CI's short run). Prints executions and time at the end.
 //! - `FUZZ_DETERMINISTIC`: a fixed seed (CI), instead of a fresh random one per batch.
 //! - `FUZZ_LAST_INPUT`: a file to which each input is written before it runs, so an input that
-//!   aborts the process (a stack overflow cannot be caught) is left on disk.
+//!   aborts the process (a stack overflow cannot be caught) is left on disk. Give an absolute
+//!   path: cargo runs the test in `tests/`. An input that overruns the time limit is kept in
+//!   the system's temporary directory (`codeqr-fuzz-hang-N-...`) and named on stderr.
 
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
@@ -700,8 +702,18 @@ fn check_generator(file: &str, text: &str, standalone: bool) -> Result<bool, Tes
     let outcome = match rx.recv_timeout(HANG_LIMIT) {
         Ok(outcome) => outcome,
         Err(_) => {
+            // Kept on disk at once: shrinking a hang takes a minute per step, and the thread
+            // that hangs cannot be stopped, so the run may have to be.
+            static HANGS: AtomicU64 = AtomicU64::new(0);
+            let n = HANGS.fetch_add(1, Ordering::Relaxed);
+            let kept = std::env::temp_dir().join(format!("codeqr-fuzz-hang-{n}-{file}"));
+            let saved = match std::fs::write(&kept, text) {
+                Ok(()) => format!("input kept in {}", kept.display()),
+                Err(e) => format!("input not kept ({}: {e})", kept.display()),
+            };
+            eprintln!("fuzz_generator: a hang ({} bytes); {saved}", text.len());
             return Err(TestCaseError::fail(format!(
-                "generation did not finish within {HANG_LIMIT:?}"
+                "generation did not finish within {HANG_LIMIT:?}; {saved}"
             )));
         }
     };
@@ -793,6 +805,9 @@ fn fuzz_generator() {
             cases,
             // A fresh random seed per batch; a failure prints the shrunk case in full.
             failure_persistence: None,
+            // Shrinking a hang costs the limit per step: stop after 5 minutes with what it has
+            // (the original input is kept on disk, see `check_generator`).
+            max_shrink_time: 300_000,
             ..RunnerConfig::default()
         };
         // FUZZ_DETERMINISTIC: the same cases on every run (CI's: CI must not fail at random;

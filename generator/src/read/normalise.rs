@@ -24,6 +24,10 @@ pub(crate) const TUPLE_EXTENSION: &str = "x-codeqr-tuple";
 /// Deeper schema nesting than this is left as it is (a guard against stack exhaustion).
 const MAX_DEPTH: usize = 256;
 
+/// From this depth of schema nesting down, each schema is test-read on its own before the
+/// document is handed to `openapiv3` (see `Normaliser::readable`).
+const READ_CHECK_DEPTH: usize = 6;
+
 /// The HTTP methods of a path item.
 const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
@@ -391,6 +395,9 @@ impl Normaliser<'_> {
         self.inapplicable_keywords(map, at);
         self.integer_bounds(map, at);
         self.mistyped_keywords(map, at);
+        if depth >= READ_CHECK_DEPTH {
+            self.readable(map, at);
+        }
         for (key, value) in map.iter_mut() {
             let key_at = pointer(at, key);
             match key.as_str() {
@@ -415,6 +422,40 @@ impl Normaliser<'_> {
                 }
                 _ => {}
             }
+        }
+    }
+
+    /// The safety net under [`Self::mistyped_keywords`]: a schema `openapiv3` cannot read, its
+    /// sub-schemas aside, is read as `{}` with a warning. Handed over as it is, such a schema
+    /// deep in others makes `openapiv3`'s untagged readers retry every variant at every level
+    /// above it, time doubling per level (the fuzzer kept finding new keywords that did it:
+    /// `required: [1]`, `exclusiveMinimum: "x"`, `externalDocs: 5`, ... under 22 `items`: no
+    /// answer in 20 s). Checked from [`READ_CHECK_DEPTH`] levels down, where the doubling
+    /// starts to cost: a real spec has few schemas that deep.
+    fn readable(&mut self, map: &mut Map<String, Value>, at: &str) {
+        let empty = || Value::Object(Map::new());
+        let shallow: Map<String, Value> = map
+            .iter()
+            .map(|(key, value)| {
+                let value = match (key.as_str(), value) {
+                    ("properties", Value::Object(_)) => empty(),
+                    ("items" | "not", _) => empty(),
+                    ("additionalProperties", Value::Object(_)) => empty(),
+                    ("allOf" | "oneOf" | "anyOf", Value::Array(branches)) => {
+                        Value::Array(branches.iter().map(|_| empty()).collect())
+                    }
+                    _ => value.clone(),
+                };
+                (key.clone(), value)
+            })
+            .collect();
+        if let Err(e) = serde_json::from_value::<openapiv3::Schema>(Value::Object(shallow)) {
+            map.clear();
+            self.warn(
+                "invalid-keyword",
+                at,
+                format!("a schema that cannot be read ({e}); read as `{{}}`, any value"),
+            );
         }
     }
 
@@ -688,7 +729,33 @@ impl Normaliser<'_> {
             // Structural keywords of the wrong type, too, would leave `openapiv3` retrying
             // every reading of every enclosing schema (a fuzzed `type: {$ref: ...}` under 99
             // levels of `items` never finished).
-            ("type", |v| v.is_string() || v.is_array(), "a string"),
+            (
+                "type",
+                |v| {
+                    v.is_string()
+                        || v.as_array()
+                            .is_some_and(|types| types.iter().all(Value::is_string))
+                },
+                "a string",
+            ),
+            (
+                "required",
+                |v| {
+                    v.as_array()
+                        .is_some_and(|names| names.iter().all(Value::is_string))
+                },
+                "an array of property names",
+            ),
+            ("exclusiveMinimum", Value::is_boolean, "a boolean"),
+            ("exclusiveMaximum", Value::is_boolean, "a boolean"),
+            (
+                "externalDocs",
+                |v| {
+                    v.get("url").is_some_and(Value::is_string)
+                        && v.get("description").is_none_or(Value::is_string)
+                },
+                "an object with a `url` string",
+            ),
             ("properties", Value::is_object, "an object"),
             ("items", |v| v.is_object() || v.is_boolean(), "a schema"),
             ("not", |v| v.is_object() || v.is_boolean(), "a schema"),
@@ -700,7 +767,18 @@ impl Normaliser<'_> {
             ("allOf", Value::is_array, "an array"),
             ("oneOf", Value::is_array, "an array"),
             ("anyOf", Value::is_array, "an array"),
-            ("discriminator", Value::is_object, "an object"),
+            (
+                "discriminator",
+                |v| {
+                    v.get("propertyName").is_some_and(Value::is_string)
+                        && v.get("mapping").is_none_or(|mapping| {
+                            mapping
+                                .as_object()
+                                .is_some_and(|m| m.values().all(Value::is_string))
+                        })
+                },
+                "an object with a `propertyName` string",
+            ),
             ("nullable", Value::is_boolean, "a boolean"),
             ("readOnly", Value::is_boolean, "a boolean"),
             ("writeOnly", Value::is_boolean, "a boolean"),
