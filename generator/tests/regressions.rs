@@ -255,6 +255,33 @@ fn mistyped_keywords_deep_down_are_dropped_at_once() {
 }
 
 #[test]
+fn a_ref_that_is_not_a_string_deep_down_is_dropped_at_once() {
+    // The tenth long fuzz run's hang (input kept): `{$ref: true, items: '[a-', writeOnly:
+    // nonsense}` under 28 levels of `oneOf`. A `$ref` skipped every check (its siblings are
+    // ignored in 3.0), so neither reading of it succeeded, at every level. Now the `$ref` is
+    // dropped with a warning and the rest checked as a schema.
+    let mut schema = "{$ref: true, items: '[a-', writeOnly: nonsense}".to_owned();
+    for _ in 0..28 {
+        schema = format!("{{oneOf: [{schema}, {{type: integer}}]}}");
+    }
+    let text = format!(
+        "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n    A: {schema}\n"
+    );
+    let generated = std::thread::Builder::new()
+        .stack_size(8 << 20)
+        .spawn(move || generate(&text))
+        .expect("spawn")
+        .join()
+        .expect("generates");
+    let warning = generated
+        .warnings
+        .iter()
+        .find(|w| w.pointer.ends_with("/$ref"))
+        .expect("the $ref is reported");
+    assert!(warning.message.contains("must be a string"), "{warning}");
+}
+
+#[test]
 fn a_schema_openapiv3_cannot_read_deep_down_is_read_as_any_value() {
     // The safety net under the keyword checks: a type list is 3.1; in a 3.0 document no variant
     // reads it, which deep down cost the same doubling per level. Read as `{}`, with a warning.

@@ -372,6 +372,20 @@ impl Normaliser<'_> {
             });
             return;
         };
+        if map
+            .get("$ref")
+            .is_some_and(|reference| !reference.is_string())
+        {
+            // Not a reference, and not a schema `openapiv3` reads either: handed over deep in
+            // others, the same doubling per level (the tenth long fuzz run: `$ref: true` under
+            // 28 nested `oneOf`). Dropped; the rest is read as a schema.
+            map.remove("$ref");
+            self.warn(
+                "invalid-keyword",
+                &pointer(at, "$ref"),
+                String::from("`$ref` must be a string (a URI reference); it is ignored"),
+            );
+        }
         if map.contains_key("$ref") {
             if !self.v31 {
                 // 3.0: siblings of `$ref` are ignored, as `openapiv3` does.
