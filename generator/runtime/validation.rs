@@ -599,7 +599,7 @@ impl Validator {
     pub fn json_object(&mut self, path: &FieldPath<'_>, value: &crate::JsonText) {
         if !value.is_object() {
             let kind = value.kind();
-            let article = if kind == "array" || kind == "object" { "an" } else { "a" };
+            let article = if kind == "array" { "an" } else { "a" };
             self.violation(
                 path,
                 Rule::Type("object"),

@@ -191,20 +191,25 @@ fn deep_items_warning(version: &str, innermost: &str, depth: usize) -> codeqr_co
     for _ in 0..depth {
         schema = format!("{{type: array, items: {schema}}}");
     }
+    one_schema_warnings(version, schema)
+        .into_iter()
+        .find(|w| w.kind == "invalid-keyword")
+        .expect("the invalid keyword is reported")
+}
+
+/// The warnings of a document of OpenAPI `version` whose one schema is `schema` (flow YAML),
+/// generated on an 8 MiB thread, as a build script's main thread is.
+fn one_schema_warnings(version: &str, schema: String) -> Vec<codeqr_codegen::Diagnostic> {
     let text = format!(
         "openapi: {version}\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n    A: {schema}\n"
     );
-    let generated = std::thread::Builder::new()
+    std::thread::Builder::new()
         .stack_size(8 << 20)
         .spawn(move || generate(&text))
         .expect("spawn")
         .join()
-        .expect("generates");
-    generated
+        .expect("generates")
         .warnings
-        .into_iter()
-        .find(|w| w.kind == "invalid-keyword")
-        .expect("the invalid keyword is reported")
 }
 
 #[test]
@@ -264,18 +269,8 @@ fn a_ref_that_is_not_a_string_deep_down_is_dropped_at_once() {
     for _ in 0..28 {
         schema = format!("{{oneOf: [{schema}, {{type: integer}}]}}");
     }
-    let text = format!(
-        "openapi: 3.0.3\ninfo: {{title: t, version: '1'}}\npaths: {{}}\ncomponents:\n  schemas:\n    A: {schema}\n"
-    );
-    let generated = std::thread::Builder::new()
-        .stack_size(8 << 20)
-        .spawn(move || generate(&text))
-        .expect("spawn")
-        .join()
-        .expect("generates");
-    let warning = generated
-        .warnings
-        .iter()
+    let warning = one_schema_warnings("3.0.3", schema)
+        .into_iter()
         .find(|w| w.pointer.ends_with("/$ref"))
         .expect("the $ref is reported");
     assert!(warning.message.contains("must be a string"), "{warning}");

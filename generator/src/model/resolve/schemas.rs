@@ -22,10 +22,7 @@ impl<'a> Resolver<'a> {
                 kind
             }
             Classified::Plain(mut resolved) => {
-                if resolved.shape.constraints.max_stringified_length.is_none() {
-                    resolved.shape.constraints.max_stringified_length = limit;
-                }
-                held_as_text(&mut resolved.shape);
+                with_text_limit(&mut resolved.shape, limit);
                 TypeKind::Alias(Box::new(resolved.shape))
             }
         };
@@ -516,11 +513,7 @@ impl<'a> Resolver<'a> {
                 }
             }
             Classified::Plain(mut resolved) => {
-                if resolved.shape.constraints.max_stringified_length.is_none() {
-                    resolved.shape.constraints.max_stringified_length =
-                        constraints.max_stringified_length;
-                }
-                held_as_text(&mut resolved.shape);
+                with_text_limit(&mut resolved.shape, constraints.max_stringified_length);
                 if let Some(name) = provisional {
                     self.insert(
                         &name,
@@ -1110,11 +1103,14 @@ pub(super) fn variant_ident(ty: &TypeRef) -> String {
     }
 }
 
-/// A free-form value (any JSON, or any JSON object) whose limit is on its JSON text is held as
-/// that text (`crate::JsonText`): validation then reads a length measured once instead of walking
+/// Gives `shape` the schema's `x-max-stringified-length` (`limit`) unless it has one already.
+/// A free-form value (any JSON, or any JSON object) whose limit is on its JSON text is then held
+/// as that text (`crate::JsonText`): validation reads a length measured once instead of walking
 /// the value, and the request body copies the text instead of serializing the value again.
-fn held_as_text(shape: &mut Shape) {
-    if shape.constraints.max_stringified_length.is_none() {
+fn with_text_limit(shape: &mut Shape, limit: Option<u64>) {
+    let own = &mut shape.constraints.max_stringified_length;
+    *own = own.or(limit);
+    if own.is_none() {
         return;
     }
     match shape.ty {
