@@ -49,6 +49,14 @@ pub fn parse(file: &str, text: &str) -> Result<(openapiv3::OpenAPI, Vec<Diagnost
         }
         let (document, notes) = yaml::from_str(text).map_err(|e| {
             let mut message = format!("not valid YAML: {e}");
+            // yaml_serde leaves the position out of its text when it is line 1, column 1 (its
+            // "no position" value); say it, so that every syntax error reads the same. (An error
+            // of libyaml's reader may instead name a byte "position" at that mark.)
+            if e.location().is_some_and(|l| l.line() == 1 && l.column() == 1)
+                && !message.contains(" at position ")
+            {
+                message.push_str(" at line 1 column 1");
+            }
             // yaml_serde gives no position for this one; say where the second document starts.
             // (Its error has no kind to match on, only the text.)
             if e.location().is_none()
@@ -347,6 +355,29 @@ mod tests {
             .err()
             .map(|d| d.kind);
         assert_eq!(err, Some("unparsable-spec"));
+    }
+
+    #[test]
+    fn a_yaml_error_at_the_first_character_names_its_line() {
+        // Found by the fuzzer (run 12): a mapping key that is a sequence, on the first line.
+        for text in ["[]: \n", "[a, {b: c}]: x\n"] {
+            let message = parse("s.yaml", text).err().map(|d| d.message);
+            assert_eq!(
+                message.as_deref(),
+                Some(
+                    "not valid YAML: invalid type: sequence, expected a scalar mapping key at line 1 column 1"
+                ),
+                "{text:?}"
+            );
+        }
+        // Elsewhere yaml_serde names the position itself, once.
+        let message = parse("s.yaml", "a: 1\n[x]: 2\n").err().map(|d| d.message);
+        assert_eq!(
+            message.as_deref(),
+            Some(
+                "not valid YAML: invalid type: sequence, expected a scalar mapping key at line 2 column 1"
+            )
+        );
     }
 
     #[test]
