@@ -370,3 +370,40 @@ components:
         )]
     );
 }
+
+#[test]
+fn property_counts_on_structs_are_kept_and_merged_by_all_of() {
+    let generated = generate(
+        r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths: {}
+components:
+  schemas:
+    Contact:
+      type: object
+      minProperties: 1
+      maxProperties: 2
+      required: [kind]
+      properties:
+        kind: {type: string}
+        email: {type: string}
+        phone: {type: string}
+    Narrowed:
+      allOf:
+        - $ref: '#/components/schemas/Contact'
+        - {type: object, minProperties: 2, maxProperties: 3, properties: {fax: {type: string}}}
+"#,
+    );
+    let counts = |name: &str| match generated.model.types.get(name).map(|d| &d.kind) {
+        Some(TypeKind::Struct(s)) => (s.min_properties, s.max_properties),
+        other => panic!("{name} is not a struct: {other:?}"),
+    };
+    assert_eq!(counts("Contact"), (Some(1), Some(2)));
+    assert_eq!(
+        counts("Narrowed"),
+        (Some(2), Some(2)),
+        "the stricter of each"
+    );
+    assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
+}

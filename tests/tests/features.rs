@@ -9,13 +9,13 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use features_sdk::types::{
-    Attachment, AttachmentCreate, Circle, CreatePetRequest, Kind, ListPetsFilter, ListPetsParams,
-    ListPetsType, Node, Pointer, ProfilePatch, Shape, Sizes, Square, Status, SubmitFormRequest,
-    UploadRequest,
+    Attachment, AttachmentCreate, Circle, CreatePetRequest, CreatePetRequestContact, Kind,
+    ListPetsFilter, ListPetsParams, ListPetsType, Node, Pointer, ProfilePatch, Shape, Sizes,
+    Square, Status, SubmitFormRequest, UploadRequest,
 };
 use features_sdk::validation::{Rule, Violation};
 use features_sdk::{ApiErrorKind, Client, ClientBuilder, Error, FileUpload, JsonText};
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 use wiremock::matchers::{any, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -622,6 +622,12 @@ async fn create_pet_sends_bearer_and_exact_json_with_a_circle() {
                 .build()
                 .expect("valid circle"),
         )
+        .contact(
+            CreatePetRequestContact::builder()
+                .phone("555 0100")
+                .build()
+                .expect("one way is enough"),
+        )
         .build()
         .expect("valid pet");
     let pet = client(&server)
@@ -650,7 +656,8 @@ async fn create_pet_sends_bearer_and_exact_json_with_a_circle() {
             "birthday": "2020-01-02",
             "weight": 4.5,
             "nicknames": ["R", "Rexy"],
-            "shape": {"kind": "Circle", "radius": 1.5}
+            "shape": {"kind": "Circle", "radius": 1.5},
+            "contact": {"phone": "555 0100"}
         })
     );
 
@@ -765,6 +772,12 @@ async fn create_pet_reports_every_violation_together_before_sending() {
         })),
         // Any JSON value (no `type`), so an array is fine; 204 units of text are not.
         notes: Some(JsonText::from(json!(["x".repeat(200)]))),
+        // Three ways to reach the owner (two at most), one of them too short.
+        contact: Some(CreatePetRequestContact {
+            email: Some("owner@example.com".to_owned()),
+            phone: Some("55".to_owned()),
+            address: Some("1 Main St".to_owned()),
+        }),
     };
     let e = client(&server)
         .pets()
@@ -780,11 +793,19 @@ async fn create_pet_reports_every_violation_together_before_sending() {
             "nicknames",
             "nicknames",
             "shape.radius",
-            "notes"
+            "notes",
+            "contact",
+            "contact.phone"
         ],
         "{violations:#?}"
     );
     assert_eq!(violations[5].rule, Rule::MaxStringifiedLength(200));
+    assert_eq!(violations[6].rule, Rule::MaxProperties(2));
+    assert_eq!(
+        violations[6].message,
+        "has 3 properties, more than maxProperties 2"
+    );
+    assert_eq!(violations[7].rule, Rule::MinLength(3));
     assert_eq!(violations[0].rule, Rule::Pattern("^[A-Za-z ]+$".to_owned()));
     assert!(matches!(violations[1].rule, Rule::ExclusiveMinimum(_)));
     assert_eq!(limit_of(&violations[1].rule), 0.0);
@@ -806,9 +827,17 @@ async fn create_pet_reports_every_violation_together_before_sending() {
         .nicknames(body.nicknames.unwrap_or_default())
         .set_shape(body.shape)
         .set_notes(body.notes)
+        .set_contact(body.contact)
         .build()
         .expect_err("invalid pet");
     assert_eq!(violation_paths(&e.violations), violation_paths(&violations));
+
+    // No way at all is too few; the builder of the part says so already.
+    let e = CreatePetRequestContact::builder()
+        .build()
+        .expect_err("no way to reach the owner");
+    assert_eq!(violation_paths(&e.violations), [""]);
+    assert_eq!(e.violations[0].rule, Rule::MinProperties(1));
 
     // An enum value the spec does not list cannot be sent.
     let e = client(&server)
@@ -822,6 +851,7 @@ async fn create_pet_reports_every_violation_together_before_sending() {
             nicknames: Some(vec!["a".to_owned(), "b".to_owned(), "c".to_owned()]),
             shape: None,
             notes: None,
+            contact: None,
         })
         .await
         .expect_err("unknown kind");
@@ -1523,6 +1553,7 @@ async fn rename_pet_reports_path_and_body_violations_together() {
         nicknames: None,
         shape: None,
         notes: None,
+        contact: None,
     };
     let e = client(&server)
         .pets()
@@ -1717,6 +1748,54 @@ fn patch_values_are_validated_and_null_is_allowed() {
     };
     let e = direct.validate().expect_err("too long");
     assert_eq!(violation_paths(e.violations()), ["nickname"]);
+}
+
+#[test]
+fn patch_property_counts_include_the_required_field_and_explicit_nulls() {
+    // maxProperties 4: `name` always counts; a field cleared with null is sent, so it counts.
+    ProfilePatch::builder()
+        .name("Rex")
+        .null_nickname()
+        .null_age()
+        .null_owner()
+        .build()
+        .expect("four properties");
+    let e = ProfilePatch::builder()
+        .name("Rex")
+        .null_nickname()
+        .null_age()
+        .null_owner()
+        .motto("Woof")
+        .build()
+        .expect_err("five properties");
+    assert_eq!(violation_paths(e.violations()), [""]);
+    assert_eq!(e.violations()[0].rule, Rule::MaxProperties(4));
+    assert_eq!(
+        e.violations()[0].message,
+        "has 5 properties, more than maxProperties 4"
+    );
+    // The same count on a value made directly; fields left out (`None`) do not count.
+    let direct = ProfilePatch {
+        name: "Rex".to_owned(),
+        nickname: Some(None),
+        age: Some(None),
+        owner: Some(None),
+        motto: Some("Woof".to_owned()),
+        scores: None,
+        aliases: None,
+        sizes: None,
+        attachment: None,
+        pointer: None,
+        matrix: None,
+    };
+    let e = direct.validate().expect_err("five properties");
+    assert_eq!(e.violations()[0].rule, Rule::MaxProperties(4));
+    let sent = serde_json::to_value(&direct).expect("encodes");
+    assert_eq!(
+        sent.as_object().map(Map::len),
+        Some(5),
+        "what is counted is what is sent"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

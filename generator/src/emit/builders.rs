@@ -82,7 +82,8 @@ pub(crate) fn builder(model: &Model, name: &str, s: &Struct) -> TokenStream {
         let wire = &f.wire_name;
         quote! { if self.#id.is_none() { v.required(&path.field(#wire)); } }
     });
-    let checks = s
+    let counts = validation::property_count_checks(s, &quote! { &path });
+    let field_checks = s
         .fields
         .iter()
         .filter(|f| validation::has_checks(model, &f.shape))
@@ -93,6 +94,12 @@ pub(crate) fn builder(model: &Model, name: &str, s: &Struct) -> TokenStream {
             let some = some_value(f);
             quote! { if let #some = &self.#id { let path = path.field(#wire); #body } }
         });
+    // The object's own count first, then its fields, as `validate()` does.
+    let checks: Vec<_> = (!counts.is_empty())
+        .then_some(counts)
+        .into_iter()
+        .chain(field_checks)
+        .collect();
     let inits = s.fields.iter().map(|f| {
         let id = format_ident!("{}", f.ident);
         if f.required && !f.nullable {
@@ -124,10 +131,7 @@ pub(crate) fn builder(model: &Model, name: &str, s: &Struct) -> TokenStream {
             }
         }
     };
-    let uses_path = !must_have.is_empty()
-        || s.fields
-            .iter()
-            .any(|f| validation::has_checks(model, &f.shape));
+    let uses_path = !must_have.is_empty() || !checks.is_empty();
     let path_decl = uses_path.then(|| quote! { let path = crate::validation::FieldPath::root(); });
     let v_mut = uses_path.then(|| quote! { mut });
     quote! {

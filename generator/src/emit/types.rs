@@ -174,7 +174,13 @@ fn validate_impl(model: &Model, name: &str, s: &Struct) -> TokenStream {
                 quote! { { let value = &self.#f; let path = path.field(#wire); #body } }
             }
         });
-    let checks: Vec<_> = checks.collect();
+    // The object's own count first, then its fields, as for any other value.
+    let counts = validation::property_count_checks(s, &quote! { path });
+    let checks: Vec<_> = (!counts.is_empty())
+        .then_some(counts)
+        .into_iter()
+        .chain(checks)
+        .collect();
     let (path_arg, v_arg) = if checks.is_empty() {
         (quote! { _path }, quote! { _v })
     } else {

@@ -2,9 +2,11 @@
 //! validation of the named types it holds. Used by `impl Validate` and by builders alike, so a
 //! built request and a deserialized one are checked by the same code.
 
-use crate::model::{Constraints, Format, IntWidth, Model, Number, Shape, TypeKind, TypeRef};
+use crate::model::{
+    Constraints, Format, IntWidth, Model, Number, Shape, Struct, TypeKind, TypeRef,
+};
 use proc_macro2::{Literal, TokenStream};
-use quote::quote;
+use quote::{ToTokens, format_ident, quote};
 
 /// Statements checking `value` (an expression of type `&T`) at `path` (a `FieldPath`), with
 /// `v` the `Validator` in scope. Empty when nothing is to be checked.
@@ -17,6 +19,34 @@ pub(crate) fn checks(
     let mut out = constraint_checks(&shape.ty, &shape.constraints, value, path);
     out.extend(nested(model, &shape.ty, value, path, 0));
     out
+}
+
+/// `minProperties`/`maxProperties` of a struct, checked at `path` against the number of its
+/// fields the value sends: the required ones, and the optional ones that are set. `self` is the
+/// struct or its builder (whose slots for optional fields are the same `Option`s; a required
+/// field missing there is reported as such, not counted again). Empty when the struct has
+/// neither keyword.
+pub(crate) fn property_count_checks(s: &Struct, path: &TokenStream) -> TokenStream {
+    if s.min_properties.is_none() && s.max_properties.is_none() {
+        return TokenStream::new();
+    }
+    let always = s.fields.iter().filter(|f| f.required).count();
+    let mut terms: Vec<TokenStream> = Vec::new();
+    if always > 0 || s.fields.iter().all(|f| f.required) {
+        terms.push(Literal::usize_suffixed(always).into_token_stream());
+    }
+    for field in s.fields.iter().filter(|f| !f.required) {
+        let f = format_ident!("{}", field.ident);
+        terms.push(quote! { usize::from(self.#f.is_some()) });
+    }
+    let mut out = quote! { let count = #(#terms)+*; };
+    if let Some(n) = s.min_properties {
+        out.extend(quote! { v.min_properties(#path, count, #n); });
+    }
+    if let Some(n) = s.max_properties {
+        out.extend(quote! { v.max_properties(#path, count, #n); });
+    }
+    quote! { { #out } }
 }
 
 /// Whether [`checks`] has anything to say for `shape`.

@@ -106,6 +106,12 @@ pub struct UnionVariant {
 pub struct Struct {
     /// The properties, in the spec's order.
     pub fields: Vec<Field>,
+    /// `minProperties`: how many of the fields a valid value sends at least (a required field
+    /// always counts, an optional one when set). Unknown properties are dropped when decoding
+    /// and cannot be set, so they never count.
+    pub min_properties: Option<u64>,
+    /// `maxProperties`: how many of the fields a valid value sends at most.
+    pub max_properties: Option<u64>,
 }
 
 /// One property of a struct.
@@ -630,11 +636,14 @@ impl Model {
             .values()
             .filter(|def| def.in_request)
             .map(|def| match &def.kind {
-                TypeKind::Struct(s) => s
-                    .fields
-                    .iter()
-                    .map(|f| f.shape.constraints.count() + usize::from(f.required))
-                    .sum(),
+                TypeKind::Struct(s) => {
+                    s.fields
+                        .iter()
+                        .map(|f| f.shape.constraints.count() + usize::from(f.required))
+                        .sum::<usize>()
+                        + usize::from(s.min_properties.is_some())
+                        + usize::from(s.max_properties.is_some())
+                }
                 TypeKind::Enum(_) => 1,
                 TypeKind::Union(_) => 0,
                 TypeKind::Alias(shape) => shape.constraints.count(),

@@ -315,7 +315,11 @@ impl<'a> Resolver<'a> {
                 at,
                 Some(description),
                 false,
-                TypeKind::Struct(Struct { fields }),
+                TypeKind::Struct(Struct {
+                    fields,
+                    min_properties: None,
+                    max_properties: None,
+                }),
             );
             ParamsStruct {
                 type_name,

@@ -57,7 +57,15 @@ impl<'a> Resolver<'a> {
         }
         let nullable = schema.schema_data.nullable;
         if let Some(fields) = self.object_fields(schema, name, at) {
-            Classified::Kind(TypeKind::Struct(Struct { fields }), nullable)
+            let (min_properties, max_properties) = property_counts(schema);
+            Classified::Kind(
+                TypeKind::Struct(Struct {
+                    fields,
+                    min_properties,
+                    max_properties,
+                }),
+                nullable,
+            )
         } else if let Some(e) = self.string_enum(schema, at) {
             Classified::Kind(TypeKind::Enum(e), nullable)
         } else {
@@ -103,7 +111,14 @@ impl<'a> Resolver<'a> {
             for field in &mut acc.fields {
                 field.required |= acc.required.contains(&field.wire_name) && !field.one_way;
             }
-            return Classified::Kind(TypeKind::Struct(Struct { fields: acc.fields }), nullable);
+            return Classified::Kind(
+                TypeKind::Struct(Struct {
+                    fields: acc.fields,
+                    min_properties: acc.counts.min_properties,
+                    max_properties: acc.counts.max_properties,
+                }),
+                nullable,
+            );
         }
         // Parts that only annotate (`{description: ...}`, `{xml: ...}`: AWS wraps every
         // property so) constrain nothing: leave them out.
@@ -193,6 +208,13 @@ impl<'a> Resolver<'a> {
         match object {
             Some((properties, required)) => {
                 acc.has_object = true;
+                // Every part's count applies to the merged object: the stricter of each.
+                let (min_properties, max_properties) = property_counts(schema);
+                acc.counts.add(Constraints {
+                    min_properties,
+                    max_properties,
+                    ..Constraints::default()
+                });
                 acc.required.extend(required.iter().cloned());
                 let props_at = pointer(at, "properties");
                 for (wire_name, property) in properties {
@@ -976,30 +998,15 @@ impl<'a> Resolver<'a> {
         owner: &str,
         at: &str,
     ) -> Option<Vec<Field>> {
-        let (properties, required, additional, min_p, max_p) = match &schema.schema_kind {
-            SchemaKind::Type(Type::Object(o)) if !o.properties.is_empty() => (
-                &o.properties,
-                &o.required,
-                o.additional_properties.as_ref(),
-                o.min_properties,
-                o.max_properties,
-            ),
-            SchemaKind::Any(a) if !a.properties.is_empty() => (
-                &a.properties,
-                &a.required,
-                a.additional_properties.as_ref(),
-                a.min_properties,
-                a.max_properties,
-            ),
+        let (properties, required, additional) = match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(o)) if !o.properties.is_empty() => {
+                (&o.properties, &o.required, o.additional_properties.as_ref())
+            }
+            SchemaKind::Any(a) if !a.properties.is_empty() => {
+                (&a.properties, &a.required, a.additional_properties.as_ref())
+            }
             _ => return None,
         };
-        if min_p.is_some() || max_p.is_some() {
-            self.skip(
-                at,
-                "minProperties/maxProperties",
-                "not checked on objects with named properties",
-            );
-        }
         if let Some(AdditionalProperties::Schema(_) | AdditionalProperties::Any(true)) = additional
         {
             self.diags.warn(
@@ -1057,7 +1064,24 @@ pub(super) struct AllOf {
     scope: Scope,
     has_object: bool,
     nullable: bool,
+    /// The object parts' `minProperties`/`maxProperties`, merged (the rest unused).
+    counts: Constraints,
     others: Vec<Resolved>,
+}
+
+/// An object schema's `minProperties` and `maxProperties` (`None`s for other schemas).
+fn property_counts(schema: &Schema) -> (Option<u64>, Option<u64>) {
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(o)) => (
+            o.min_properties.map(|n| n as u64),
+            o.max_properties.map(|n| n as u64),
+        ),
+        SchemaKind::Any(a) => (
+            a.min_properties.map(|n| n as u64),
+            a.max_properties.map(|n| n as u64),
+        ),
+        _ => (None, None),
+    }
 }
 
 pub(super) fn any_shape() -> Shape {
