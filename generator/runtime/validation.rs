@@ -141,6 +141,9 @@ pub enum Rule {
     /// `type`: the JSON type a value held as JSON text must have (`object`); other values
     /// have it by their Rust type.
     Type(&'static str),
+    /// An additional property (in a struct's map of the properties beyond its fields) has the
+    /// name of one of the fields: the object would carry that name twice.
+    NamedProperty,
 }
 
 impl fmt::Display for Rule {
@@ -164,6 +167,7 @@ impl fmt::Display for Rule {
             Rule::MaxProperties(n) => write!(f, "maxProperties {n}"),
             Rule::MaxStringifiedLength(n) => write!(f, "x-max-stringified-length {n}"),
             Rule::Type(name) => write!(f, "type {name}"),
+            Rule::NamedProperty => f.write_str("a named property set as an additional one"),
         }
     }
 }
@@ -929,6 +933,26 @@ impl Validator {
                 Rule::MinProperties(limit),
                 format!("has {len} {unit}, fewer than minProperties {limit}"),
             );
+        }
+    }
+
+    /// A struct's additional properties (`keys`, at the struct's `path`) must not use the names
+    /// of its fields (`named`): the object would carry the name twice, and the server would
+    /// keep one of the two values.
+    pub fn not_named<'k>(
+        &mut self,
+        path: &FieldPath<'_>,
+        keys: impl Iterator<Item = &'k String>,
+        named: &[&str],
+    ) {
+        for key in keys {
+            if named.contains(&key.as_str()) {
+                self.violation(
+                    &path.key(key),
+                    Rule::NamedProperty,
+                    "is a property with a field of its own: set it there, not among the additional properties",
+                );
+            }
         }
     }
 

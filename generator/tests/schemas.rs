@@ -407,3 +407,82 @@ components:
     );
     assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
 }
+
+#[test]
+fn additional_properties_beside_named_ones_become_a_map_field() {
+    let generated = generate(
+        r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths: {}
+components:
+  schemas:
+    Typed:
+      type: object
+      properties:
+        name: {type: string}
+      additionalProperties: {type: string, maxLength: 3}
+    Any:
+      type: object
+      properties:
+        additional_properties: {type: integer}
+      additionalProperties: true
+    Closed:
+      type: object
+      properties:
+        name: {type: string}
+      additionalProperties: false
+    Merged:
+      allOf:
+        - $ref: '#/components/schemas/Closed'
+        - {type: object, properties: {b: {type: string}}, additionalProperties: true}
+"#,
+    );
+    let fields = |name: &str| match generated.model.types.get(name).map(|d| &d.kind) {
+        Some(TypeKind::Struct(s)) => s.fields.clone(),
+        other => panic!("{name} is not a struct: {other:?}"),
+    };
+    let typed = fields("Typed");
+    let extra = typed.last().expect("fields");
+    assert!(extra.additional && !extra.required && extra.wire_name.is_empty());
+    assert_eq!(extra.ident, "additional_properties");
+    assert_eq!(extra.shape.ty, TypeRef::Map(Box::new(TypeRef::String)));
+    assert_eq!(
+        extra
+            .shape
+            .constraints
+            .items
+            .as_ref()
+            .and_then(|c| c.max_length),
+        Some(3),
+        "the values' constraints"
+    );
+    // A property of that name keeps it; the map takes the next free one.
+    let any = fields("Any");
+    assert_eq!(
+        any.iter()
+            .map(|f| (f.ident.as_str(), f.additional))
+            .collect::<Vec<_>>(),
+        [
+            ("additional_properties", false),
+            ("additional_properties2", true)
+        ]
+    );
+    assert_eq!(any[1].shape.ty, TypeRef::Object);
+    assert!(fields("Closed").iter().all(|f| !f.additional));
+    // In allOf, each part's additionalProperties is relative to its own properties: not kept,
+    // and said so.
+    assert!(fields("Merged").iter().all(|f| !f.additional));
+    let warnings: Vec<(&str, &str)> = generated
+        .warnings
+        .iter()
+        .map(|w| (w.kind, w.pointer.as_str()))
+        .collect();
+    assert_eq!(
+        warnings,
+        [(
+            "ignored-additional-properties",
+            "/components/schemas/Merged/allOf/1/additionalProperties"
+        )]
+    );
+}

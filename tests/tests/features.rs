@@ -777,6 +777,7 @@ async fn create_pet_reports_every_violation_together_before_sending() {
             email: Some("owner@example.com".to_owned()),
             phone: Some("55".to_owned()),
             address: Some("1 Main St".to_owned()),
+            additional_properties: BTreeMap::new(),
         }),
     };
     let e = client(&server)
@@ -1695,6 +1696,116 @@ async fn patch_fields_can_be_set_directly_on_the_struct() {
     assert_eq!(
         body,
         json!({"name": "Rex", "nickname": "R", "age": null, "motto": "Woof"})
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// additionalProperties beside named properties: kept, sent, counted and checked
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn additional_properties_are_kept_when_decoding_and_written_back() {
+    // Owner: `additionalProperties: true`, so any other member is the API's too.
+    let owner: features_sdk::types::Owner =
+        serde_json::from_value(json!({"name": "Ann", "vet": "Dr. A", "visits": [1, 2]}))
+            .expect("decodes");
+    assert_eq!(owner.name.as_deref(), Some("Ann"));
+    assert_eq!(owner.additional_properties.len(), 2);
+    assert_eq!(owner.additional_properties["vet"], json!("Dr. A"));
+    assert_eq!(
+        serde_json::to_value(&owner).expect("encodes"),
+        json!({"name": "Ann", "vet": "Dr. A", "visits": [1, 2]}),
+        "nothing lost on the way back"
+    );
+    // Typed values (`additionalProperties: {type: string, minLength: 3}`): a value of another
+    // type is a decoding error, as a named field's would be.
+    let e = serde_json::from_value::<CreatePetRequestContact>(json!({"fax": 5550101}))
+        .expect_err("a number where strings are promised");
+    assert!(e.to_string().contains("invalid type"), "{e}");
+    // Still objects only.
+    serde_json::from_value::<features_sdk::types::Owner>(json!(["Ann"]))
+        .expect_err("an array is not an owner");
+}
+
+#[tokio::test]
+async fn additional_properties_are_sent_counted_and_checked() {
+    let server = MockServer::start().await;
+    answer_all(
+        &server,
+        ResponseTemplate::new(201).set_body_json(created_pet_json()),
+    )
+    .await;
+    let contact = CreatePetRequestContact::builder()
+        .email("ann@example.com")
+        .additional_properties("fax", "555 0101")
+        .build()
+        .expect("two ways: one named, one not");
+    let pet = CreatePetRequest::builder()
+        .name("Rex")
+        .kind(Kind::Dog)
+        .contact(contact)
+        .build()
+        .expect("valid pet");
+    client(&server)
+        .pets()
+        .create_pet(pet)
+        .await
+        .expect("created");
+    let reqs = requests(&server).await;
+    assert_eq!(
+        body_json(&reqs[0])["contact"],
+        json!({"email": "ann@example.com", "fax": "555 0101"})
+    );
+
+    // The additional properties count toward maxProperties, their values are checked at their
+    // own paths, and a name that has a field is refused (the object would carry it twice).
+    let e = CreatePetRequestContact::builder()
+        .email("ann@example.com")
+        .additional_properties("fax", "55")
+        .additional_properties("email", "other@example.com")
+        .build()
+        .expect_err("three properties, one short, one named");
+    let violations = e.violations().to_vec();
+    assert_eq!(
+        violation_paths(&violations),
+        ["", "email", "fax"],
+        "{violations:#?}"
+    );
+    assert_eq!(violations[0].rule, Rule::MaxProperties(2));
+    assert_eq!(violations[1].rule, Rule::NamedProperty);
+    assert_eq!(violations[2].rule, Rule::MinLength(3));
+    // One additional property alone meets minProperties.
+    let only_other = CreatePetRequestContact::builder()
+        .set_additional_properties(BTreeMap::from([("pager".to_owned(), "123".to_owned())]))
+        .build()
+        .expect("one way");
+    assert!(only_other.validate().is_ok());
+}
+
+#[tokio::test]
+async fn additional_properties_of_a_form_body_are_form_fields() {
+    let server = MockServer::start().await;
+    answer_all(&server, ResponseTemplate::new(200).set_body_json(json!({}))).await;
+    let body = SubmitFormRequest::builder()
+        .email("jane@example.com")
+        .additional_properties("utm_source", "news letter")
+        .additional_properties("ref", "a&b")
+        .build()
+        .expect("valid form");
+    client(&server)
+        .files()
+        .submit_form(Some(body))
+        .await
+        .expect("submitted");
+    let reqs = requests(&server).await;
+    let text = std::str::from_utf8(&reqs[0].body).expect("ASCII");
+    assert_eq!(
+        decode_pairs(&reqs[0], text),
+        pairs(&[
+            ("email", "jane@example.com"),
+            ("ref", "a&b"),
+            ("utm_source", "news letter")
+        ])
     );
 }
 

@@ -598,9 +598,20 @@ impl Generator<'_> {
                 .boxed()
             })
             .collect();
-        // Unknown fields: JSON Schema allows them (no `additionalProperties: false`), and the
-        // SDK ignores them.
-        let extra = prop::option::weighted(0.1, ("[a-z]{1,6}", any_json()));
+        // Unknown fields: JSON Schema allows them (no `additionalProperties: false`); the SDK
+        // drops them, or, where `additionalProperties` is a schema, keeps and checks them, so
+        // there they are more frequent and mostly values around that schema's constraints.
+        let extra = match schema.get("additionalProperties").filter(|a| a.is_object()) {
+            Some(values) => prop::option::weighted(
+                0.5,
+                (
+                    "[a-z]{1,6}",
+                    prop_oneof![3 => self.value(values, depth + 1), 1 => any_json()],
+                ),
+            )
+            .boxed(),
+            None => prop::option::weighted(0.1, ("[a-z]{1,6}", any_json())).boxed(),
+        };
         (fields, extra)
             .prop_map(|(fields, extra)| {
                 let mut map = Map::new();
@@ -657,10 +668,12 @@ impl Generator<'_> {
 /// - DESIGN DIFFERENCE (nulls): an optional field that is not `nullable` is an `Option<T>` in
 ///   the SDK, and serde reads `null` there as "not set"; the field is then omitted from the
 ///   request. JSON Schema rejects the `null`. Such nulls are removed.
-/// - DESIGN DIFFERENCE (unknown properties and `minProperties`/`maxProperties`): a struct keeps
-///   only the properties the spec names (others are dropped when decoding and cannot be set),
-///   so it counts those; JSON Schema counts every property of the instance. Unknown properties
-///   are removed from objects whose schema counts properties.
+/// - DESIGN DIFFERENCE (unknown properties and `minProperties`/`maxProperties`): a struct
+///   whose schema has no `additionalProperties` (or `false`) keeps only the properties the
+///   spec names (others are dropped when decoding and cannot be set), so it counts those;
+///   JSON Schema counts every property of the instance. Unknown properties are removed from
+///   such objects when their schema counts properties. (With `additionalProperties` the
+///   struct keeps them in a map, counts them, and checks their values: nothing to remove.)
 fn as_sent(spec: &Value, schema: &Value, value: &mut Value) {
     let schema = match schema.get("$ref").and_then(Value::as_str) {
         Some(r) => spec.pointer(r.trim_start_matches('#')).expect("ref"),
@@ -676,7 +689,13 @@ fn as_sent(spec: &Value, schema: &Value, value: &mut Value) {
                 .and_then(Value::as_array)
                 .map(|r| r.iter().filter_map(Value::as_str).collect())
                 .unwrap_or_default();
-            if schema.get("minProperties").is_some() || schema.get("maxProperties").is_some() {
+            let counted =
+                schema.get("minProperties").is_some() || schema.get("maxProperties").is_some();
+            let kept = matches!(
+                schema.get("additionalProperties"),
+                Some(Value::Object(_) | Value::Bool(true))
+            );
+            if counted && !kept {
                 map.retain(|name, _| props.contains_key(name));
             }
             for (name, prop) in props {

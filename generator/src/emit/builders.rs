@@ -3,9 +3,10 @@
 //! fields included. No `get_x()`: the built value's fields are public, and on specs the size of
 //! GitHub's the getters were a quarter of the builder code to generate and compile.
 
+use super::rust_type::{self, From};
 use super::types::{inner_type, slot_type, some_value};
 use super::validation;
-use crate::model::{Model, Struct};
+use crate::model::{Field, Model, Struct, TypeRef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -25,9 +26,16 @@ pub(crate) fn builder(model: &Model, name: &str, s: &Struct) -> TokenStream {
     let slots = s.fields.iter().map(|f| {
         let id = format_ident!("{}", f.ident);
         let ty = slot_type(f);
-        quote! { #id: Option<#ty>, }
+        if f.additional {
+            quote! { #id: #ty, }
+        } else {
+            quote! { #id: Option<#ty>, }
+        }
     });
     let methods = s.fields.iter().map(|f| {
+        if f.additional {
+            return additional_methods(name, f);
+        }
         let id = format_ident!("{}", f.ident);
         // A field called `build` would shadow the builder's own `build()`.
         let setter = if f.ident == "build" {
@@ -86,8 +94,11 @@ pub(crate) fn builder(model: &Model, name: &str, s: &Struct) -> TokenStream {
     let field_checks = s
         .fields
         .iter()
-        .filter(|f| validation::has_checks(model, &f.shape))
+        .filter(|f| f.additional || validation::has_checks(model, &f.shape))
         .map(|f| {
+            if f.additional {
+                return validation::additional_checks(model, s, f, &quote! { &path });
+            }
             let id = format_ident!("{}", f.ident);
             let wire = &f.wire_name;
             let body = validation::checks(model, &f.shape, &quote! { value }, &quote! { &path });
@@ -99,10 +110,11 @@ pub(crate) fn builder(model: &Model, name: &str, s: &Struct) -> TokenStream {
         .then_some(counts)
         .into_iter()
         .chain(field_checks)
+        .filter(|c| !c.is_empty())
         .collect();
     let inits = s.fields.iter().map(|f| {
         let id = format_ident!("{}", f.ident);
-        if f.required && !f.nullable {
+        if f.required && !f.nullable && !f.additional {
             quote! { #id, }
         } else {
             quote! { #id: self.#id, }
@@ -155,6 +167,40 @@ pub(crate) fn builder(model: &Model, name: &str, s: &Struct) -> TokenStream {
                 #(#checks)*
                 #build_body
             }
+        }
+    }
+}
+
+/// The builder's methods for the additional properties, as aws-sdk-rust's for maps: `x(key,
+/// value)` adds one, `set_x(map)` replaces them all.
+fn additional_methods(name: &str, f: &Field) -> TokenStream {
+    let id = format_ident!("{}", f.ident);
+    let setter = if f.ident == "build" {
+        format_ident!("build_value")
+    } else {
+        id.clone()
+    };
+    let set = format_ident!("set_{}", f.ident.trim_end_matches('_'));
+    let map = slot_type(f);
+    let value = match &f.shape.ty {
+        TypeRef::Map(inner) => rust_type::tokens(inner, From::Types),
+        _ => quote! { ::serde_json::Value },
+    };
+    let doc = format!(
+        " Adds one property beyond the named ones (replacing one of that name): see [`{name}::{}`].",
+        f.ident
+    );
+    let set_doc = " Replaces every property beyond the named ones.";
+    quote! {
+        #[doc = #doc]
+        pub fn #setter(mut self, key: impl Into<String>, value: impl Into<#value>) -> Self {
+            self.#id.insert(key.into(), value.into());
+            self
+        }
+        #[doc = #set_doc]
+        pub fn #set(mut self, value: #map) -> Self {
+            self.#id = value;
+            self
         }
     }
 }

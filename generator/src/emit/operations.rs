@@ -483,6 +483,13 @@ fn body_encoding(model: &Model, b: &RequestBody) -> TokenStream {
                 let pairs = quote! { form_pairs };
                 let pushes = fields.iter().filter(|f| f.shape.ty != TypeRef::File).map(|f| {
                     let id = format_ident!("{}", f.ident);
+                    if f.additional {
+                        // Each additional property a form field of its name, as an object
+                        // parameter's members are written.
+                        return quote! {
+                            crate::params::push_object(&mut form_pairs, "", &body_ref.#id, crate::params::ObjectStyle::FormExplode)?;
+                        };
+                    }
                     let wire = &f.wire_name;
                     let style = b.field_styles.iter().find(|(name, _)| name == wire).map(|(_, style)| *style);
                     let structured = !is_scalar(model, &f.shape.ty)
@@ -536,6 +543,16 @@ fn body_encoding(model: &Model, b: &RequestBody) -> TokenStream {
                 Some(fields) => {
                     let parts = fields.iter().map(|f| {
                         let id = format_ident!("{}", f.ident);
+                        if f.additional {
+                            // One text part per additional property, written as in a form.
+                            return quote! {
+                                {
+                                    let mut form_pairs = Vec::new();
+                                    crate::params::push_object(&mut form_pairs, "", &body_ref.#id, crate::params::ObjectStyle::FormExplode)?;
+                                    parts.extend(form_pairs.into_iter().map(|(name, text)| crate::client::MultipartPart { name, value: crate::client::PartValue::Text(text) }));
+                                }
+                            };
+                        }
                         let wire = &f.wire_name;
                         let value = match &f.shape.ty {
                             TypeRef::File => quote! { crate::client::PartValue::File(value.clone()) },

@@ -39,7 +39,8 @@ pub(crate) fn type_def(model: &Model, def: &TypeDef) -> TokenStream {
 /// absent and `null` differ; boxed when the type holds itself directly.
 pub(crate) fn field_type(field: &Field) -> TokenStream {
     let slot = slot_type(field);
-    if field.required && !field.nullable {
+    // The additional properties are a map, empty when there are none.
+    if (field.required && !field.nullable) || field.additional {
         slot
     } else {
         quote! { Option<#slot> }
@@ -79,6 +80,13 @@ pub(crate) fn some_value(field: &Field) -> TokenStream {
 /// Field docs: the description, then the server's default.
 fn field_doc(field: &Field) -> TokenStream {
     let mut parts = Vec::new();
+    if field.additional {
+        parts.push(
+            "The properties beyond the named ones (`additionalProperties`), by name. A name that \
+             has a field of its own is refused by validation: set it through that field."
+                .to_owned(),
+        );
+    }
     if let Some(d) = &field.description {
         parts.push(docs::sanitize(d.trim()));
     }
@@ -118,7 +126,11 @@ fn struct_def(
         let rename = (field.ident != *wire).then(|| quote! { rename = #wire });
         let optional = !field.required;
         let mut args: Vec<TokenStream> = rename.into_iter().collect();
-        if field.explicit_null {
+        if field.additional {
+            // Decoding collects every property no field names; encoding writes them after
+            // the named ones (none when the map is empty).
+            args = vec![quote! { flatten }];
+        } else if field.explicit_null {
             args.push(quote! {
                 default,
                 skip_serializing_if = "Option::is_none",
@@ -160,8 +172,11 @@ fn validate_impl(model: &Model, name: &str, s: &Struct) -> TokenStream {
     let checks = s
         .fields
         .iter()
-        .filter(|f| validation::has_checks(model, &f.shape))
+        .filter(|f| f.additional || validation::has_checks(model, &f.shape))
         .map(|field| {
+            if field.additional {
+                return validation::additional_checks(model, s, field, &quote! { path });
+            }
             let f = format_ident!("{}", field.ident);
             let wire = &field.wire_name;
             let body =
@@ -180,6 +195,7 @@ fn validate_impl(model: &Model, name: &str, s: &Struct) -> TokenStream {
         .then_some(counts)
         .into_iter()
         .chain(checks)
+        .filter(|c| !c.is_empty())
         .collect();
     let (path_arg, v_arg) = if checks.is_empty() {
         (quote! { _path }, quote! { _v })

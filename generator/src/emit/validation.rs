@@ -3,7 +3,7 @@
 //! built request and a deserialized one are checked by the same code.
 
 use crate::model::{
-    Constraints, Format, IntWidth, Model, Number, Shape, Struct, TypeKind, TypeRef,
+    Constraints, Field, Format, IntWidth, Model, Number, Shape, Struct, TypeKind, TypeRef,
 };
 use proc_macro2::{Literal, TokenStream};
 use quote::{ToTokens, format_ident, quote};
@@ -21,11 +21,11 @@ pub(crate) fn checks(
     out
 }
 
-/// `minProperties`/`maxProperties` of a struct, checked at `path` against the number of its
-/// fields the value sends: the required ones, and the optional ones that are set. `self` is the
-/// struct or its builder (whose slots for optional fields are the same `Option`s; a required
-/// field missing there is reported as such, not counted again). Empty when the struct has
-/// neither keyword.
+/// `minProperties`/`maxProperties` of a struct, checked at `path` against the number of
+/// properties the value sends: the required fields, the optional ones that are set, and the
+/// additional properties. `self` is the struct or its builder (whose slots for optional fields
+/// are the same `Option`s; a required field missing there is reported as such, not counted
+/// again). Empty when the struct has neither keyword.
 pub(crate) fn property_count_checks(s: &Struct, path: &TokenStream) -> TokenStream {
     if s.min_properties.is_none() && s.max_properties.is_none() {
         return TokenStream::new();
@@ -37,7 +37,11 @@ pub(crate) fn property_count_checks(s: &Struct, path: &TokenStream) -> TokenStre
     }
     for field in s.fields.iter().filter(|f| !f.required) {
         let f = format_ident!("{}", field.ident);
-        terms.push(quote! { usize::from(self.#f.is_some()) });
+        terms.push(if field.additional {
+            quote! { self.#f.len() }
+        } else {
+            quote! { usize::from(self.#f.is_some()) }
+        });
     }
     let mut out = quote! { let count = #(#terms)+*; };
     if let Some(n) = s.min_properties {
@@ -47,6 +51,33 @@ pub(crate) fn property_count_checks(s: &Struct, path: &TokenStream) -> TokenStre
         out.extend(quote! { v.max_properties(#path, count, #n); });
     }
     quote! { { #out } }
+}
+
+/// Checks of a struct's additional properties (`field`, the map of the properties beyond the
+/// named ones, read from `self`), at the struct's `path` (a `&FieldPath`): no name that has a
+/// field of its own, then each value's constraints at its key (`labels.env`).
+pub(crate) fn additional_checks(
+    model: &Model,
+    s: &Struct,
+    field: &Field,
+    path: &TokenStream,
+) -> TokenStream {
+    let f = format_ident!("{}", field.ident);
+    let named: Vec<&str> = s
+        .fields
+        .iter()
+        .filter(|f| !f.additional)
+        .map(|f| f.wire_name.as_str())
+        .collect();
+    let mut out = TokenStream::new();
+    if !named.is_empty() {
+        out.extend(quote! { v.not_named(#path, value.keys(), &[#(#named),*]); });
+    }
+    out.extend(checks(model, &field.shape, &quote! { value }, path));
+    if out.is_empty() {
+        return out;
+    }
+    quote! { { let value = &self.#f; #out } }
 }
 
 /// Whether [`checks`] has anything to say for `shape`.

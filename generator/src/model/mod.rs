@@ -141,6 +141,11 @@ pub struct Field {
     pub default: Option<serde_json::Value>,
     /// `deprecated: true`.
     pub deprecated: bool,
+    /// Not a property but the others: the properties beyond the named ones that the object's
+    /// `additionalProperties` (a schema, or `true`) allows, as a map (`shape.ty` is a `Map` or
+    /// `Object`) flattened into the object, so that decoding keeps them and requests can send
+    /// them. Never required; `wire_name` is empty. At most one per struct, after the others.
+    pub additional: bool,
 }
 
 /// A type together with the constraints on its values.

@@ -303,6 +303,7 @@ impl<'a> Resolver<'a> {
                         description: data.description.clone(),
                         default: None,
                         deprecated: data.deprecated.unwrap_or(false),
+                        additional: false,
                     });
                 }
             }

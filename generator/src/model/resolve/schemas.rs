@@ -197,17 +197,30 @@ impl<'a> Resolver<'a> {
                 }
                 return;
             }
-            SchemaKind::Type(Type::Object(o)) => Some((&o.properties, &o.required)),
+            SchemaKind::Type(Type::Object(o)) => {
+                Some((&o.properties, &o.required, o.additional_properties.as_ref()))
+            }
             SchemaKind::Any(a)
                 if !a.properties.is_empty() || a.typ.as_deref() == Some("object") =>
             {
-                Some((&a.properties, &a.required))
+                Some((&a.properties, &a.required, a.additional_properties.as_ref()))
             }
             _ => None,
         };
         match object {
-            Some((properties, required)) => {
+            Some((properties, required, additional)) => {
                 acc.has_object = true;
+                // In JSON Schema each part's `additionalProperties` is relative to that part's
+                // own properties, which a merged struct cannot express.
+                if let Some(AdditionalProperties::Schema(_) | AdditionalProperties::Any(true)) =
+                    additional
+                {
+                    self.diags.warn(
+                        "ignored-additional-properties",
+                        &pointer(at, "additionalProperties"),
+                        "in a part of allOf, properties beyond the named ones are ignored when decoding and cannot be set",
+                    );
+                }
                 // Every part's count applies to the merged object: the stricter of each.
                 let (min_properties, max_properties) = property_counts(schema);
                 acc.counts.add(Constraints {
@@ -951,6 +964,7 @@ impl<'a> Resolver<'a> {
             description,
             default,
             deprecated,
+            additional: false,
         }
     }
 
@@ -1007,14 +1021,6 @@ impl<'a> Resolver<'a> {
             }
             _ => return None,
         };
-        if let Some(AdditionalProperties::Schema(_) | AdditionalProperties::Any(true)) = additional
-        {
-            self.diags.warn(
-                "ignored-additional-properties",
-                &pointer(at, "additionalProperties"),
-                "properties beyond the named ones are ignored when decoding and cannot be set",
-            );
-        }
         let props_at = pointer(at, "properties");
         let mut scope = Scope::default();
         let mut fields = Vec::new();
@@ -1037,6 +1043,32 @@ impl<'a> Resolver<'a> {
                     format!("`{name}` is required but not among the properties; ignored"),
                 );
             }
+        }
+        if let Some(AdditionalProperties::Schema(_) | AdditionalProperties::Any(true)) = additional
+        {
+            // Claimed after the properties, so a property of that name keeps it.
+            let ident = scope.claim("additional_properties".to_owned());
+            let (ty, values) = self.map_type(additional, &format!("{owner}Additional"), at);
+            fields.push(Field {
+                ident,
+                wire_name: String::new(),
+                shape: Shape {
+                    ty,
+                    constraints: Constraints {
+                        items: values,
+                        ..Constraints::default()
+                    },
+                },
+                required: false,
+                nullable: false,
+                boxed: false,
+                one_way: false,
+                explicit_null: false,
+                description: None,
+                default: None,
+                deprecated: false,
+                additional: true,
+            });
         }
         Some(fields)
     }
