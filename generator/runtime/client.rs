@@ -1398,6 +1398,17 @@ mod tests {
         }
     }
 
+    /// `Client::builder()`, with a base URL when the spec names no server (the SDK then has no
+    /// default, and `build()` asks for one: see `defaults`).
+    fn client_builder() -> ClientBuilder {
+        let builder = Client::builder();
+        if crate::SDK_INFO.default_base_url.is_empty() {
+            builder.base_url("https://example.com/v1")
+        } else {
+            builder
+        }
+    }
+
     fn info(requires_api_key: bool) -> SdkInfo {
         SdkInfo {
             requires_api_key,
@@ -1439,11 +1450,18 @@ mod tests {
 
     #[test]
     fn defaults() {
-        let client = Client::builder().api_key(KEY).build().unwrap();
-        assert_eq!(
-            client.base_url(),
-            crate::SDK_INFO.default_base_url.trim_end_matches('/')
-        );
+        if crate::SDK_INFO.default_base_url.is_empty() {
+            // No server in the spec: no default base URL, and building without one says so.
+            let e = Client::builder().api_key(KEY).build().unwrap_err();
+            assert!(matches!(&e, Error::Config(m) if m.contains("base URL")), "{e:?}");
+        } else {
+            let client = Client::builder().api_key(KEY).build().unwrap();
+            assert_eq!(
+                client.base_url(),
+                crate::SDK_INFO.default_base_url.trim_end_matches('/')
+            );
+        }
+        let client = client_builder().api_key(KEY).build().unwrap();
         assert_eq!(client.timeout(), Duration::from_secs(60));
         assert_eq!(client.max_retries(), 2);
         assert_eq!(
@@ -1454,7 +1472,7 @@ mod tests {
 
     #[test]
     fn debug_redacts_credentials() {
-        let builder = Client::builder()
+        let builder = client_builder()
             .api_key(KEY)
             .basic_auth("user_s3cr3t", "pass_s3cr3t")
             .base_url("http://localhost:8080/");
@@ -1477,31 +1495,31 @@ mod tests {
         assert_eq!(format!("{:?}", key.text), "[redacted]");
         assert!(client.inner.basic.as_ref().unwrap().is_sensitive());
 
-        let unset = format!("{:?}", Client::builder());
+        let unset = format!("{:?}", client_builder());
         assert!(unset.contains("api_key: None"), "{unset}");
         assert!(unset.contains("basic_auth: None"), "{unset}");
     }
 
     #[test]
     fn config_errors() {
-        let no_key = Client::builder().build_with(&info(true)).unwrap_err();
+        let no_key = client_builder().build_with(&info(true)).unwrap_err();
         assert!(matches!(no_key, Error::Config(_)));
         assert!(
             no_key.to_string().contains(crate::SDK_INFO.api_key_env),
             "{no_key}"
         );
         assert!(matches!(
-            Client::builder().api_key("  ").build_with(&info(true)),
+            client_builder().api_key("  ").build_with(&info(true)),
             Err(Error::Config(_))
         ));
 
-        let bad_key = Client::builder()
+        let bad_key = client_builder()
             .api_key("line1\nline2secret")
             .build()
             .unwrap_err();
         assert!(!bad_key.to_string().contains("secret"), "{bad_key}");
         assert!(!format!("{bad_key:?}").contains("secret"));
-        let bad_user = Client::builder()
+        let bad_user = client_builder()
             .basic_auth("a:b", "secret")
             .build()
             .unwrap_err();
@@ -1513,7 +1531,7 @@ mod tests {
             "http://example.com/?x=1",
             "mailto:a@b.c",
         ] {
-            let e = Client::builder()
+            let e = client_builder()
                 .api_key(KEY)
                 .base_url(url)
                 .build()
@@ -1521,7 +1539,7 @@ mod tests {
             assert!(matches!(e, Error::Config(_)), "{url}: {e}");
             assert!(!e.to_string().contains(KEY));
         }
-        let e = Client::builder()
+        let e = client_builder()
             .api_key(KEY)
             .timeout(Duration::ZERO)
             .build()
@@ -1532,17 +1550,17 @@ mod tests {
     #[test]
     fn which_credentials_build_needs() {
         // An API that takes an API key wants one, or basic auth.
-        assert!(Client::builder().build_with(&info(true)).is_err());
+        assert!(client_builder().build_with(&info(true)).is_err());
         assert!(
-            Client::builder()
+            client_builder()
                 .basic_auth("u", "")
                 .build_with(&info(true))
                 .is_ok()
         );
         // An API without API-key auth builds without credentials.
-        let client = Client::builder().build_with(&info(false)).unwrap();
+        let client = client_builder().build_with(&info(false)).unwrap();
         assert!(client.inner.api_key.is_none() && client.inner.basic.is_none());
-        let blank = Client::builder()
+        let blank = client_builder()
             .api_key(" ")
             .build_with(&info(false))
             .unwrap();
@@ -1558,17 +1576,17 @@ mod tests {
         static COOKIE: [Auth; 1] = [Auth::ApiKeyCookie("sid")];
         static BAD_HEADER: [Auth; 1] = [Auth::ApiKeyHeader("bad header")];
 
-        let keyed = Client::builder().api_key(KEY).build().unwrap();
-        let basic = Client::builder()
+        let keyed = client_builder().api_key(KEY).build().unwrap();
+        let basic = client_builder()
             .basic_auth("Aladdin", "open sesame")
             .build()
             .unwrap();
-        let both = Client::builder()
+        let both = client_builder()
             .api_key(KEY)
             .basic_auth("Aladdin", "open sesame")
             .build()
             .unwrap();
-        let nothing = Client::builder().build_with(&info(false)).unwrap();
+        let nothing = client_builder().build_with(&info(false)).unwrap();
 
         let auth_header = |client: &Client, auth: &'static [Auth]| {
             let p = client
@@ -1636,7 +1654,7 @@ mod tests {
 
     #[test]
     fn urls_are_built_and_encoded() {
-        let client = Client::builder()
+        let client = client_builder()
             .api_key(KEY)
             .base_url(" https://example.com/v1/ ")
             .build()
@@ -1679,7 +1697,7 @@ mod tests {
     #[test]
     fn headers_and_cookies_are_prepared() {
         static COOKIE_KEY: [Auth; 1] = [Auth::ApiKeyCookie("session")];
-        let client = Client::builder().api_key(KEY).build().unwrap();
+        let client = client_builder().api_key(KEY).build().unwrap();
         let request = PreparedRequest {
             headers: vec![("X-Trace", "abc".into()), ("X-List", "1,2".into())],
             cookies: vec![("theme", "dark mode;x".into()), ("ids", "1,2".into())],
