@@ -650,8 +650,8 @@ impl Validator {
     }
 
     /// `minimum` on an integer: `value >= min`.
-    pub fn minimum_i64(&mut self, path: &FieldPath<'_>, value: i64, min: i64) {
-        if value < min {
+    pub fn minimum_int(&mut self, path: &FieldPath<'_>, value: i128, min: i64) {
+        if value < i128::from(min) {
             self.violation(
                 path,
                 Rule::Minimum(min.into()),
@@ -661,8 +661,8 @@ impl Validator {
     }
 
     /// `maximum` on an integer: `value <= max`.
-    pub fn maximum_i64(&mut self, path: &FieldPath<'_>, value: i64, max: i64) {
-        if value > max {
+    pub fn maximum_int(&mut self, path: &FieldPath<'_>, value: i128, max: i64) {
+        if value > i128::from(max) {
             self.violation(
                 path,
                 Rule::Maximum(max.into()),
@@ -672,8 +672,8 @@ impl Validator {
     }
 
     /// `exclusiveMinimum` on an integer: `value > min`.
-    pub fn exclusive_minimum_i64(&mut self, path: &FieldPath<'_>, value: i64, min: i64) {
-        if value <= min {
+    pub fn exclusive_minimum_int(&mut self, path: &FieldPath<'_>, value: i128, min: i64) {
+        if value <= i128::from(min) {
             self.violation(
                 path,
                 Rule::ExclusiveMinimum(min.into()),
@@ -683,8 +683,8 @@ impl Validator {
     }
 
     /// `exclusiveMaximum` on an integer: `value < max`.
-    pub fn exclusive_maximum_i64(&mut self, path: &FieldPath<'_>, value: i64, max: i64) {
-        if value >= max {
+    pub fn exclusive_maximum_int(&mut self, path: &FieldPath<'_>, value: i128, max: i64) {
+        if value >= i128::from(max) {
             self.violation(
                 path,
                 Rule::ExclusiveMaximum(max.into()),
@@ -694,12 +694,12 @@ impl Validator {
     }
 
     /// `multipleOf` on an integer. A zero divisor (not allowed by JSON Schema) checks nothing.
-    pub fn multiple_of_i64(&mut self, path: &FieldPath<'_>, value: i64, by: i64) {
+    pub fn multiple_of_int(&mut self, path: &FieldPath<'_>, value: i128, by: i64) {
         if by == 0 {
             return;
         }
-        // `checked_rem` is `None` only for `i64::MIN % -1`, whose remainder is 0.
-        if value.checked_rem(by).unwrap_or(0) != 0 {
+        // An integer of any width fits `i128`, so the remainder cannot overflow.
+        if value % i128::from(by) != 0 {
             self.violation(
                 path,
                 Rule::MultipleOf(by.into()),
@@ -1157,27 +1157,35 @@ mod tests {
         let root = FieldPath::root();
         let path = root.field("amount");
         let mut v = Validator::new();
-        v.minimum_i64(&path, 0, 0);
-        v.maximum_i64(&path, 10, 10);
-        v.exclusive_minimum_i64(&path, 1, 0);
-        v.exclusive_maximum_i64(&path, 9, 10);
-        v.multiple_of_i64(&path, 10, 5);
-        v.multiple_of_i64(&path, i64::MIN, -1);
-        v.multiple_of_i64(&path, 7, 0);
+        v.minimum_int(&path, 0, 0);
+        v.maximum_int(&path, 10, 10);
+        v.exclusive_minimum_int(&path, 1, 0);
+        v.exclusive_maximum_int(&path, 9, 10);
+        v.multiple_of_int(&path, 10, 5);
+        v.multiple_of_int(&path, i64::MIN.into(), -1);
+        v.multiple_of_int(&path, 7, 0);
+        // A `u64` beyond `i64::MAX` compares as what it is.
+        v.minimum_int(&path, u64::MAX.into(), i64::MAX);
+        v.multiple_of_int(&path, u64::MAX.into(), 5);
         assert!(v.is_empty());
+        v.maximum_int(&path, u64::MAX.into(), i64::MAX);
+        assert_eq!(
+            one(v).to_string(),
+            "amount: is 18446744073709551615, more than maximum 9223372036854775807"
+        );
 
         let mut v = Validator::new();
-        v.minimum_i64(&path, -1, 0);
+        v.minimum_int(&path, -1, 0);
         let violation = one(v);
         assert_eq!(violation.rule, Rule::Minimum(0.into()));
         assert_eq!(violation.to_string(), "amount: is -1, less than minimum 0");
         assert_eq!(violation.rule.to_string(), "minimum 0");
 
         let mut v = Validator::new();
-        v.maximum_i64(&path, 11, 10);
-        v.exclusive_minimum_i64(&path, 0, 0);
-        v.exclusive_maximum_i64(&path, 10, 10);
-        v.multiple_of_i64(&path, 7, 5);
+        v.maximum_int(&path, 11, 10);
+        v.exclusive_minimum_int(&path, 0, 0);
+        v.exclusive_maximum_int(&path, 10, 10);
+        v.multiple_of_int(&path, 7, 5);
         let err = v.finish().unwrap_err();
         let rules: Vec<String> = err
             .violations()

@@ -486,3 +486,51 @@ components:
         )]
     );
 }
+
+#[test]
+fn sized_integer_formats_pick_the_rust_integer() {
+    let generated = generate(
+        r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths: {}
+components:
+  schemas:
+    Sizes:
+      type: object
+      properties:
+        i8: {type: integer, format: int8}
+        i16: {type: integer, format: int16}
+        i32: {type: integer, format: int32}
+        i64: {type: integer, format: int64}
+        u8: {type: integer, format: uint8}
+        u16: {type: integer, format: uint16}
+        u32: {type: integer, format: uint32}
+        u64: {type: integer, format: uint64}
+        plain: {type: integer}
+        odd: {type: integer, format: unix-time}
+"#,
+    );
+    use codeqr_codegen::model::IntWidth::*;
+    for (field, width) in [
+        ("i8", I8),
+        ("i16", I16),
+        ("i32", I32),
+        ("i64", I64),
+        ("u8", U8),
+        ("u16", U16),
+        ("u32", U32),
+        ("u64", U64),
+        ("plain", I64),
+        ("odd", I64),
+    ] {
+        assert_eq!(
+            field_type(&generated, "Sizes", field),
+            &TypeRef::Integer(width),
+            "{field}"
+        );
+    }
+    let types = generated.files["src/types.rs"].as_str();
+    assert!(types.contains("pub u64: Option<u64>"), "{types}");
+    assert!(types.contains("pub i8: Option<i8>"), "{types}");
+}

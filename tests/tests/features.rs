@@ -772,6 +772,8 @@ async fn create_pet_reports_every_violation_together_before_sending() {
         })),
         // Any JSON value (no `type`), so an array is fine; 204 units of text are not.
         notes: Some(JsonText::from(json!(["x".repeat(200)]))),
+        microchip: None,
+        litter: Some(21),
         // Three ways to reach the owner (two at most), one of them too short.
         contact: Some(CreatePetRequestContact {
             email: Some("owner@example.com".to_owned()),
@@ -795,18 +797,20 @@ async fn create_pet_reports_every_violation_together_before_sending() {
             "nicknames",
             "shape.radius",
             "notes",
+            "litter",
             "contact",
             "contact.phone"
         ],
         "{violations:#?}"
     );
     assert_eq!(violations[5].rule, Rule::MaxStringifiedLength(200));
-    assert_eq!(violations[6].rule, Rule::MaxProperties(2));
+    assert_eq!(violations[6].message, "is 21, more than maximum 20");
+    assert_eq!(violations[7].rule, Rule::MaxProperties(2));
     assert_eq!(
-        violations[6].message,
+        violations[7].message,
         "has 3 properties, more than maxProperties 2"
     );
-    assert_eq!(violations[7].rule, Rule::MinLength(3));
+    assert_eq!(violations[8].rule, Rule::MinLength(3));
     assert_eq!(violations[0].rule, Rule::Pattern("^[A-Za-z ]+$".to_owned()));
     assert!(matches!(violations[1].rule, Rule::ExclusiveMinimum(_)));
     assert_eq!(limit_of(&violations[1].rule), 0.0);
@@ -828,6 +832,7 @@ async fn create_pet_reports_every_violation_together_before_sending() {
         .nicknames(body.nicknames.unwrap_or_default())
         .set_shape(body.shape)
         .set_notes(body.notes)
+        .set_litter(body.litter)
         .set_contact(body.contact)
         .build()
         .expect_err("invalid pet");
@@ -852,6 +857,8 @@ async fn create_pet_reports_every_violation_together_before_sending() {
             nicknames: Some(vec!["a".to_owned(), "b".to_owned(), "c".to_owned()]),
             shape: None,
             notes: None,
+            microchip: None,
+            litter: None,
             contact: None,
         })
         .await
@@ -1554,6 +1561,8 @@ async fn rename_pet_reports_path_and_body_violations_together() {
         nicknames: None,
         shape: None,
         notes: None,
+        microchip: None,
+        litter: None,
         contact: None,
     };
     let e = client(&server)
@@ -1725,6 +1734,39 @@ fn additional_properties_are_kept_when_decoding_and_written_back() {
     // Still objects only.
     serde_json::from_value::<features_sdk::types::Owner>(json!(["Ann"]))
         .expect_err("an array is not an owner");
+}
+
+#[test]
+fn sized_integer_formats_are_rust_integers_of_that_size() {
+    // `format: uint64`: the whole range, beyond what an `i64` holds.
+    let pet: features_sdk::types::Pet = serde_json::from_value(json!({
+        "id": 1, "name": "Rex", "microchip": 18_446_744_073_709_551_615u64
+    }))
+    .expect("a u64 decodes");
+    assert_eq!(pet.microchip, Some(u64::MAX));
+    // Outside the format's range is a decoding error, not a wrapped number.
+    for bad in [json!(-1), json!(1e20)] {
+        serde_json::from_value::<features_sdk::types::Pet>(
+            json!({"id": 1, "name": "Rex", "microchip": bad}),
+        )
+        .expect_err("not a uint64");
+    }
+    // `format: uint8` with `maximum: 20`: the type holds 0..=255, validation the rest.
+    let pet = CreatePetRequest::builder()
+        .name("Rex")
+        .kind(Kind::Dog)
+        .microchip(u64::MAX)
+        .litter(20u8)
+        .build()
+        .expect("in range");
+    assert_eq!(
+        serde_json::to_value(&pet).expect("encodes")["microchip"],
+        json!(u64::MAX)
+    );
+    serde_json::from_value::<CreatePetRequest>(
+        json!({"name": "Rex", "kind": "dog", "litter": 256}),
+    )
+    .expect_err("256 is no uint8");
 }
 
 #[tokio::test]

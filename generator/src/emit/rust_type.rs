@@ -18,8 +18,14 @@ pub(crate) enum From {
 pub(crate) fn tokens(ty: &TypeRef, from: From) -> TokenStream {
     match ty {
         TypeRef::String => quote! { String },
+        TypeRef::Integer(IntWidth::I8) => quote! { i8 },
+        TypeRef::Integer(IntWidth::I16) => quote! { i16 },
         TypeRef::Integer(IntWidth::I32) => quote! { i32 },
         TypeRef::Integer(IntWidth::I64) => quote! { i64 },
+        TypeRef::Integer(IntWidth::U8) => quote! { u8 },
+        TypeRef::Integer(IntWidth::U16) => quote! { u16 },
+        TypeRef::Integer(IntWidth::U32) => quote! { u32 },
+        TypeRef::Integer(IntWidth::U64) => quote! { u64 },
         TypeRef::Number => quote! { f64 },
         TypeRef::Boolean => quote! { bool },
         TypeRef::Named(name) => {

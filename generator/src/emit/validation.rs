@@ -2,9 +2,7 @@
 //! validation of the named types it holds. Used by `impl Validate` and by builders alike, so a
 //! built request and a deserialized one are checked by the same code.
 
-use crate::model::{
-    Constraints, Field, Format, IntWidth, Model, Number, Shape, Struct, TypeKind, TypeRef,
-};
+use crate::model::{Constraints, Field, Format, Model, Number, Shape, Struct, TypeKind, TypeRef};
 use proc_macro2::{Literal, TokenStream};
 use quote::{ToTokens, format_ident, quote};
 
@@ -211,11 +209,9 @@ fn constraint_checks(
         None => {}
     }
     match ty {
-        TypeRef::Integer(width) => {
-            let as_i64 = match width {
-                IntWidth::I32 => quote! { i64::from(*#value) },
-                IntWidth::I64 => quote! { *#value },
-            };
+        TypeRef::Integer(_) => {
+            // Every width compares as `i128`, which holds `u64` and `i64` values alike.
+            let as_i128 = quote! { i128::from(*#value) };
             let int = |n: Number| match n {
                 Number::Int(i) => Some(Literal::i64_suffixed(i)),
                 Number::Float(_) => None,
@@ -224,28 +220,31 @@ fn constraint_checks(
                 && let Some(n) = int(b.value)
             {
                 out.extend(if b.exclusive {
-                    quote! { v.exclusive_minimum_i64(#path, #as_i64, #n); }
+                    quote! { v.exclusive_minimum_int(#path, #as_i128, #n); }
                 } else {
-                    quote! { v.minimum_i64(#path, #as_i64, #n); }
+                    quote! { v.minimum_int(#path, #as_i128, #n); }
                 });
             }
             if let Some(b) = c.maximum
                 && let Some(n) = int(b.value)
             {
                 out.extend(if b.exclusive {
-                    quote! { v.exclusive_maximum_i64(#path, #as_i64, #n); }
+                    quote! { v.exclusive_maximum_int(#path, #as_i128, #n); }
                 } else {
-                    quote! { v.maximum_i64(#path, #as_i64, #n); }
+                    quote! { v.maximum_int(#path, #as_i128, #n); }
                 });
             }
             if let Some(m) = c.multiple_of
                 && let Some(n) = int(m)
             {
-                out.extend(quote! { v.multiple_of_i64(#path, #as_i64, #n); });
+                out.extend(quote! { v.multiple_of_int(#path, #as_i128, #n); });
             }
             if !c.number_enum.is_empty() {
-                let values = c.number_enum.iter().filter_map(|n| int(*n));
-                out.extend(quote! { v.enum_number(#path, #as_i64, &[#(#values),*]); });
+                let values = c.number_enum.iter().filter_map(|n| match n {
+                    Number::Int(i) => Some(Literal::i128_suffixed(i128::from(*i))),
+                    Number::Float(_) => None,
+                });
+                out.extend(quote! { v.enum_number(#path, #as_i128, &[#(#values),*]); });
             }
         }
         TypeRef::Number => {

@@ -196,10 +196,39 @@ pub enum TypeRef {
 /// Rust integer widths.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum IntWidth {
+    /// `format: int8`.
+    I8,
+    /// `format: int16`.
+    I16,
     /// `format: int32`.
     I32,
-    /// `format: int64`, or no format.
+    /// `format: int64`, no format, or one the SDK does not know.
     I64,
+    /// `format: uint8`.
+    U8,
+    /// `format: uint16`.
+    U16,
+    /// `format: uint32`.
+    U32,
+    /// `format: uint64`: values up to 2^64 - 1, which an `i64` could not hold.
+    U64,
+}
+
+impl IntWidth {
+    /// The width a `format` names (OpenAPI's `int32`/`int64`, and the sized formats of the
+    /// OpenAPI Format Registry: `int8`, `int16`, `uint8` … `uint64`).
+    pub fn from_format(format: Option<&str>) -> IntWidth {
+        match format {
+            Some("int8") => IntWidth::I8,
+            Some("int16") => IntWidth::I16,
+            Some("int32") => IntWidth::I32,
+            Some("uint8") => IntWidth::U8,
+            Some("uint16") => IntWidth::U16,
+            Some("uint32") => IntWidth::U32,
+            Some("uint64") => IntWidth::U64,
+            _ => IntWidth::I64,
+        }
+    }
 }
 
 /// Constraints on a value, one optional slot per JSON Schema keyword the SDK enforces.

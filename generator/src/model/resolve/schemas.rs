@@ -602,7 +602,9 @@ impl<'a> Resolver<'a> {
                     .collect();
                 let width = match &i.format {
                     VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => IntWidth::I32,
-                    _ => IntWidth::I64,
+                    VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int64) => IntWidth::I64,
+                    VariantOrUnknownOrEmpty::Unknown(format) => IntWidth::from_format(Some(format)),
+                    VariantOrUnknownOrEmpty::Empty => IntWidth::I64,
                 };
                 TypeRef::Integer(width)
             }
@@ -722,7 +724,7 @@ impl<'a> Resolver<'a> {
                         .filter_map(|v| v.as_i64())
                         .map(Number::Int)
                         .collect();
-                    TypeRef::Integer(IntWidth::I64)
+                    TypeRef::Integer(IntWidth::from_format(a.format.as_deref()))
                 } else {
                     constraints.number_enum = a
                         .enumeration
