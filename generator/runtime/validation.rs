@@ -829,10 +829,14 @@ impl Validator {
     pub fn format(&mut self, path: &FieldPath<'_>, value: &str, format: &'static str) {
         let valid = match format {
             "uuid" => is_uuid(value),
-            "date-time" => is_date_time(value),
+            // Google's discovery documents name RFC 3339 date-times so.
+            "date-time" | "google-datetime" => is_date_time(value),
             "date" => is_date(value),
             "time" => is_time(value),
-            "uri" => reqwest::Url::parse(value).is_ok(),
+            "duration" => is_duration(value),
+            "google-duration" => is_google_duration(value),
+            "hostname" => is_hostname(value),
+            "uri" | "url" => reqwest::Url::parse(value).is_ok(),
             "ipv4" => value.parse::<std::net::Ipv4Addr>().is_ok(),
             "ipv6" => value.parse::<std::net::Ipv6Addr>().is_ok(),
             _ => true,
@@ -1082,6 +1086,73 @@ fn is_date_time(value: &str) -> bool {
     }
 }
 
+/// ISO 8601 duration as JSON Schema's `duration` (RFC 3339 appendix A): `P`, then years,
+/// months, days in that order, then `T` and hours, minutes, seconds in that order, each part
+/// optional but at least one present (and one after a `T`); or weeks alone (`P3W`). Parts in
+/// order but not adjacent (`P1Y2D`) are accepted, as ajv-formats (Prism's validator) accepts
+/// them: refusing what a server may take would be worse than sending what it refuses.
+fn is_duration(value: &str) -> bool {
+    let Some(rest) = value.strip_prefix('P') else {
+        return false;
+    };
+    // `n` followed by one of `units`, in order: how many parts were read, and what is left.
+    fn parts<'a>(mut s: &'a str, units: &[u8]) -> Option<(usize, &'a str)> {
+        let mut count = 0;
+        let mut next_unit = 0;
+        while !s.is_empty() {
+            let n = s.bytes().take_while(u8::is_ascii_digit).count();
+            if n == 0 {
+                break;
+            }
+            let unit = *s.as_bytes().get(n)?;
+            let at = units[next_unit..].iter().position(|u| *u == unit)?;
+            next_unit += at + 1;
+            count += 1;
+            s = &s[n + 1..];
+        }
+        Some((count, s))
+    }
+    if let Some(weeks) = rest.strip_suffix('W') {
+        return !weeks.is_empty() && weeks.bytes().all(|b| b.is_ascii_digit());
+    }
+    let Some((date_parts, rest)) = parts(rest, b"YMD") else {
+        return false;
+    };
+    match rest.strip_prefix('T') {
+        None => date_parts > 0 && rest.is_empty(),
+        Some(time) => parts(time, b"HMS").is_some_and(|(n, left)| n > 0 && left.is_empty()),
+    }
+}
+
+/// A protobuf `Duration` in JSON (Google's `google-duration`): seconds with up to nine
+/// fractional digits and an `s`, e.g. `3.5s`, `-1s`.
+fn is_google_duration(value: &str) -> bool {
+    let Some(number) = value.strip_suffix('s') else {
+        return false;
+    };
+    let number = number.strip_prefix('-').unwrap_or(number);
+    let (whole, fraction) = number.split_once('.').unwrap_or((number, "1"));
+    !whole.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && (1..=9).contains(&fraction.len())
+        && fraction.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// RFC 1123 host name: dot-separated labels of 1 to 63 letters, digits and hyphens, not
+/// starting or ending with a hyphen, 253 characters at most (a final dot allowed), as
+/// ajv-formats checks it.
+fn is_hostname(value: &str) -> bool {
+    let name = value.strip_suffix('.').unwrap_or(value);
+    !name.is_empty()
+        && name.len() <= 253
+        && name.split('.').all(|label| {
+            (1..=63).contains(&label.len())
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
@@ -1275,7 +1346,37 @@ mod tests {
             ("ipv4", "256.0.0.1", false),
             ("ipv6", "::1", true),
             ("ipv6", "1::2::3", false),
-            ("hostname", "anything goes: unchecked", true),
+            ("google-datetime", "2024-01-01T00:00:00.5Z", true),
+            ("google-datetime", "2024-01-01", false),
+            ("url", "https://example.com", true),
+            ("url", "example.com", false),
+            ("duration", "P1Y2M3DT4H5M6S", true),
+            ("duration", "P3W", true),
+            ("duration", "PT0S", true),
+            ("duration", "P1Y2D", true),
+            ("duration", "P", false),
+            ("duration", "PT", false),
+            ("duration", "P1D2Y", false),
+            ("duration", "P1DT", false),
+            ("duration", "P1.5D", false),
+            ("duration", "1D", false),
+            ("duration", "P1W2D", false),
+            ("google-duration", "3.5s", true),
+            ("google-duration", "-1s", true),
+            ("google-duration", "1.000000001s", true),
+            ("google-duration", "1.0000000001s", false),
+            ("google-duration", "1.s", false),
+            ("google-duration", "3.5", false),
+            ("google-duration", "s", false),
+            ("hostname", "api.example.com", true),
+            ("hostname", "localhost.", true),
+            ("hostname", "xn--bcher-kva.example", true),
+            ("hostname", "-bad.example", false),
+            ("hostname", "under_score.example", false),
+            ("hostname", "a..b", false),
+            ("hostname", "", false),
+            ("hostname", &"a".repeat(64), false),
+            ("unknown-format", "anything goes: unchecked", true),
         ];
         for (format, value, valid) in cases {
             let mut v = Validator::new();

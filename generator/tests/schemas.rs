@@ -534,3 +534,51 @@ components:
     assert!(types.contains("pub u64: Option<u64>"), "{types}");
     assert!(types.contains("pub i8: Option<i8>"), "{types}");
 }
+
+#[test]
+fn common_string_formats_are_checked_and_not_reported() {
+    let generated = generate(
+        r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /x:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                wait: {type: string, format: duration}
+                site: {type: string, format: url}
+                host: {type: string, format: hostname}
+                at: {type: string, format: google-datetime}
+                ttl: {type: string, format: google-duration}
+                mask: {type: string, format: google-fieldmask}
+      responses:
+        '204': {description: ok}
+"#,
+    );
+    let types = &generated.files["src/types.rs"];
+    for format in [
+        "duration",
+        "url",
+        "hostname",
+        "google-datetime",
+        "google-duration",
+    ] {
+        assert!(
+            types.contains(&format!("v.format(&path, value, \"{format}\")")),
+            "{format}: {types}"
+        );
+    }
+    // Only the format the runtime cannot check is reported.
+    let reported: Vec<&str> = generated
+        .warnings
+        .iter()
+        .map(|w| w.message.as_str())
+        .collect();
+    assert_eq!(reported.len(), 1, "{reported:?}");
+    assert!(reported[0].contains("google-fieldmask"), "{reported:?}");
+}

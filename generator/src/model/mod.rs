@@ -332,7 +332,8 @@ pub enum Format {
     /// `format: email`.
     Email,
     /// Formats the runtime's `Validator::format` checks, by name: `uuid`, `date-time`, `date`,
-    /// `time`, `uri`, `ipv4`, `ipv6`.
+    /// `time`, `duration`, `uri`, `url`, `hostname`, `ipv4`, `ipv6`, and Google's
+    /// `google-datetime` and `google-duration`.
     Named(&'static str),
 }
 
