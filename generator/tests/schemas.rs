@@ -582,3 +582,38 @@ paths:
     assert_eq!(reported.len(), 1, "{reported:?}");
     assert!(reported[0].contains("google-fieldmask"), "{reported:?}");
 }
+
+#[test]
+fn discriminated_variants_say_which_values_pick_them() {
+    let generated = generate(
+        r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths: {}
+components:
+  schemas:
+    Pet:
+      description: The schema names (Cat, Dog) pick their variants too, as OpenAPI says.
+      oneOf:
+        - $ref: '#/components/schemas/Cat'
+        - $ref: '#/components/schemas/Dog'
+      discriminator:
+        propertyName: petType
+        mapping:
+          cat: '#/components/schemas/Cat'
+          kitten: '#/components/schemas/Cat'
+    Cat: {type: object, properties: {petType: {type: string}}}
+    Dog: {type: object, properties: {petType: {type: string}, bark: {type: boolean}}}
+"#,
+    );
+    let types = &generated.files["src/types.rs"];
+    let pet = types.split("pub enum Pet ").nth(1).expect("Pet");
+    assert!(
+        pet.contains("/// When `petType` is `cat`, `kitten` or `Cat`.\n    Cat(Cat),"),
+        "{pet}"
+    );
+    assert!(
+        pet.contains("/// When `petType` is `Dog`.\n    Dog(Dog),"),
+        "{pet}"
+    );
+}

@@ -332,10 +332,30 @@ fn union_def(
     };
     let variants = u.variants.iter().map(|v| {
         let id = format_ident!("{}", v.ident);
+        // A variant picked by a discriminator says by which values: the reader of the enum
+        // sees what `petType: cat` decodes into without opening the spec.
+        let picked_by = u.discriminator.as_ref().and_then(|d| {
+            let values: Vec<String> = d
+                .values
+                .iter()
+                .filter(|(_, ident)| *ident == v.ident)
+                .map(|(value, _)| format!("`{}`", value.replace('`', "'")))
+                .collect();
+            (v.tag.is_none() && !values.is_empty()).then(|| {
+                let listed = match values.split_last() {
+                    Some((last, [])) => last.clone(),
+                    Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+                    None => String::new(),
+                };
+                let doc = format!(" When `{}` is {listed}.", d.property.replace('`', "'"));
+                quote! { #[doc = #doc] }
+            })
+        });
         let rename = v.tag.as_ref().map(|tag| {
             let doc = format!(" `{}`", tag.replace('`', "'"));
             quote! { #[doc = #doc] #[serde(rename = #tag)] }
         });
+        let rename = quote! { #picked_by #rename };
         if v.unit {
             return quote! { #rename #id, };
         }
