@@ -16,7 +16,7 @@
 
 use crate::diagnostics::{Diagnostic, Severity, pointer};
 use serde_json::{Map, Value, json};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Where a tuple's item schemas go (see `Normaliser::tuple`); the resolver reads them back.
 pub(crate) const TUPLE_EXTENSION: &str = "x-codeqr-tuple";
@@ -128,9 +128,7 @@ impl Normaliser<'_> {
     }
 
     fn document(&mut self, document: &mut Value) {
-        if self.v31 {
-            self.hoist_defs(document);
-        }
+        self.hoist_defs(document);
         resolve_path_refs(document);
         self.resolve_callback_refs(document);
         let Some(root) = document.as_object_mut() else {
@@ -878,13 +876,39 @@ impl Normaliser<'_> {
         }
     }
 
-    /// Moves every `$defs` (3.1) into `components/schemas` and rewrites the `$ref`s into them.
+    /// Moves every `$defs` (3.1), and every entry of a `definitions` (Draft 4's name for them,
+    /// which 3.x documents converted from JSON Schema keep) that a `$ref` points into, to
+    /// `components/schemas`, and rewrites the `$ref`s into them: `openapiv3` keeps neither
+    /// keyword, so such a `$ref` could not be followed.
     fn hoist_defs(&mut self, document: &mut Value) {
-        let mut found: Vec<(String, String, Value)> = Vec::new();
-        take_defs(document, "", &mut found, 0);
+        let mut found: Vec<(String, &'static str, String, Value)> = Vec::new();
+        if self.v31 {
+            take_defs(document, "", &mut found, 0);
+        }
+        // `definitions` is also a plausible property name, so only what is referenced moves;
+        // a moved entry may hold `definitions` of its own, hence the rounds.
+        for _ in 0..8 {
+            let before = found.len();
+            take_referenced_definitions(document, &mut found);
+            if found.len() == before {
+                break;
+            }
+            self.move_to_components(document, &mut found);
+        }
+        self.move_to_components(document, &mut found);
+    }
+
+    /// Inserts `found` schemas into `components/schemas` (renamed on a clash) and rewrites the
+    /// `$ref`s into their old places.
+    fn move_to_components(
+        &mut self,
+        document: &mut Value,
+        found: &mut Vec<(String, &'static str, String, Value)>,
+    ) {
         if found.is_empty() {
             return;
         }
+        let found = std::mem::take(found);
         let Some(root) = document.as_object_mut() else {
             return;
         };
@@ -901,14 +925,14 @@ impl Normaliser<'_> {
             return;
         };
         let mut renames: Vec<(String, String)> = Vec::new();
-        for (owner, name, schema) in found {
+        for (owner, container, name, schema) in found {
             let mut new_name = name.clone();
             let mut n = 2;
             while schemas.contains_key(&new_name) {
                 new_name = format!("{name}{n}");
                 n += 1;
             }
-            let old = format!("#{}", pointer(&pointer(&owner, "$defs"), &name));
+            let old = format!("#{}", pointer(&pointer(&owner, container), &name));
             let new = format!("#{}", pointer("/components/schemas", &new_name));
             schemas.insert(new_name, schema);
             renames.push((old, new));
@@ -1130,7 +1154,12 @@ fn in_i64_range(value: f64) -> bool {
 
 /// Removes every `$defs` object below `value` (whose pointer is `at`), collecting
 /// `(owner pointer, name, schema)`, nested ones included.
-fn take_defs(value: &mut Value, at: &str, found: &mut Vec<(String, String, Value)>, depth: usize) {
+fn take_defs(
+    value: &mut Value,
+    at: &str,
+    found: &mut Vec<(String, &'static str, String, Value)>,
+    depth: usize,
+) {
     if depth > MAX_DEPTH {
         return;
     }
@@ -1142,7 +1171,7 @@ fn take_defs(value: &mut Value, at: &str, found: &mut Vec<(String, String, Value
                 let defs_at = pointer(at, "$defs");
                 for (name, mut schema) in defs {
                     take_defs(&mut schema, &pointer(&defs_at, &name), found, depth + 1);
-                    found.push((at.to_owned(), name, schema));
+                    found.push((at.to_owned(), "$defs", name, schema));
                 }
             }
             for (key, child) in map.iter_mut() {
@@ -1155,6 +1184,59 @@ fn take_defs(value: &mut Value, at: &str, found: &mut Vec<(String, String, Value
             }
         }
         _ => {}
+    }
+}
+
+/// Removes from `document` the `definitions` entries that local `$ref`s point into
+/// (`#/a/b/definitions/name...`), as (owner pointer, `"definitions"`, name, schema).
+fn take_referenced_definitions(
+    document: &mut Value,
+    found: &mut Vec<(String, &'static str, String, Value)>,
+) {
+    fn refs(value: &Value, out: &mut BTreeSet<String>, depth: usize) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(r)) = map.get("$ref")
+                    && r.starts_with("#/")
+                    && r.contains("/definitions/")
+                {
+                    out.insert(r.clone());
+                }
+                map.values().for_each(|v| refs(v, out, depth + 1));
+            }
+            Value::Array(items) => items.iter().for_each(|v| refs(v, out, depth + 1)),
+            _ => {}
+        }
+    }
+    let mut targets = BTreeSet::new();
+    refs(document, &mut targets, 0);
+    let mut wanted: BTreeSet<(String, String)> = BTreeSet::new();
+    for target in targets {
+        let target = &target[1..];
+        if let Some((owner, rest)) = target.split_once("/definitions/") {
+            let name = rest.split('/').next().unwrap_or(rest);
+            wanted.insert((owner.to_owned(), name.to_owned()));
+        }
+    }
+    for (owner, escaped_name) in wanted {
+        let Some(Value::Object(definitions)) = document
+            .pointer_mut(&owner)
+            .and_then(|o| o.get_mut("definitions"))
+        else {
+            continue;
+        };
+        let name = escaped_name.replace("~1", "/").replace("~0", "~");
+        if let Some(schema) = definitions.remove(&name) {
+            if definitions.is_empty()
+                && let Some(Value::Object(o)) = document.pointer_mut(&owner)
+            {
+                o.remove("definitions");
+            }
+            found.push((owner, "definitions", name, schema));
+        }
     }
 }
 
@@ -1558,6 +1640,52 @@ mod tests {
             doc.pointer("/components/schemas/S/items/$ref"),
             Some(&json!("#/components/schemas/A2"))
         );
+    }
+
+    #[test]
+    fn referenced_definitions_move_to_components_in_any_version() {
+        // Draft 4's `definitions`, as documents converted from JSON Schema keep them (Codat's):
+        // only the entries a `$ref` points into move, nested ones too, and a property that is
+        // called `definitions` stays a property.
+        let mut doc = json!({
+            "openapi": "3.0.3",
+            "paths": {},
+            "components": {"schemas": {
+                "Report": {
+                    "type": "object",
+                    "properties": {
+                        "rows": {"type": "array", "items": {"$ref": "#/components/schemas/Report/definitions/row"}},
+                        "definitions": {"type": "object", "properties": {"x": {"type": "string"}}},
+                    },
+                    "definitions": {
+                        "row": {
+                            "type": "object",
+                            "properties": {"cell": {"$ref": "#/components/schemas/Report/definitions/row/definitions/cell"}},
+                            "definitions": {"cell": {"type": "number"}},
+                        },
+                        "unused": {"type": "string"},
+                    },
+                },
+            }},
+        });
+        normalise("t", &mut doc, false);
+        let schemas = &doc["components"]["schemas"];
+        assert_eq!(
+            schemas["Report"]["properties"]["rows"]["items"]["$ref"],
+            json!("#/components/schemas/row")
+        );
+        assert_eq!(
+            schemas["row"]["properties"]["cell"]["$ref"],
+            json!("#/components/schemas/cell")
+        );
+        assert_eq!(schemas["cell"], json!({"type": "number"}));
+        assert_eq!(
+            schemas["Report"]["definitions"],
+            json!({"unused": {"type": "string"}}),
+            "what nothing points into stays"
+        );
+        assert!(schemas["Report"]["properties"]["definitions"]["properties"].is_object());
+        assert!(schemas.get("x").is_none());
     }
 
     #[test]
