@@ -2,6 +2,7 @@
 //! pointer of the construct it speaks of. Collected as the pipeline goes (in the manner of
 //! serde_derive's `Ctxt`) so that one run reports every problem at once.
 
+use std::collections::HashSet;
 use std::fmt;
 
 /// How bad a problem is.
@@ -50,6 +51,9 @@ impl std::error::Error for Diagnostic {}
 pub struct Diagnostics {
     file: String,
     items: Vec<Diagnostic>,
+    /// (kind, pointer, message) of the items: a schema merged into several places (an `allOf`
+    /// part many types share) is spoken of once.
+    seen: HashSet<(&'static str, String, String)>,
 }
 
 impl Diagnostics {
@@ -58,6 +62,7 @@ impl Diagnostics {
         Self {
             file: file.into(),
             items: Vec::new(),
+            seen: HashSet::new(),
         }
     }
 
@@ -77,6 +82,12 @@ impl Diagnostics {
     }
 
     fn push(&mut self, severity: Severity, kind: &'static str, pointer: &str, message: String) {
+        if !self
+            .seen
+            .insert((kind, pointer.to_owned(), message.clone()))
+        {
+            return;
+        }
         self.items.push(Diagnostic {
             severity,
             kind,
@@ -106,4 +117,31 @@ impl Diagnostics {
 pub fn pointer(base: &str, segment: &str) -> String {
     let escaped = segment.replace('~', "~0").replace('/', "~1");
     format!("{base}/{escaped}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_same_problem_at_the_same_place_is_recorded_once() {
+        let mut d = Diagnostics::new("api.yaml");
+        d.warn("k", "/a", "m");
+        d.warn("k", "/a", "m");
+        d.warn("k", "/b", "m");
+        d.warn("k", "/a", "other");
+        let pointers: Vec<(String, String)> = d
+            .into_vec()
+            .into_iter()
+            .map(|w| (w.pointer, w.message))
+            .collect();
+        assert_eq!(
+            pointers,
+            [
+                ("/a".to_owned(), "m".to_owned()),
+                ("/b".to_owned(), "m".to_owned()),
+                ("/a".to_owned(), "other".to_owned())
+            ]
+        );
+    }
 }

@@ -436,6 +436,15 @@ components:
       allOf:
         - $ref: '#/components/schemas/Closed'
         - {type: object, properties: {b: {type: string}}, additionalProperties: true}
+    MergedOpen:
+      description: Bitbucket's shape, every part `true`.
+      allOf:
+        - $ref: '#/components/schemas/Any'
+        - {type: object, properties: {b: {type: string}}, additionalProperties: true}
+    MergedTyped:
+      allOf:
+        - $ref: '#/components/schemas/Any'
+        - {type: object, properties: {b: {type: string}}, additionalProperties: {type: string}}
 "#,
     );
     let fields = |name: &str| match generated.model.types.get(name).map(|d| &d.kind) {
@@ -470,9 +479,19 @@ components:
     );
     assert_eq!(any[1].shape.ty, TypeRef::Object);
     assert!(fields("Closed").iter().all(|f| !f.additional));
-    // In allOf, each part's additionalProperties is relative to its own properties: not kept,
-    // and said so.
+    // In allOf, each part's additionalProperties is relative to its own properties. `true`
+    // everywhere (or absent) allows anything: kept, as any values. A `false` part allows no
+    // others: nothing to keep. A schema part cannot be expressed: not kept, and said so.
+    let open = fields("MergedOpen");
+    let extra = open.last().expect("fields");
+    assert!(extra.additional, "{open:?}");
+    assert_eq!(
+        extra.ident, "additional_properties2",
+        "after Any's own field of that name"
+    );
+    assert_eq!(extra.shape.ty, TypeRef::Object);
     assert!(fields("Merged").iter().all(|f| !f.additional));
+    assert!(fields("MergedTyped").iter().all(|f| !f.additional));
     let warnings: Vec<(&str, &str)> = generated
         .warnings
         .iter()
@@ -482,7 +501,7 @@ components:
         warnings,
         [(
             "ignored-additional-properties",
-            "/components/schemas/Merged/allOf/1/additionalProperties"
+            "/components/schemas/MergedTyped/allOf/1/additionalProperties"
         )]
     );
 }

@@ -111,6 +111,11 @@ impl<'a> Resolver<'a> {
             for field in &mut acc.fields {
                 field.required |= acc.required.contains(&field.wire_name) && !field.one_way;
             }
+            if acc.additional_allowed && !acc.additional_restricted {
+                let ident = acc.scope.claim("additional_properties".to_owned());
+                acc.fields
+                    .push(additional_field(ident, TypeRef::Object, None));
+            }
             return Classified::Kind(
                 TypeKind::Struct(Struct {
                     fields: acc.fields,
@@ -211,15 +216,21 @@ impl<'a> Resolver<'a> {
             Some((properties, required, additional)) => {
                 acc.has_object = true;
                 // In JSON Schema each part's `additionalProperties` is relative to that part's
-                // own properties, which a merged struct cannot express.
-                if let Some(AdditionalProperties::Schema(_) | AdditionalProperties::Any(true)) =
-                    additional
-                {
-                    self.diags.warn(
-                        "ignored-additional-properties",
-                        &pointer(at, "additionalProperties"),
-                        "in a part of allOf, properties beyond the named ones are ignored when decoding and cannot be set",
-                    );
+                // own properties. `true` allows anything, so where no part restricts the
+                // others (`false`, a schema), the merged struct keeps them; a schema is
+                // relative to its part's properties, which a merged struct cannot express.
+                match additional {
+                    Some(AdditionalProperties::Any(true)) => acc.additional_allowed = true,
+                    Some(AdditionalProperties::Any(false)) => acc.additional_restricted = true,
+                    Some(AdditionalProperties::Schema(_)) => {
+                        acc.additional_restricted = true;
+                        self.diags.warn(
+                            "ignored-additional-properties",
+                            &pointer(at, "additionalProperties"),
+                            "in a part of allOf, properties beyond the named ones are ignored when decoding and cannot be set",
+                        );
+                    }
+                    None => {}
                 }
                 // Every part's count applies to the merged object: the stricter of each.
                 let (min_properties, max_properties) = property_counts(schema);
@@ -1051,26 +1062,7 @@ impl<'a> Resolver<'a> {
             // Claimed after the properties, so a property of that name keeps it.
             let ident = scope.claim("additional_properties".to_owned());
             let (ty, values) = self.map_type(additional, &format!("{owner}Additional"), at);
-            fields.push(Field {
-                ident,
-                wire_name: String::new(),
-                shape: Shape {
-                    ty,
-                    constraints: Constraints {
-                        items: values,
-                        ..Constraints::default()
-                    },
-                },
-                required: false,
-                nullable: false,
-                boxed: false,
-                one_way: false,
-                explicit_null: false,
-                description: None,
-                default: None,
-                deprecated: false,
-                additional: true,
-            });
+            fields.push(additional_field(ident, ty, values));
         }
         Some(fields)
     }
@@ -1100,7 +1092,36 @@ pub(super) struct AllOf {
     nullable: bool,
     /// The object parts' `minProperties`/`maxProperties`, merged (the rest unused).
     counts: Constraints,
+    /// An object part says `additionalProperties: true`.
+    additional_allowed: bool,
+    /// An object part says `additionalProperties: false` or gives a schema.
+    additional_restricted: bool,
     others: Vec<Resolved>,
+}
+
+/// The field holding a struct's additional properties: a map of type `ty` (`Map` or `Object`)
+/// whose values have the constraints `values`.
+fn additional_field(ident: String, ty: TypeRef, values: Option<Box<Constraints>>) -> Field {
+    Field {
+        ident,
+        wire_name: String::new(),
+        shape: Shape {
+            ty,
+            constraints: Constraints {
+                items: values,
+                ..Constraints::default()
+            },
+        },
+        required: false,
+        nullable: false,
+        boxed: false,
+        one_way: false,
+        explicit_null: false,
+        description: None,
+        default: None,
+        deprecated: false,
+        additional: true,
+    }
 }
 
 /// An object schema's `minProperties` and `maxProperties` (`None`s for other schemas).
