@@ -40,6 +40,8 @@ fn lines(text: &str) -> TokenStream {
 pub(crate) fn sanitize(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     let mut in_fence = false;
+    // Tabs become four spaces, as rustdoc renders them and clippy asks.
+    let text = text.replace('\t', "    ");
     for (i, line) in text.lines().enumerate() {
         if i > 0 {
             out.push('\n');
@@ -113,6 +115,14 @@ pub(crate) fn code(value: &serde_json::Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tabs_become_four_spaces_in_prose_and_fences() {
+        assert_eq!(
+            sanitize("a\tb\n```\n{\n\t\"k\": 1\n}\n```"),
+            "a    b\n```text\n{\n    \"k\": 1\n}\n```"
+        );
+    }
 
     #[test]
     fn escapes_links_urls_and_fences() {
