@@ -636,3 +636,49 @@ components:
         "{pet}"
     );
 }
+
+#[test]
+fn a_map_wrapped_in_all_of_stays_a_map() {
+    // AWS wraps every property as `allOf: [{$ref}, {xml, description}]`; a map-typed one
+    // became a struct of no fields.
+    let generated = generate(
+        r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths: {}
+components:
+  schemas:
+    PoliciesMap:
+      type: object
+      additionalProperties: {type: string}
+    Holder:
+      type: object
+      properties:
+        policies:
+          allOf:
+            - $ref: '#/components/schemas/PoliciesMap'
+            - {xml: {name: policies}, description: The policies.}
+        both:
+          allOf:
+            - $ref: '#/components/schemas/PoliciesMap'
+            - {type: object, properties: {a: {type: string}}}
+"#,
+    );
+    assert_eq!(
+        field_type(&generated, "Holder", "policies"),
+        &TypeRef::Named("PoliciesMap".to_owned())
+    );
+    // Beside object parts, a map part is not merged, and that is said.
+    let warnings: Vec<(&str, &str)> = generated
+        .warnings
+        .iter()
+        .map(|w| (w.kind, w.pointer.as_str()))
+        .collect();
+    assert_eq!(
+        warnings,
+        [(
+            "unsupported-schema",
+            "/components/schemas/Holder/properties/both/allOf"
+        )]
+    );
+}

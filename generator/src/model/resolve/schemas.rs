@@ -108,6 +108,20 @@ impl<'a> Resolver<'a> {
         }
         let nullable = outer.schema_data.nullable || acc.nullable;
         if acc.has_object {
+            // A part of another kind beside the object parts (a map, a scalar, or a `$ref`
+            // outside components/schemas, which this merge cannot open) is not merged into the
+            // struct: say so. Parts that only annotate are no loss.
+            if acc
+                .others
+                .iter()
+                .any(|r| r.shape.ty != TypeRef::Any || r.shape.constraints.count() > 0)
+            {
+                self.diags.warn(
+                    "unsupported-schema",
+                    &parts_at,
+                    "allOf parts that are not objects with properties (a map, a scalar, or a $ref outside components/schemas) are not merged: only the other parts' properties are kept",
+                );
+            }
             for field in &mut acc.fields {
                 field.required |= acc.required.contains(&field.wire_name) && !field.one_way;
             }
@@ -202,6 +216,11 @@ impl<'a> Resolver<'a> {
                 }
                 return;
             }
+            // A map (no properties, `additionalProperties` a schema or `true`) is a plain
+            // shape, not an object part: AWS wraps map-typed properties as
+            // `allOf: [{$ref: SomeMap}, {xml, description}]`, which merged into a struct of no
+            // fields and lost the map.
+            _ if is_map(schema) => None,
             SchemaKind::Type(Type::Object(o)) => {
                 Some((&o.properties, &o.required, o.additional_properties.as_ref()))
             }
@@ -1122,6 +1141,21 @@ fn additional_field(ident: String, ty: TypeRef, values: Option<Box<Constraints>>
         deprecated: false,
         additional: true,
     }
+}
+
+/// Whether `schema` is a map: an object with no named properties whose `additionalProperties`
+/// is a schema or `true`.
+fn is_map(schema: &Schema) -> bool {
+    let (properties, additional) = match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(o)) => (&o.properties, o.additional_properties.as_ref()),
+        SchemaKind::Any(a) => (&a.properties, a.additional_properties.as_ref()),
+        _ => return false,
+    };
+    properties.is_empty()
+        && matches!(
+            additional,
+            Some(AdditionalProperties::Schema(_) | AdditionalProperties::Any(true))
+        )
 }
 
 /// An object schema's `minProperties` and `maxProperties` (`None`s for other schemas).
