@@ -307,6 +307,7 @@ impl<'de, D: serde::Deserializer<'de>> serde::Deserializer<'de> for ObjectOnly<D
 
 /// The serde impls of a generated struct declared with `#[serde(remote = "Self")]`, whose
 /// derives are then inherent functions: they read through [`ObjectOnly`] and write as derived.
+#[allow(unused_macros)] // an API without object types has no struct to use it
 macro_rules! object_only_serde {
     ($ty:ident) => {
         // Full paths and odd generic names: a generated type may be called `Result` or `D`.
