@@ -7,7 +7,7 @@ use super::rust_type::{self, From};
 use super::types::{inner_type, slot_type, some_value};
 use super::validation;
 use crate::model::{Field, Model, Struct, TypeRef};
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 /// `impl Name { fn builder() }` and `NameBuilder`.
@@ -36,14 +36,7 @@ pub(crate) fn builder(model: &Model, name: &str, s: &Struct) -> TokenStream {
         if f.additional {
             return additional_methods(name, f);
         }
-        let id = format_ident!("{}", f.ident);
-        // A field called `build` would shadow the builder's own `build()`.
-        let setter = if f.ident == "build" {
-            format_ident!("build_value")
-        } else {
-            id.clone()
-        };
-        let set = format_ident!("set_{}", f.ident.trim_end_matches('_'));
+        let (id, setter, set) = method_names(f);
         let ty = inner_type(f);
         let slot = slot_type(f);
         // One line pointing at the field: its full documentation lives there once.
@@ -174,13 +167,7 @@ pub(crate) fn builder(model: &Model, name: &str, s: &Struct) -> TokenStream {
 /// The builder's methods for the additional properties, as aws-sdk-rust's for maps: `x(key,
 /// value)` adds one, `set_x(map)` replaces them all.
 fn additional_methods(name: &str, f: &Field) -> TokenStream {
-    let id = format_ident!("{}", f.ident);
-    let setter = if f.ident == "build" {
-        format_ident!("build_value")
-    } else {
-        id.clone()
-    };
-    let set = format_ident!("set_{}", f.ident.trim_end_matches('_'));
+    let (id, setter, set) = method_names(f);
     let map = slot_type(f);
     let value = match &f.shape.ty {
         TypeRef::Map(inner) => rust_type::tokens(inner, From::Types),
@@ -203,4 +190,17 @@ fn additional_methods(name: &str, f: &Field) -> TokenStream {
             self
         }
     }
+}
+
+/// The builder slot of `f`, its setter (`x`) and its `set_x`. A field called `build` would
+/// shadow the builder's own `build()`: its setter is `build_value`.
+fn method_names(f: &Field) -> (Ident, Ident, Ident) {
+    let id = format_ident!("{}", f.ident);
+    let setter = if f.ident == "build" {
+        format_ident!("build_value")
+    } else {
+        id.clone()
+    };
+    let set = format_ident!("set_{}", f.ident.trim_end_matches('_'));
+    (id, setter, set)
 }
