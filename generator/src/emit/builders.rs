@@ -4,7 +4,7 @@
 //! GitHub's the getters were a quarter of the builder code to generate and compile.
 
 use super::rust_type::{self, From};
-use super::types::{inner_type, slot_type, some_value};
+use super::types::{inner_type, slot_type};
 use super::validation;
 use crate::model::{Field, Model, Struct, TypeRef};
 use proc_macro2::{Ident, TokenStream};
@@ -83,28 +83,8 @@ pub(crate) fn builder(model: &Model, name: &str, s: &Struct) -> TokenStream {
         let wire = &f.wire_name;
         quote! { if self.#id.is_none() { v.required(&path.field(#wire)); } }
     });
-    let counts = validation::property_count_checks(s, &quote! { &path });
-    let field_checks = s
-        .fields
-        .iter()
-        .filter(|f| f.additional || validation::has_checks(model, &f.shape))
-        .map(|f| {
-            if f.additional {
-                return validation::additional_checks(model, s, f, &quote! { &path });
-            }
-            let id = format_ident!("{}", f.ident);
-            let wire = &f.wire_name;
-            let body = validation::checks(model, &f.shape, &quote! { value }, &quote! { &path });
-            let some = some_value(f);
-            quote! { if let #some = &self.#id { let path = path.field(#wire); #body } }
-        });
-    // The object's own count first, then its fields, as `validate()` does.
-    let checks: Vec<_> = (!counts.is_empty())
-        .then_some(counts)
-        .into_iter()
-        .chain(field_checks)
-        .filter(|c| !c.is_empty())
-        .collect();
+    // The same checks as `validate()`, read from the builder's slots.
+    let checks = validation::struct_checks(model, s, &quote! { &path }, true);
     let inits = s.fields.iter().map(|f| {
         let id = format_ident!("{}", f.ident);
         if f.required && !f.nullable && !f.additional {

@@ -169,34 +169,7 @@ fn struct_def(
 
 fn validate_impl(model: &Model, name: &str, s: &Struct) -> TokenStream {
     let ident = format_ident!("{}", name);
-    let checks = s
-        .fields
-        .iter()
-        .filter(|f| f.additional || validation::has_checks(model, &f.shape))
-        .map(|field| {
-            if field.additional {
-                return validation::additional_checks(model, s, field, &quote! { path });
-            }
-            let f = format_ident!("{}", field.ident);
-            let wire = &field.wire_name;
-            let body =
-                validation::checks(model, &field.shape, &quote! { value }, &quote! { &path });
-            let optional = !field.required || field.nullable;
-            if optional {
-                let some = some_value(field);
-                quote! { if let #some = &self.#f { let path = path.field(#wire); #body } }
-            } else {
-                quote! { { let value = &self.#f; let path = path.field(#wire); #body } }
-            }
-        });
-    // The object's own count first, then its fields, as for any other value.
-    let counts = validation::property_count_checks(s, &quote! { path });
-    let checks: Vec<_> = (!counts.is_empty())
-        .then_some(counts)
-        .into_iter()
-        .chain(checks)
-        .filter(|c| !c.is_empty())
-        .collect();
+    let checks = validation::struct_checks(model, s, &quote! { path }, false);
     let (path_arg, v_arg) = if checks.is_empty() {
         (quote! { _path }, quote! { _v })
     } else {
@@ -334,23 +307,26 @@ fn union_def(
         let id = format_ident!("{}", v.ident);
         // A variant picked by a discriminator says by which values: the reader of the enum
         // sees what `petType: cat` decodes into without opening the spec.
-        let picked_by = u.discriminator.as_ref().and_then(|d| {
-            let values: Vec<String> = d
-                .values
-                .iter()
-                .filter(|(_, ident)| *ident == v.ident)
-                .map(|(value, _)| format!("`{}`", value.replace('`', "'")))
-                .collect();
-            (v.tag.is_none() && !values.is_empty()).then(|| {
-                let listed = match values.split_last() {
-                    Some((last, [])) => last.clone(),
-                    Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
-                    None => String::new(),
+        let picked_by = u
+            .discriminator
+            .as_ref()
+            .filter(|_| v.tag.is_none())
+            .and_then(|d| {
+                let values: Vec<String> = d
+                    .values
+                    .iter()
+                    .filter(|(_, ident)| *ident == v.ident)
+                    .map(|(value, _)| format!("`{}`", value.replace('`', "'")))
+                    .collect();
+                let (last, rest) = values.split_last()?;
+                let listed = if rest.is_empty() {
+                    last.clone()
+                } else {
+                    format!("{} or {last}", rest.join(", "))
                 };
                 let doc = format!(" When `{}` is {listed}.", d.property.replace('`', "'"));
-                quote! { #[doc = #doc] }
-            })
-        });
+                Some(quote! { #[doc = #doc] })
+            });
         let rename = v.tag.as_ref().map(|tag| {
             let doc = format!(" `{}`", tag.replace('`', "'"));
             quote! { #[doc = #doc] #[serde(rename = #tag)] }

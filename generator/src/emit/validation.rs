@@ -2,6 +2,7 @@
 //! validation of the named types it holds. Used by `impl Validate` and by builders alike, so a
 //! built request and a deserialized one are checked by the same code.
 
+use super::types::some_value;
 use crate::model::{Constraints, Field, Format, Model, Number, Shape, Struct, TypeKind, TypeRef};
 use proc_macro2::{Literal, TokenStream};
 use quote::{ToTokens, format_ident, quote};
@@ -24,7 +25,7 @@ pub(crate) fn checks(
 /// additional properties. `self` is the struct or its builder (whose slots for optional fields
 /// are the same `Option`s; a required field missing there is reported as such, not counted
 /// again). Empty when the struct has neither keyword.
-pub(crate) fn property_count_checks(s: &Struct, path: &TokenStream) -> TokenStream {
+fn property_count_checks(s: &Struct, path: &TokenStream) -> TokenStream {
     if s.min_properties.is_none() && s.max_properties.is_none() {
         return TokenStream::new();
     }
@@ -51,15 +52,43 @@ pub(crate) fn property_count_checks(s: &Struct, path: &TokenStream) -> TokenStre
     quote! { { #out } }
 }
 
+/// Every check of a struct read from `self`, at `path` (the struct's `&FieldPath`, or `&path`
+/// for a `path` variable holding one): its property count, then each field's. `slots`: `self`
+/// is the struct's builder, whose every field is an `Option` (a missing required one is
+/// reported by the builder itself).
+pub(crate) fn struct_checks(
+    model: &Model,
+    s: &Struct,
+    path: &TokenStream,
+    slots: bool,
+) -> Vec<TokenStream> {
+    let fields = s.fields.iter().map(|field| {
+        if field.additional {
+            return additional_checks(model, s, field, path);
+        }
+        let body = checks(model, &field.shape, &quote! { value }, &quote! { &path });
+        if body.is_empty() {
+            return body;
+        }
+        let f = format_ident!("{}", field.ident);
+        let wire = &field.wire_name;
+        if slots || !field.required || field.nullable {
+            let some = some_value(field);
+            quote! { if let #some = &self.#f { let path = path.field(#wire); #body } }
+        } else {
+            quote! { { let value = &self.#f; let path = path.field(#wire); #body } }
+        }
+    });
+    std::iter::once(property_count_checks(s, path))
+        .chain(fields)
+        .filter(|c| !c.is_empty())
+        .collect()
+}
+
 /// Checks of a struct's additional properties (`field`, the map of the properties beyond the
 /// named ones, read from `self`), at the struct's `path` (a `&FieldPath`): no name that has a
 /// field of its own, then each value's constraints at its key (`labels.env`).
-pub(crate) fn additional_checks(
-    model: &Model,
-    s: &Struct,
-    field: &Field,
-    path: &TokenStream,
-) -> TokenStream {
+fn additional_checks(model: &Model, s: &Struct, field: &Field, path: &TokenStream) -> TokenStream {
     let f = format_ident!("{}", field.ident);
     let named: Vec<&str> = s
         .fields
@@ -76,11 +105,6 @@ pub(crate) fn additional_checks(
         return out;
     }
     quote! { { let value = &self.#f; #out } }
-}
-
-/// Whether [`checks`] has anything to say for `shape`.
-pub(crate) fn has_checks(model: &Model, shape: &Shape) -> bool {
-    !checks(model, shape, &quote! { value }, &quote! { path }).is_empty()
 }
 
 fn nested(

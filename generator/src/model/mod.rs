@@ -106,9 +106,10 @@ pub struct UnionVariant {
 pub struct Struct {
     /// The properties, in the spec's order.
     pub fields: Vec<Field>,
-    /// `minProperties`: how many of the fields a valid value sends at least (a required field
-    /// always counts, an optional one when set). Unknown properties are dropped when decoding
-    /// and cannot be set, so they never count.
+    /// `minProperties`: how many properties a valid value sends at least: a required field
+    /// always counts, an optional one when set, and each additional property (see
+    /// [`Field::additional`]); properties the struct has no place for are dropped when
+    /// decoding and cannot be set, so they never count.
     pub min_properties: Option<u64>,
     /// `maxProperties`: how many of the fields a valid value sends at most.
     pub max_properties: Option<u64>,

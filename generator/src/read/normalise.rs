@@ -881,66 +881,64 @@ impl Normaliser<'_> {
     /// `components/schemas`, and rewrites the `$ref`s into them: `openapiv3` keeps neither
     /// keyword, so such a `$ref` could not be followed.
     fn hoist_defs(&mut self, document: &mut Value) {
-        let mut found: Vec<(String, &'static str, String, Value)> = Vec::new();
         if self.v31 {
+            let mut found = Vec::new();
             take_defs(document, "", &mut found, 0);
+            move_to_components(document, found);
         }
         // `definitions` is also a plausible property name, so only what is referenced moves;
         // a moved entry may hold `definitions` of its own, hence the rounds.
         for _ in 0..8 {
-            let before = found.len();
-            take_referenced_definitions(document, &mut found);
-            if found.len() == before {
+            let found = take_referenced_definitions(document);
+            if found.is_empty() {
                 break;
             }
-            self.move_to_components(document, &mut found);
+            move_to_components(document, found);
         }
-        self.move_to_components(document, &mut found);
     }
+}
 
-    /// Inserts `found` schemas into `components/schemas` (renamed on a clash) and rewrites the
-    /// `$ref`s into their old places.
-    fn move_to_components(
-        &mut self,
-        document: &mut Value,
-        found: &mut Vec<(String, &'static str, String, Value)>,
-    ) {
-        if found.is_empty() {
-            return;
-        }
-        let found = std::mem::take(found);
-        let Some(root) = document.as_object_mut() else {
-            return;
-        };
-        let components = root
-            .entry("components")
-            .or_insert_with(|| Value::Object(Map::new()));
-        let Some(components) = components.as_object_mut() else {
-            return;
-        };
-        let schemas = components
-            .entry("schemas")
-            .or_insert_with(|| Value::Object(Map::new()));
-        let Some(schemas) = schemas.as_object_mut() else {
-            return;
-        };
-        let mut renames: Vec<(String, String)> = Vec::new();
-        for (owner, container, name, schema) in found {
-            let mut new_name = name.clone();
-            let mut n = 2;
-            while schemas.contains_key(&new_name) {
-                new_name = format!("{name}{n}");
-                n += 1;
-            }
-            let old = format!("#{}", pointer(&pointer(&owner, container), &name));
-            let new = format!("#{}", pointer("/components/schemas", &new_name));
-            schemas.insert(new_name, schema);
-            renames.push((old, new));
-        }
-        // Longest first, so that nested `$defs` are renamed before their owners.
-        renames.sort_by_key(|(old, _)| std::cmp::Reverse(old.len()));
-        rename_refs(document, &renames, 0);
+/// A schema taken out of a `$defs` or `definitions` object: the owner's pointer, which of the
+/// two keywords held it, its name there, and the schema.
+type Hoisted = (String, &'static str, String, Value);
+
+/// Inserts `found` schemas into `components/schemas` (renamed on a clash) and rewrites the
+/// `$ref`s into their old places.
+fn move_to_components(document: &mut Value, found: Vec<Hoisted>) {
+    if found.is_empty() {
+        return;
     }
+    let Some(root) = document.as_object_mut() else {
+        return;
+    };
+    let components = root
+        .entry("components")
+        .or_insert_with(|| Value::Object(Map::new()));
+    let Some(components) = components.as_object_mut() else {
+        return;
+    };
+    let schemas = components
+        .entry("schemas")
+        .or_insert_with(|| Value::Object(Map::new()));
+    let Some(schemas) = schemas.as_object_mut() else {
+        return;
+    };
+    let mut renames: Vec<(String, String)> = Vec::new();
+    for (owner, container, name, schema) in found {
+        let mut new_name = name.clone();
+        let mut n = 2;
+        while schemas.contains_key(&new_name) {
+            new_name = format!("{name}{n}");
+            n += 1;
+        }
+        let old = format!("#{}", pointer(&pointer(&owner, container), &name));
+        let new = format!("#{}", pointer("/components/schemas", &new_name));
+        schemas.insert(new_name, schema);
+        renames.push((old, new));
+    }
+    // Longest first, so that nested `$defs` are renamed before their owners.
+    renames.sort_by_key(|(old, _)| std::cmp::Reverse(old.len()));
+    rename_refs(document, &renames);
 }
 
 impl Normaliser<'_> {
@@ -1152,14 +1150,9 @@ fn in_i64_range(value: f64) -> bool {
     (-TWO_63..TWO_63).contains(&value)
 }
 
-/// Removes every `$defs` object below `value` (whose pointer is `at`), collecting
-/// `(owner pointer, name, schema)`, nested ones included.
-fn take_defs(
-    value: &mut Value,
-    at: &str,
-    found: &mut Vec<(String, &'static str, String, Value)>,
-    depth: usize,
-) {
+/// Removes every `$defs` object below `value` (whose pointer is `at`), collecting its entries,
+/// nested ones included.
+fn take_defs(value: &mut Value, at: &str, found: &mut Vec<Hoisted>, depth: usize) {
     if depth > MAX_DEPTH {
         return;
     }
@@ -1188,39 +1181,20 @@ fn take_defs(
 }
 
 /// Removes from `document` the `definitions` entries that local `$ref`s point into
-/// (`#/a/b/definitions/name...`), as (owner pointer, `"definitions"`, name, schema).
-fn take_referenced_definitions(
-    document: &mut Value,
-    found: &mut Vec<(String, &'static str, String, Value)>,
-) {
-    fn refs(value: &Value, out: &mut BTreeSet<String>, depth: usize) {
-        if depth > MAX_DEPTH {
-            return;
-        }
-        match value {
-            Value::Object(map) => {
-                if let Some(Value::String(r)) = map.get("$ref")
-                    && r.starts_with("#/")
-                    && r.contains("/definitions/")
-                {
-                    out.insert(r.clone());
-                }
-                map.values().for_each(|v| refs(v, out, depth + 1));
-            }
-            Value::Array(items) => items.iter().for_each(|v| refs(v, out, depth + 1)),
-            _ => {}
-        }
-    }
-    let mut targets = BTreeSet::new();
-    refs(document, &mut targets, 0);
+/// (`#/a/b/definitions/name...`).
+fn take_referenced_definitions(document: &mut Value) -> Vec<Hoisted> {
+    // (owner pointer, escaped name) of each entry pointed into.
     let mut wanted: BTreeSet<(String, String)> = BTreeSet::new();
-    for target in targets {
-        let target = &target[1..];
-        if let Some((owner, rest)) = target.split_once("/definitions/") {
+    visit_refs(document, 0, &mut |reference| {
+        if let Some((owner, rest)) = reference
+            .strip_prefix('#')
+            .and_then(|target| target.split_once("/definitions/"))
+        {
             let name = rest.split('/').next().unwrap_or(rest);
             wanted.insert((owner.to_owned(), name.to_owned()));
         }
-    }
+    });
+    let mut found = Vec::new();
     for (owner, escaped_name) in wanted {
         let Some(Value::Object(definitions)) = document
             .pointer_mut(&owner)
@@ -1238,30 +1212,38 @@ fn take_referenced_definitions(
             found.push((owner, "definitions", name, schema));
         }
     }
+    found
 }
 
 /// Rewrites `$ref` strings equal to, or below, an old pointer.
-fn rename_refs(value: &mut Value, renames: &[(String, String)], depth: usize) {
+fn rename_refs(document: &mut Value, renames: &[(String, String)]) {
+    visit_refs(document, 0, &mut |reference| {
+        if let Some(renamed) = renames.iter().find_map(|(old, new)| {
+            let rest = reference.strip_prefix(old.as_str())?;
+            (rest.is_empty() || rest.starts_with('/')).then(|| format!("{new}{rest}"))
+        }) {
+            *reference = renamed;
+        }
+    });
+}
+
+/// Calls `f` on every `$ref` string below `value`, down to `MAX_DEPTH` levels.
+fn visit_refs(value: &mut Value, depth: usize, f: &mut impl FnMut(&mut String)) {
     if depth > MAX_DEPTH {
         return;
     }
     match value {
         Value::Object(map) => {
-            if let Some(Value::String(reference)) = map.get_mut("$ref")
-                && let Some(renamed) = renames.iter().find_map(|(old, new)| {
-                    let rest = reference.strip_prefix(old.as_str())?;
-                    (rest.is_empty() || rest.starts_with('/')).then(|| format!("{new}{rest}"))
-                })
-            {
-                *reference = renamed;
+            if let Some(Value::String(reference)) = map.get_mut("$ref") {
+                f(reference);
             }
             for child in map.values_mut() {
-                rename_refs(child, renames, depth + 1);
+                visit_refs(child, depth + 1, f);
             }
         }
         Value::Array(items) => {
             for child in items {
-                rename_refs(child, renames, depth + 1);
+                visit_refs(child, depth + 1, f);
             }
         }
         _ => {}
