@@ -103,6 +103,76 @@ pub fn derived_operation_id(method: &str, path: &str) -> String {
     non_ascii_free(self::words(&words).to_lower_camel_case())
 }
 
+/// Methods of the generated `Client` (the runtime's and the traits it derives): a tag accessor
+/// (`client.<tag>()`) must not take one of these names.
+pub const CLIENT_METHODS: &[&str] = &[
+    "builder",
+    "from_env",
+    "base_url",
+    "timeout",
+    "max_retries",
+    "execute",
+    "execute_bytes",
+    "execute_text",
+    "execute_empty",
+    "clone",
+    "clone_from",
+    "fmt",
+];
+
+/// Names a generated operation method binds at its top level (`emit/operations.rs`), beside its
+/// arguments: a path parameter must not take one of these, or it would be shadowed.
+pub const OPERATION_LOCALS: &[&str] = &[
+    "self",
+    "body",
+    "params",
+    "v",
+    "at_root",
+    "query_pairs",
+    "header_pairs",
+    "cookie_pairs",
+    "body_ref",
+    "prepared",
+];
+
+/// The methods of one field in a request type's builder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuilderMethods {
+    /// `x(impl Into<T>)`.
+    pub setter: String,
+    /// `set_x(Option<T>)`.
+    pub set: String,
+    /// `null_x()`, for fields that tell absent from `null`.
+    pub null: Option<String>,
+}
+
+/// The builder methods of fields `(ident, explicit_null)`, claimed in the builder's one method
+/// scope beside `build`: setters first (what users call most keep their plain names), then the
+/// `set_` and `null_` forms. Fields `value` and `setValue` give `value`, `set_value` (the
+/// second field's setter) and `set_value2` (the first field's `set_` form).
+pub fn builder_methods(fields: &[(&str, bool)]) -> Vec<BuilderMethods> {
+    let mut scope = Scope::with_reserved(&["build"]);
+    let setters: Vec<String> = fields
+        .iter()
+        // `build` is the builder's own: a field of that name sets through `build_value`.
+        .map(|(ident, _)| match *ident {
+            "build" => scope.claim("build_value".to_owned()),
+            ident => scope.claim(ident.to_owned()),
+        })
+        .collect();
+    let sets: Vec<String> = fields
+        .iter()
+        .map(|(ident, _)| scope.claim(format!("set_{}", ident.trim_end_matches('_'))))
+        .collect();
+    let mut out = Vec::with_capacity(fields.len());
+    for ((setter, set), (ident, explicit_null)) in setters.into_iter().zip(sets).zip(fields) {
+        let null =
+            explicit_null.then(|| scope.claim(format!("null_{}", ident.trim_end_matches('_'))));
+        out.push(BuilderMethods { setter, set, null });
+    }
+    out
+}
+
 /// Hands out unique names within one scope (a struct's fields, an enum's variants, the type
 /// namespace), suffixing `2`, `3`, ... on collision so the output stays deterministic.
 #[derive(Debug, Default, Clone)]
@@ -173,6 +243,29 @@ mod tests {
         assert_eq!(
             derived_operation_id("delete", "/reports/{id}.pdf"),
             "deleteReportsIdPdf"
+        );
+    }
+
+    #[test]
+    fn builder_methods_never_collide() {
+        let methods = builder_methods(&[("value", false), ("set_value", false), ("build", true)]);
+        let names: Vec<&str> = methods
+            .iter()
+            .flat_map(|m| [Some(&m.setter), Some(&m.set), m.null.as_ref()])
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "value",
+                "set_value2",
+                "set_value",
+                "set_set_value",
+                "build_value",
+                "set_build",
+                "null_build"
+            ]
         );
     }
 

@@ -68,12 +68,15 @@ paths:
       responses: {'204': {description: ok}}
 "#,
     );
+    // The builder is made through the trait by path, whatever the builder's own methods are.
     let types = &generated.files["src/types.rs"];
     assert!(
-        types.contains("<XRequestBuilder as ::std::default::Default>::default()"),
+        types.contains("pub fn builder() -> crate::builders::XRequest {\n        ::std::default::Default::default()"),
         "{types}"
     );
-    assert!(types.contains("pub fn build_value(mut self"), "{types}");
+    let builders = &generated.files["src/builders.rs"];
+    assert!(builders.contains("pub fn default(\n"), "{builders}");
+    assert!(builders.contains("pub fn build_value(\n"), "{builders}");
 }
 
 #[test]
@@ -311,7 +314,10 @@ components:
     );
     let types = &generated.files["src/types.rs"];
     assert!(types.contains("pub struct A {"), "{types}");
-    assert!(types.contains("pub a: Option<Box<A>>"), "{types}");
+    assert!(
+        types.contains("pub a: ::std::option::Option<::std::boxed::Box<A>>"),
+        "{types}"
+    );
     assert!(
         generated
             .warnings
@@ -372,7 +378,7 @@ components:
     );
     let types = &generated.files["src/types.rs"];
     assert!(
-        types.contains("pub type E = Vec<::serde_json::Value>;"),
+        types.contains("pub type E = ::std::vec::Vec<::serde_json::Value>;"),
         "{types}"
     );
 }

@@ -69,11 +69,11 @@ fn closed_tuples_become_rust_tuples() {
     ));
     let types = &generated.files["src/types.rs"];
     assert!(
-        types.contains("pub closed: Option<(f64, String, Node)>"),
+        types.contains("pub closed: ::std::option::Option<(f64, ::std::string::String, Node)>"),
         "{types}"
     );
     assert!(
-        types.contains("pub by_max_items: Option<(i64,)>"),
+        types.contains("pub by_max_items: ::std::option::Option<(i64,)>"),
         "{types}"
     );
 }
@@ -102,7 +102,8 @@ fn a_type_holding_itself_through_a_tuple_is_boxed() {
     };
     assert!(node.fields[0].boxed, "{:?}", node.fields[0]);
     assert!(
-        generated.files["src/types.rs"].contains("pub pair: Option<Box<(Node, i64)>>"),
+        generated.files["src/types.rs"]
+            .contains("pub pair: ::std::option::Option<::std::boxed::Box<(Node, i64)>>"),
         "{}",
         generated.files["src/types.rs"]
     );
@@ -217,13 +218,21 @@ components:
     );
     let types = &generated.files["src/types.rs"];
     assert!(
-        types.contains("pub note: Option<Option<String>>"),
+        types.contains(
+            "pub note: ::std::option::Option<::std::option::Option<::std::string::String>>"
+        ),
         "{types}"
     );
-    assert!(types.contains("pub label: Option<String>"), "{types}");
+    assert!(
+        types.contains("pub label: ::std::option::Option<::std::string::String>"),
+        "{types}"
+    );
     // PUT replaces the whole value: absent and null mean the same there.
     let thing = types.split("pub struct Thing ").nth(1).expect("Thing");
-    assert!(thing.contains("pub note: Option<String>"), "{thing}");
+    assert!(
+        thing.contains("pub note: ::std::option::Option<::std::string::String>"),
+        "{thing}"
+    );
 }
 
 #[test]
@@ -351,8 +360,9 @@ components:
         types.contains("v.json_object(&path, value);\n            v.max_stringified_length(&path, value, 50u64);"),
         "the alias's rules apply where it is used:\n{types}"
     );
+    let builders = &generated.files["src/builders.rs"];
     assert_eq!(
-        types.matches("v.json_object(").count(),
+        types.matches("v.json_object(").count() + builders.matches("v.json_object(").count(),
         4,
         "meta and limited, struct and builder"
     );
@@ -550,8 +560,14 @@ components:
         );
     }
     let types = generated.files["src/types.rs"].as_str();
-    assert!(types.contains("pub u64: Option<u64>"), "{types}");
-    assert!(types.contains("pub i8: Option<i8>"), "{types}");
+    assert!(
+        types.contains("pub u64: ::std::option::Option<u64>"),
+        "{types}"
+    );
+    assert!(
+        types.contains("pub i8: ::std::option::Option<i8>"),
+        "{types}"
+    );
 }
 
 #[test]

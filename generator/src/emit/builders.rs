@@ -2,45 +2,68 @@
 //! `set_x(Option<T>)`, and a `build()` that reports every violation at once, missing required
 //! fields included. No `get_x()`: the built value's fields are public, and on specs the size of
 //! GitHub's the getters were a quarter of the builder code to generate and compile.
+//!
+//! Builders live in their own module, `builders`, under their type's name (`types::Pet::builder()`
+//! returns a `builders::Pet`), as typify's do: no schema name can collide with a builder's, a
+//! schema called `PetBuilder` included.
 
 use super::rust_type::{self, From};
 use super::types::{inner_type, slot_type};
 use super::validation;
 use crate::model::{Field, Model, Struct, TypeRef};
-use proc_macro2::{Ident, TokenStream};
+use crate::names::{BuilderMethods, builder_methods};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-/// `impl Name { fn builder() }` and `NameBuilder`.
+/// `impl Name { fn builder() }`, for the `types` module.
+pub(crate) fn constructor(name: &str) -> TokenStream {
+    let ident = format_ident!("{}", name);
+    quote! {
+        impl #ident {
+            /// Starts a builder; `build()` checks the value against the API's constraints.
+            pub fn builder() -> crate::builders::#ident {
+                ::std::default::Default::default()
+            }
+        }
+    }
+}
+
+/// The builder of struct `name`, for the `builders` module.
 pub(crate) fn builder(model: &Model, name: &str, s: &Struct) -> TokenStream {
     let ident = format_ident!("{}", name);
-    let builder = format_ident!("{}Builder", name);
-    // A field called `default` gives the builder a `default(value)` method: name the trait's.
-    let new_builder = if s.fields.iter().any(|f| f.ident == "default") {
-        quote! { <#builder as ::std::default::Default>::default() }
-    } else {
-        quote! { #builder::default() }
-    };
+    let target = quote! { crate::types::#ident };
     let builder_doc = format!(
-        " Builds a [`{name}`], checking every constraint of the API in [`{name}Builder::build`]."
+        " Builds a [`crate::types::{name}`], checking every constraint of the API in [`{name}::build`]."
+    );
+    let names = builder_methods(
+        &s.fields
+            .iter()
+            .map(|f| (f.ident.as_str(), f.explicit_null))
+            .collect::<Vec<_>>(),
     );
     let slots = s.fields.iter().map(|f| {
         let id = format_ident!("{}", f.ident);
-        let ty = slot_type(f);
+        let ty = slot_type(f, From::Crate);
         if f.additional {
             quote! { #id: #ty, }
         } else {
-            quote! { #id: Option<#ty>, }
+            quote! { #id: ::std::option::Option<#ty>, }
         }
     });
-    let methods = s.fields.iter().map(|f| {
+    let methods = s.fields.iter().zip(&names).map(|(f, names)| {
         if f.additional {
-            return additional_methods(name, f);
+            return additional_methods(name, f, names);
         }
-        let (id, setter, set) = method_names(f);
-        let ty = inner_type(f);
-        let slot = slot_type(f);
+        let id = format_ident!("{}", f.ident);
+        let setter = format_ident!("{}", names.setter);
+        let set = format_ident!("{}", names.set);
+        let ty = inner_type(f, From::Crate);
+        let slot = slot_type(f, From::Crate);
         // One line pointing at the field: its full documentation lives there once.
-        let doc = format!(" Sets `{}`: see [`{name}::{}`].", f.wire_name, f.ident);
+        let doc = format!(
+            " Sets `{}`: see [`crate::types::{name}::{}`].",
+            f.wire_name, f.ident
+        );
         let set_doc = format!(" Sets or clears `{}`.", f.wire_name);
         let value = if f.explicit_null {
             quote! { Some(Some(value.into())) }
@@ -48,8 +71,8 @@ pub(crate) fn builder(model: &Model, name: &str, s: &Struct) -> TokenStream {
             quote! { Some(value.into()) }
         };
         // Absent and `null` differ: a third method sends `null`.
-        let null = f.explicit_null.then(|| {
-            let null = format_ident!("null_{}", f.ident.trim_end_matches('_'));
+        let null = names.null.as_ref().map(|null| {
+            let null = format_ident!("{}", null);
             let null_doc = format!(" Sends `{}` as `null`: the server clears it.", f.wire_name);
             quote! {
                 #[doc = #null_doc]
@@ -61,12 +84,12 @@ pub(crate) fn builder(model: &Model, name: &str, s: &Struct) -> TokenStream {
         });
         quote! {
             #[doc = #doc]
-            pub fn #setter(mut self, value: impl Into<#ty>) -> Self {
+            pub fn #setter(mut self, value: impl ::std::convert::Into<#ty>) -> Self {
                 self.#id = #value;
                 self
             }
             #[doc = #set_doc]
-            pub fn #set(mut self, value: Option<#slot>) -> Self {
+            pub fn #set(mut self, value: ::std::option::Option<#slot>) -> Self {
                 self.#id = value;
                 self
             }
@@ -98,7 +121,7 @@ pub(crate) fn builder(model: &Model, name: &str, s: &Struct) -> TokenStream {
             if !v.is_empty() {
                 return Err(v.into_error());
             }
-            Ok(#ident { #(#inits)* })
+            Ok(#target { #(#inits)* })
         }
     } else {
         let takes = must_have.iter().map(|f| {
@@ -109,9 +132,11 @@ pub(crate) fn builder(model: &Model, name: &str, s: &Struct) -> TokenStream {
             let id = format_ident!("{}", f.ident);
             quote! { Some(#id) }
         });
+        // The validator's verdict is matched beside the fields, not in a guard: a required
+        // field called `v` binds a `v` that would shadow the validator there.
         quote! {
-            match (#(#takes,)*) {
-                (#(#somes,)*) if v.is_empty() => Ok(#ident { #(#inits)* }),
+            match (v.is_empty(), #(#takes,)*) {
+                (true, #(#somes,)*) => Ok(#target { #(#inits)* }),
                 _ => Err(v.into_error()),
             }
         }
@@ -120,20 +145,14 @@ pub(crate) fn builder(model: &Model, name: &str, s: &Struct) -> TokenStream {
     let path_decl = uses_path.then(|| quote! { let path = crate::validation::FieldPath::root(); });
     let v_mut = uses_path.then(|| quote! { mut });
     quote! {
-        impl #ident {
-            /// Starts a builder; `build()` checks the value against the API's constraints.
-            pub fn builder() -> #builder {
-                #new_builder
-            }
-        }
         #[doc = #builder_doc]
         #[derive(Debug, Clone, Default)]
-        pub struct #builder { #(#slots)* }
-        impl #builder {
+        pub struct #ident { #(#slots)* }
+        impl #ident {
             #(#methods)*
             /// Checks every constraint of the API and returns the value, or every violation found
             /// (missing required fields included).
-            pub fn build(self) -> Result<#ident, crate::validation::ValidationError> {
+            pub fn build(self) -> ::std::result::Result<#target, crate::validation::ValidationError> {
                 let #v_mut v = crate::validation::Validator::new();
                 #path_decl
                 #(#missing)*
@@ -146,21 +165,23 @@ pub(crate) fn builder(model: &Model, name: &str, s: &Struct) -> TokenStream {
 
 /// The builder's methods for the additional properties, as aws-sdk-rust's for maps: `x(key,
 /// value)` adds one, `set_x(map)` replaces them all.
-fn additional_methods(name: &str, f: &Field) -> TokenStream {
-    let (id, setter, set) = method_names(f);
-    let map = slot_type(f);
+fn additional_methods(name: &str, f: &Field, names: &BuilderMethods) -> TokenStream {
+    let id = format_ident!("{}", f.ident);
+    let setter = format_ident!("{}", names.setter);
+    let set = format_ident!("{}", names.set);
+    let map = slot_type(f, From::Crate);
     let value = match &f.shape.ty {
-        TypeRef::Map(inner) => rust_type::tokens(inner, From::Types),
+        TypeRef::Map(inner) => rust_type::tokens(inner, From::Crate),
         _ => quote! { ::serde_json::Value },
     };
     let doc = format!(
-        " Adds one property beyond the named ones (replacing one of that name): see [`{name}::{}`].",
+        " Adds one property beyond the named ones (replacing one of that name): see [`crate::types::{name}::{}`].",
         f.ident
     );
     let set_doc = " Replaces every property beyond the named ones.";
     quote! {
         #[doc = #doc]
-        pub fn #setter(mut self, key: impl Into<String>, value: impl Into<#value>) -> Self {
+        pub fn #setter(mut self, key: impl ::std::convert::Into<::std::string::String>, value: impl ::std::convert::Into<#value>) -> Self {
             self.#id.insert(key.into(), value.into());
             self
         }
@@ -170,17 +191,4 @@ fn additional_methods(name: &str, f: &Field) -> TokenStream {
             self
         }
     }
-}
-
-/// The builder slot of `f`, its setter (`x`) and its `set_x`. A field called `build` would
-/// shadow the builder's own `build()`: its setter is `build_value`.
-fn method_names(f: &Field) -> (Ident, Ident, Ident) {
-    let id = format_ident!("{}", f.ident);
-    let setter = if f.ident == "build" {
-        format_ident!("build_value")
-    } else {
-        id.clone()
-    };
-    let set = format_ident!("set_{}", f.ident.trim_end_matches('_'));
-    (id, setter, set)
 }

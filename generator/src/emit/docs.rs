@@ -40,12 +40,19 @@ fn lines(text: &str) -> TokenStream {
 pub(crate) fn sanitize(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     let mut in_fence = false;
-    // Tabs become four spaces, as rustdoc renders them and clippy asks.
-    let text = text.replace('\t', "    ");
-    for (i, line) in text.lines().enumerate() {
+    // Tabs become four spaces, as rustdoc renders them and clippy asks; a bare CR (old Mac line
+    // ends) is a line break, since rustc refuses one inside a doc comment.
+    let text = text
+        .replace('\t', "    ")
+        .replace("\r\n", "\n")
+        .replace('\r', "\n");
+    let lines: Vec<&str> = text.lines().collect();
+    let mut i = 0;
+    while let Some(&line) = lines.get(i) {
         if i > 0 {
             out.push('\n');
         }
+        i += 1;
         let trimmed = line.trim_start();
         if trimmed.starts_with("```") {
             // Every fence becomes `text` on open; closing fences stay bare.
@@ -55,6 +62,28 @@ pub(crate) fn sanitize(text: &str) -> String {
         }
         if in_fence {
             out.push_str(line);
+            continue;
+        }
+        // An indented code block (four spaces, after a blank line or at the start) is Rust to
+        // rustdoc, which would compile it as a doctest: it becomes a `text` fence.
+        let after_blank = i == 1 || lines.get(i - 2).is_some_and(|l| l.trim().is_empty());
+        if after_blank && line.starts_with("    ") && !trimmed.is_empty() {
+            out.push_str("```text\n");
+            out.push_str(&line[4..]);
+            while let Some(&next) = lines.get(i) {
+                let blank_then_more = next.trim().is_empty()
+                    && lines[i..]
+                        .iter()
+                        .find(|l| !l.trim().is_empty())
+                        .is_some_and(|l| l.starts_with("    "));
+                if !(next.starts_with("    ") || blank_then_more) {
+                    break;
+                }
+                out.push('\n');
+                out.push_str(next.get(4..).unwrap_or(""));
+                i += 1;
+            }
+            out.push_str("\n```");
             continue;
         }
         out.push_str(&sanitize_line(line));
@@ -134,5 +163,17 @@ mod tests {
         assert_eq!(sanitize("```js\nx[0]\n```"), "```text\nx[0]\n```");
         assert_eq!(sanitize("```\nopen"), "```text\nopen\n```");
         assert_eq!(sanitize("(https://a.b/c)"), "(<https://a.b/c>)");
+    }
+
+    #[test]
+    fn indented_code_and_bare_carriage_returns() {
+        assert_eq!(
+            sanitize("Run:\n\n    curl -X POST {\n\n    }\nafter"),
+            "Run:\n\n```text\ncurl -X POST {\n\n}\n```\nafter"
+        );
+        // A list item's continuation is not code: it follows a line of text.
+        assert_eq!(sanitize("- a\n    b"), "- a\n    b");
+        assert_eq!(sanitize("a\rb"), "a\nb");
+        assert_eq!(sanitize("    x [y]"), "```text\nx [y]\n```");
     }
 }

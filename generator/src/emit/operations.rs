@@ -177,14 +177,14 @@ fn operation(model: &Model, op: &Operation) -> TokenStream {
     }
     if let Some(b) = &op.body {
         let ty = match &b.encoding {
-            BodyEncoding::Bytes(_) => quote! { Vec<u8> },
-            BodyEncoding::Text(_) => quote! { String },
+            BodyEncoding::Bytes(_) => quote! { ::std::vec::Vec<u8> },
+            BodyEncoding::Text(_) => quote! { ::std::string::String },
             _ => rust_type::tokens(&b.ty, From::Crate),
         };
         let ty = if b.required {
             ty
         } else {
-            quote! { Option<#ty> }
+            quote! { ::std::option::Option<#ty> }
         };
         args.push(quote! { body: #ty });
     }
@@ -321,7 +321,7 @@ fn operation(model: &Model, op: &Operation) -> TokenStream {
     }
     let decl = |used: bool, name: &str| {
         let id = format_ident!("{}", name);
-        used.then(|| quote! { let mut #id = Vec::new(); })
+        used.then(|| quote! { let mut #id = ::std::vec::Vec::new(); })
     };
     let declarations = [
         decl(query, "query_pairs"),
@@ -333,7 +333,7 @@ fn operation(model: &Model, op: &Operation) -> TokenStream {
         if used {
             quote! { #id }
         } else {
-            quote! { Vec::new() }
+            quote! { ::std::vec::Vec::new() }
         }
     };
     let (query_field, header_field, cookie_field) = (
@@ -411,11 +411,11 @@ fn operation(model: &Model, op: &Operation) -> TokenStream {
             )
         }
         ResponseBody::Bytes => (
-            quote! { Vec<u8> },
+            quote! { ::std::vec::Vec<u8> },
             quote! { self.client.execute_bytes(&OPERATION, prepared).await },
         ),
         ResponseBody::Text => (
-            quote! { String },
+            quote! { ::std::string::String },
             quote! { self.client.execute_text(&OPERATION, prepared).await },
         ),
         ResponseBody::Empty => (
@@ -427,7 +427,7 @@ fn operation(model: &Model, op: &Operation) -> TokenStream {
     quote! {
         #doc
         #too_many
-        pub async fn #method(&self, #(#args),*) -> Result<#ret, crate::Error> {
+        pub async fn #method(&self, #(#args),*) -> ::std::result::Result<#ret, crate::Error> {
             static OPERATION: crate::client::OperationInfo = crate::client::OperationInfo {
                 operation_id: #operation_id,
                 method: ::reqwest::Method::#http,
@@ -522,7 +522,7 @@ fn body_encoding(model: &Model, b: &RequestBody) -> TokenStream {
                 });
                 quote! {
                     {
-                        let mut form_pairs: Vec<(String, String)> = Vec::new();
+                        let mut form_pairs: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
                         #(#pushes)*
                         crate::client::RequestBody::Form(form_pairs)
                     }
@@ -530,7 +530,7 @@ fn body_encoding(model: &Model, b: &RequestBody) -> TokenStream {
             }
             None => quote! {
                 {
-                    let mut form_pairs = Vec::new();
+                    let mut form_pairs = ::std::vec::Vec::new();
                     crate::params::push_object(&mut form_pairs, "", body_ref, crate::params::ObjectStyle::FormExplode)?;
                     crate::client::RequestBody::Form(form_pairs)
                 }
@@ -547,7 +547,7 @@ fn body_encoding(model: &Model, b: &RequestBody) -> TokenStream {
                             // One text part per additional property, written as in a form.
                             return quote! {
                                 {
-                                    let mut form_pairs = Vec::new();
+                                    let mut form_pairs = ::std::vec::Vec::new();
                                     crate::params::push_object(&mut form_pairs, "", &body_ref.#id, crate::params::ObjectStyle::FormExplode)?;
                                     parts.extend(form_pairs.into_iter().map(|(name, text)| crate::client::MultipartPart { name, value: crate::client::PartValue::Text(text) }));
                                 }
@@ -572,7 +572,7 @@ fn body_encoding(model: &Model, b: &RequestBody) -> TokenStream {
                     });
                     quote! {
                         {
-                            let mut parts = Vec::new();
+                            let mut parts = ::std::vec::Vec::new();
                             #(#parts)*
                             crate::client::RequestBody::Multipart(parts)
                         }
@@ -580,7 +580,7 @@ fn body_encoding(model: &Model, b: &RequestBody) -> TokenStream {
                 }
                 None => quote! {
                     {
-                        let mut form_pairs = Vec::new();
+                        let mut form_pairs = ::std::vec::Vec::new();
                         crate::params::push_object(&mut form_pairs, "", body_ref, crate::params::ObjectStyle::FormExplode)?;
                         crate::client::RequestBody::Multipart(
                             form_pairs

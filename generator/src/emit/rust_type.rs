@@ -17,7 +17,7 @@ pub(crate) enum From {
 /// The Rust type for `ty`.
 pub(crate) fn tokens(ty: &TypeRef, from: From) -> TokenStream {
     match ty {
-        TypeRef::String => quote! { String },
+        TypeRef::String => quote! { ::std::string::String },
         TypeRef::Integer(IntWidth::I8) => quote! { i8 },
         TypeRef::Integer(IntWidth::I16) => quote! { i16 },
         TypeRef::Integer(IntWidth::I32) => quote! { i32 },
@@ -37,17 +37,17 @@ pub(crate) fn tokens(ty: &TypeRef, from: From) -> TokenStream {
         }
         TypeRef::Array(inner) => {
             let inner = tokens(inner, from);
-            quote! { Vec<#inner> }
+            quote! { ::std::vec::Vec<#inner> }
         }
         TypeRef::Map(inner) => {
             let inner = tokens(inner, from);
-            quote! { ::std::collections::BTreeMap<String, #inner> }
+            quote! { ::std::collections::BTreeMap<::std::string::String, #inner> }
         }
         TypeRef::Tuple(items) => {
             let items = items.iter().map(|item| tokens(item, from));
             quote! { (#(#items,)*) }
         }
-        TypeRef::Object => quote! { ::serde_json::Map<String, ::serde_json::Value> },
+        TypeRef::Object => quote! { ::serde_json::Map<::std::string::String, ::serde_json::Value> },
         TypeRef::JsonText { .. } => quote! { crate::JsonText },
         TypeRef::File => quote! { crate::FileUpload },
         TypeRef::Any => quote! { ::serde_json::Value },

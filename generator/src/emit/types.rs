@@ -1,6 +1,12 @@
 //! The `types` module: one Rust item per model type. Structs derive serde with wire names;
 //! string enums keep unknown values; request types get `impl Validate` (see `validation.rs`) and
 //! a builder (see `builders.rs`).
+//!
+//! The spec's names share this module's namespace with the prelude's, so a schema may be called
+//! `Option`, `Into` or `String`: generated code names every std item by its absolute path
+//! (`::std::option::Option`). `Some`, `None`, `Ok` and `Err` stay bare: they live in the value
+//! namespace, where this module defines nothing (its structs have named fields; the rest are
+//! enums and type aliases). Generic parameters are `__D` and `__S`, names no schema can take.
 
 use super::docs;
 use super::rust_type::{self, From};
@@ -38,30 +44,30 @@ pub(crate) fn type_def(model: &Model, def: &TypeDef) -> TokenStream {
 /// The field's Rust type: `Option` unless required and not nullable, `Option<Option<_>>` when
 /// absent and `null` differ; boxed when the type holds itself directly.
 pub(crate) fn field_type(field: &Field) -> TokenStream {
-    let slot = slot_type(field);
+    let slot = slot_type(field, From::Types);
     // The additional properties are a map, empty when there are none.
     if (field.required && !field.nullable) || field.additional {
         slot
     } else {
-        quote! { Option<#slot> }
+        quote! { ::std::option::Option<#slot> }
     }
 }
 
 /// The field's type without the outer `Option`: what a builder slot holds once set.
-pub(crate) fn slot_type(field: &Field) -> TokenStream {
-    let inner = inner_type(field);
+pub(crate) fn slot_type(field: &Field, from: From) -> TokenStream {
+    let inner = inner_type(field, from);
     if field.explicit_null {
-        quote! { Option<#inner> }
+        quote! { ::std::option::Option<#inner> }
     } else {
         inner
     }
 }
 
 /// The field's value type, without any `Option`.
-pub(crate) fn inner_type(field: &Field) -> TokenStream {
-    let ty = rust_type::tokens(&field.shape.ty, From::Types);
+pub(crate) fn inner_type(field: &Field, from: From) -> TokenStream {
+    let ty = rust_type::tokens(&field.shape.ty, from);
     if field.boxed {
-        quote! { Box<#ty> }
+        quote! { ::std::boxed::Box<#ty> }
     } else {
         ty
     }
@@ -133,11 +139,11 @@ fn struct_def(
         } else if field.explicit_null {
             args.push(quote! {
                 default,
-                skip_serializing_if = "Option::is_none",
+                skip_serializing_if = "::std::option::Option::is_none",
                 deserialize_with = "crate::client::explicit_null"
             });
         } else if optional {
-            args.push(quote! { default, skip_serializing_if = "Option::is_none" });
+            args.push(quote! { default, skip_serializing_if = "::std::option::Option::is_none" });
         } else if field.nullable {
             args.push(quote! { default });
         }
@@ -146,7 +152,7 @@ fn struct_def(
     });
     let request_items = in_request.then(|| {
         let validate = validate_impl(model, name, s);
-        let builder = builders::builder(model, name, s);
+        let builder = builders::constructor(name);
         quote! { #validate #builder }
     });
     // Every field optional: `Default` gives the empty value (handy for parameter structs).
@@ -183,7 +189,7 @@ fn validate_impl(model: &Model, name: &str, s: &Struct) -> TokenStream {
         }
         impl #ident {
             /// Checks every constraint of the API on this value and returns all violations.
-            pub fn validate(&self) -> Result<(), crate::validation::ValidationError> {
+            pub fn validate(&self) -> ::std::result::Result<(), crate::validation::ValidationError> {
                 crate::validation::Validate::validate(self)
             }
         }
@@ -225,7 +231,7 @@ fn enum_def(name: &str, doc: TokenStream, e: &StringEnum) -> TokenStream {
         pub enum #ident {
             #(#variants)*
             /// A value this version of the SDK does not know.
-            #unknown(String),
+            #unknown(::std::string::String),
         }
         impl #ident {
             /// Every value the API documents.
@@ -250,8 +256,8 @@ fn enum_def(name: &str, doc: TokenStream, e: &StringEnum) -> TokenStream {
                 }
             }
         }
-        impl ::std::convert::From<String> for #ident {
-            fn from(value: String) -> Self {
+        impl ::std::convert::From<::std::string::String> for #ident {
+            fn from(value: ::std::string::String) -> Self {
                 match Self::from(value.as_str()) {
                     Self::#unknown(_) => Self::#unknown(value),
                     known => known,
@@ -260,7 +266,7 @@ fn enum_def(name: &str, doc: TokenStream, e: &StringEnum) -> TokenStream {
         }
         impl ::std::str::FromStr for #ident {
             type Err = ::std::convert::Infallible;
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
                 Ok(Self::from(value))
             }
         }
@@ -270,13 +276,13 @@ fn enum_def(name: &str, doc: TokenStream, e: &StringEnum) -> TokenStream {
             }
         }
         impl ::serde::Serialize for #ident {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
         impl<'de> ::serde::Deserialize<'de> for #ident {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                String::deserialize(deserializer).map(Self::from)
+            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
+                <::std::string::String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
             }
         }
         impl crate::validation::Validate for #ident {
@@ -298,7 +304,7 @@ fn union_def(
     let variant_type = |ty: &crate::model::TypeRef, boxed: bool| {
         let ty = rust_type::tokens(ty, From::Types);
         if boxed {
-            quote! { Box<#ty> }
+            quote! { ::std::boxed::Box<#ty> }
         } else {
             ty
         }
@@ -364,7 +370,7 @@ fn union_def(
             let id = format_ident!("{}", v.ident);
             let ty = rust_type::tokens(&v.ty, From::Types);
             let wrap = if v.boxed {
-                quote! { Box::new(value) }
+                quote! { ::std::boxed::Box::new(value) }
             } else {
                 quote! { value }
             };
@@ -472,8 +478,8 @@ fn discriminated_deserialize(
         let ty = rust_type::tokens(&v.ty, From::Types);
         let (wrap, map) = if v.boxed {
             (
-                quote! { Self::#id(Box::new(inner)) },
-                quote! { |inner| Self::#id(Box::new(inner)) },
+                quote! { Self::#id(::std::boxed::Box::new(inner)) },
+                quote! { |inner| Self::#id(::std::boxed::Box::new(inner)) },
             )
         } else {
             (quote! { Self::#id(inner) }, quote! { Self::#id })
@@ -502,7 +508,7 @@ fn discriminated_deserialize(
     let no_match = format!("data did not match any variant of {name}");
     quote! {
         impl<'de> ::serde::Deserialize<'de> for #ident {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
                 let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
                 let tag = value.get(#property).and_then(::serde_json::Value::as_str).map(str::to_owned);
                 #[allow(clippy::single_match)]

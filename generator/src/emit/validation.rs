@@ -219,7 +219,7 @@ fn constraint_checks(
     if let Some(pattern) = &c.pattern {
         out.extend(quote! {
             {
-                static PATTERN: ::std::sync::LazyLock<Option<::regress::Regex>> =
+                static PATTERN: ::std::sync::LazyLock<::std::option::Option<::regress::Regex>> =
                     ::std::sync::LazyLock::new(|| ::regress::Regex::new(#pattern).ok());
                 if let Some(regex) = PATTERN.as_ref() {
                     v.pattern(#path, #value, regex, #pattern);

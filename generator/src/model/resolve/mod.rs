@@ -51,20 +51,10 @@ pub fn resolve(spec: &OpenAPI, diags: &mut Diagnostics) -> Model {
         spec,
         diags,
         types: BTreeMap::new(),
-        // Names the crate root and preludes already use.
-        type_names: Scope::with_reserved(&[
-            "Client",
-            "ClientBuilder",
-            "Error",
-            "Result",
-            "Option",
-            "Vec",
-            "String",
-            "Box",
-            "Value",
-            "Map",
-            "FileUpload",
-        ]),
+        // The `types` module holds the spec's types and nothing else; generated code names
+        // everything outside it by path (`crate::Error`, `::std::option::Option`), so a
+        // schema may be called `Client` or `Option` and keep its name.
+        type_names: Scope::default(),
         components: BTreeMap::new(),
         raw: None,
         other_refs: BTreeMap::new(),

@@ -6,14 +6,7 @@ use super::*;
 impl<'a> Resolver<'a> {
     pub(super) fn operations(&mut self) -> Vec<Group> {
         let mut groups: BTreeMap<String, Group> = BTreeMap::new();
-        let mut accessors = Scope::with_reserved(&[
-            "builder",
-            "from_env",
-            "base_url",
-            "timeout",
-            "max_retries",
-            "clone",
-        ]);
+        let mut accessors = Scope::with_reserved(names::CLIENT_METHODS);
         let mut group_types = Scope::default();
         let mut method_scopes: BTreeMap<String, Scope> = BTreeMap::new();
         for (path, item) in self.spec.paths.iter() {
@@ -164,18 +157,7 @@ impl<'a> Resolver<'a> {
             }
         }
         // Locals of the generated method body (see emit/operations.rs) are reserved.
-        let mut path_scope = Scope::with_reserved(&[
-            "body",
-            "params",
-            "self",
-            "v",
-            "at_root",
-            "query_pairs",
-            "header_pairs",
-            "cookie_pairs",
-            "body_ref",
-            "prepared",
-        ]);
+        let mut path_scope = Scope::with_reserved(names::OPERATION_LOCALS);
         let mut field_scope = Scope::default();
         let mut path_params = Vec::new();
         let mut fields = Vec::new();

@@ -120,12 +120,25 @@ pub(super) fn collect_named(ty: &TypeRef, out: &mut Vec<String>) {
 /// times): each group keeps one definition, a `components/schemas` one if there is one, and every
 /// reference is rewritten. Repeated until nothing changes, since merging children can make their
 /// parents identical.
+///
+/// An operation's parameters struct keeps its own name, the one its method's signature shows
+/// (`patch_pool(.., PatchPoolParams)`, not the first identical operation's `PatchDagParams`): a
+/// merged one becomes an alias of the definition kept, one line instead of a struct, its
+/// builder and its checks.
 pub(super) fn dedup_types(model: &mut Model) {
+    let params: BTreeSet<String> = model
+        .operations()
+        .filter_map(|op| op.params.as_ref())
+        .map(|p| p.type_name.clone())
+        .collect();
     for _ in 0..8 {
         // Bucket by a hash of the definition (streamed, no string built), then split each bucket
-        // into truly equal definitions.
+        // into truly equal definitions. Parameters structs already made aliases stay as they are.
         let mut buckets: BTreeMap<u64, Vec<String>> = BTreeMap::new();
         for (name, def) in &model.types {
+            if params.contains(name) && matches!(def.kind, TypeKind::Alias(_)) {
+                continue;
+            }
             buckets
                 .entry(kind_hash(&def.kind))
                 .or_default()
@@ -170,9 +183,22 @@ pub(super) fn dedup_types(model: &mut Model) {
         if renames.is_empty() {
             return;
         }
-        for name in renames.keys() {
-            model.types.remove(name);
+        for (name, to) in &renames {
+            if params.contains(name) {
+                if let Some(def) = model.types.get_mut(name) {
+                    def.kind = TypeKind::Alias(Box::new(Shape {
+                        ty: TypeRef::Named(to.clone()),
+                        constraints: Constraints::default(),
+                    }));
+                }
+            } else {
+                model.types.remove(name);
+            }
         }
+        let renames: BTreeMap<String, String> = renames
+            .into_iter()
+            .filter(|(name, _)| !params.contains(name))
+            .collect();
         let rename = |ty: &mut TypeRef| rename_named(ty, &renames);
         for def in model.types.values_mut() {
             match &mut def.kind {
@@ -189,9 +215,6 @@ pub(super) fn dedup_types(model: &mut Model) {
                     .for_each(|p| rename(&mut p.shape.ty));
                 if let Some(params) = &mut op.params {
                     params.bindings.iter_mut().for_each(|b| rename(&mut b.ty));
-                    if let Some(to) = renames.get(&params.type_name) {
-                        params.type_name = to.clone();
-                    }
                 }
                 if let Some(body) = &mut op.body {
                     rename(&mut body.ty);
