@@ -93,6 +93,21 @@ pub fn variant_name(raw: &str) -> String {
     }
 }
 
+/// The method name of operation `operation_id` in group `group`: a prefix naming the group and
+/// marked by a separator is dropped, since the method is called through the group already
+/// (GitHub's `repos/get` in `repos` is `client.repos().get()`, not `repos_get()`); ids without
+/// one keep every word (`trackSale` is `track_sale`).
+pub fn method_name(operation_id: &str, group: &str) -> String {
+    if let Some((prefix, rest)) = operation_id.split_once(['/', '.'])
+        && field_name(prefix) == field_name(group)
+        && !field_name(rest).is_empty()
+        && field_name(rest) != "field"
+    {
+        return field_name(rest);
+    }
+    field_name(operation_id)
+}
+
 /// An `operationId` for an operation that has none: `get /links/{linkId}` → `getLinksLinkId`.
 pub fn derived_operation_id(method: &str, path: &str) -> String {
     let mut words = method.to_owned();
@@ -232,6 +247,21 @@ mod tests {
         assert_eq!(variant_name("+1"), "Plus1");
         assert_eq!(variant_name("-"), "U2D");
         assert_eq!(variant_name(""), "Empty");
+    }
+
+    #[test]
+    fn method_names_drop_the_group_prefix_only() {
+        assert_eq!(method_name("repos/get", "repos"), "get");
+        assert_eq!(
+            method_name("activity/list-repo-events", "activity"),
+            "list_repo_events"
+        );
+        assert_eq!(method_name("Pets.listAll", "pets"), "list_all");
+        // Another group's prefix, no separator, or nothing after it: every word is kept.
+        assert_eq!(method_name("users/get", "repos"), "users_get");
+        assert_eq!(method_name("trackSale", "Track"), "track_sale");
+        assert_eq!(method_name("repos/", "repos"), "repos");
+        assert_eq!(method_name("repos/$", "repos"), "repos");
     }
 
     #[test]

@@ -248,3 +248,33 @@ async fn operations_named_like_trait_methods_are_plain_calls() {
         Some(404)
     );
 }
+
+#[tokio::test]
+async fn methods_are_named_as_users_say_them() {
+    let server = MockServer::start().await;
+    for (verb, route) in [
+        ("GET", "/repos/get"),
+        ("GET", "/repos/list"),
+        ("GET", "/repos/other"),
+        ("POST", "/named/create"),
+        ("POST", "/named/create-again"),
+        ("GET", "/named/fern"),
+    ] {
+        Mock::given(method(verb))
+            .and(path(route))
+            .respond_with(ResponseTemplate::new(204))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let client = client(&server);
+    // `repos/get` and `repos.list` in the `repos` group; another group's prefix is kept.
+    client.repos().get().await.unwrap();
+    client.repos().list().await.unwrap();
+    client.repos().users_get().await.unwrap();
+    // x-speakeasy-group and x-speakeasy-name-override; the second `create` is told apart.
+    client.links().create().await.unwrap();
+    client.links().create2().await.unwrap();
+    // x-fern-sdk-group-name (nested groups, one level here) and x-fern-sdk-method-name.
+    client.users_notifications().get_settings().await.unwrap();
+}

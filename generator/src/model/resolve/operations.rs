@@ -3,6 +3,30 @@
 
 use super::*;
 
+/// Extensions naming an operation's group, as other generators' users have written them into
+/// their descriptions, in the order they are honoured (before the first tag).
+const GROUP_EXTENSIONS: &[&str] = &["x-speakeasy-group", "x-fern-sdk-group-name"];
+/// Extensions naming an operation's method (before its `operationId`).
+const METHOD_EXTENSIONS: &[&str] = &["x-speakeasy-name-override", "x-fern-sdk-method-name"];
+
+/// The first of `extensions` that `op` carries as a non-empty string, or as a list of strings
+/// (Fern's nested groups, `[users, notifications]`, joined as `users.notifications`: the
+/// client's groups are one level deep).
+fn naming_extension(op: &openapiv3::Operation, extensions: &[&str]) -> Option<String> {
+    extensions.iter().find_map(|key| {
+        let name = match op.extensions.get(*key)? {
+            serde_json::Value::String(name) => name.trim().to_owned(),
+            serde_json::Value::Array(parts) => parts
+                .iter()
+                .filter_map(serde_json::Value::as_str)
+                .collect::<Vec<_>>()
+                .join("."),
+            _ => return None,
+        };
+        (!name.is_empty()).then_some(name)
+    })
+}
+
 impl<'a> Resolver<'a> {
     pub(super) fn operations(&mut self) -> Vec<Group> {
         let mut groups: BTreeMap<String, Group> = BTreeMap::new();
@@ -20,10 +44,8 @@ impl<'a> Resolver<'a> {
             };
             for (method, op) in item.iter() {
                 let op_at = pointer(&path_at, method);
-                let tag = op
-                    .tags
-                    .first()
-                    .cloned()
+                let tag = naming_extension(op, GROUP_EXTENSIONS)
+                    .or_else(|| op.tags.first().cloned())
                     .unwrap_or_else(|| "default".to_owned());
                 groups.entry(tag.clone()).or_insert_with(|| Group {
                     accessor: accessors.claim(names::field_name(&tag)),
@@ -42,7 +64,10 @@ impl<'a> Resolver<'a> {
                     .operation_id
                     .clone()
                     .unwrap_or_else(|| names::derived_operation_id(method, path));
-                let method_name = scope.claim(names::field_name(&operation_id));
+                let method_name = scope.claim(match naming_extension(op, METHOD_EXTENSIONS) {
+                    Some(name) => names::field_name(&name),
+                    None => names::method_name(&operation_id, &tag),
+                });
                 if let Some(operation) =
                     self.operation(path, method, item, op, operation_id, method_name, &op_at)
                     && let Some(g) = groups.get_mut(&tag)
