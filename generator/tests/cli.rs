@@ -54,7 +54,12 @@ fn a_broken_spec_is_one_line_with_file_and_pointer_and_exit_code_1() {
     let dir = workspace().join("target/cli-test-broken");
     std::fs::create_dir_all(&dir).expect("mkdir");
     let spec = dir.join("broken.json");
-    std::fs::write(&spec, r#"{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{"/a":{"get":{"responses":{"200":{"description":5}}}}}}"#).expect("write");
+    // Only a document that cannot be read at all is refused: here, a version no reader has.
+    std::fs::write(
+        &spec,
+        r#"{"openapi":"2.5","info":{"title":"t","version":"1"},"paths":{}}"#,
+    )
+    .expect("write");
     let output = codegen()
         .args(["generate", "--spec"])
         .arg(&spec)
@@ -66,10 +71,25 @@ fn a_broken_spec_is_one_line_with_file_and_pointer_and_exit_code_1() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     let line = stderr.trim();
     assert_eq!(line.lines().count(), 1, "{stderr}");
+    assert!(line.contains("broken.json#/openapi"), "{stderr}");
+
+    // A defect in one node is a warning with its pointer, and the crate is written.
+    let flawed = dir.join("flawed.json");
+    std::fs::write(&flawed, r#"{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{"/a":{"get":{"responses":{"200":{"description":null}}}}}}"#).expect("write");
+    let output = codegen()
+        .args(["generate", "--spec"])
+        .arg(&flawed)
+        .args(["--out"])
+        .arg(dir.join("flawed-out"))
+        .output()
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
     assert!(
-        line.contains("broken.json#/paths/~1a/get/responses/200/description"),
-        "{stderr}"
+        stdout.contains("flawed.json#/paths/~1a/get/responses/200/description"),
+        "{stdout}"
     );
+    assert!(dir.join("flawed-out/src/operations.rs").exists());
 
     let missing = codegen()
         .args(["generate", "--spec", "does/not/exist.yaml", "--out"])

@@ -993,3 +993,103 @@ fn deep_nesting_never_overflows_the_stack() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// one bad node
+// ---------------------------------------------------------------------------------------------
+
+/// What one node of a valid description is made into.
+#[derive(Debug, Clone, Copy)]
+enum BadNode {
+    /// Left out: a required field missing, when it was one.
+    Deleted,
+    Null,
+    Number,
+    List,
+    Text,
+}
+
+/// A defect confined to one node is a warning and a degraded node, never a refused document:
+/// for every seed, any one node (but the `openapi` version, without which the text is not an
+/// OpenAPI description) deleted, or replaced by `null`, a number, a list or a string, still
+/// generates. `FUZZ_BAD_NODE_CASES` sets the count (default 64; `.ci/run` runs more).
+#[test]
+fn one_bad_node_never_refuses_the_document() {
+    let cases = env_number("FUZZ_BAD_NODE_CASES").unwrap_or(64) as u32;
+    let config = RunnerConfig {
+        cases,
+        failure_persistence: None,
+        ..RunnerConfig::default()
+    };
+    // As above: CI's run is the same cases every time.
+    let mut runner = if std::env::var_os("FUZZ_DETERMINISTIC").is_some() {
+        TestRunner::new_with_rng(
+            config,
+            proptest::test_runner::TestRng::deterministic_rng(
+                proptest::test_runner::RngAlgorithm::ChaCha,
+            ),
+        )
+    } else {
+        TestRunner::new(config)
+    };
+    let kinds = prop_oneof![
+        Just(BadNode::Deleted),
+        Just(BadNode::Null),
+        Just(BadNode::Number),
+        Just(BadNode::List),
+        Just(BadNode::Text),
+    ];
+    let warned = AtomicU64::new(0);
+    let result = runner.run(
+        &(0..seeds().len(), any::<prop::sample::Index>(), kinds),
+        |(seed, node, bad)| {
+            let seed = &seeds()[seed];
+            let mut doc = seed.value.clone();
+            let all: Vec<String> = pointers(&doc)
+                .into_iter()
+                .filter(|p| !p.is_empty() && p != "/openapi")
+                .collect();
+            let at = node.get(&all).clone();
+            let (parent_at, key) = at.rsplit_once('/').expect("a pointer below the root");
+            let replacement = match bad {
+                BadNode::Deleted => None,
+                BadNode::Null => Some(Value::Null),
+                BadNode::Number => Some(json!(7)),
+                BadNode::List => Some(json!([1, "a"])),
+                BadNode::Text => Some(json!("x")),
+            };
+            match (doc.pointer_mut(parent_at), replacement) {
+                (Some(Value::Object(map)), None) => {
+                    let key = key.replace("~1", "/").replace("~0", "~");
+                    map.shift_remove(&key);
+                }
+                (Some(Value::Array(items)), None) => {
+                    items.remove(key.parse::<usize>().expect("an index"));
+                }
+                (_, Some(value)) => *doc.pointer_mut(&at).expect("the node") = value,
+                (_, None) => unreachable!("a parent is an object or a list"),
+            }
+            let text = serde_json::to_string(&doc).expect("serializes");
+            let file = format!("{}-bad-node.json", seed.name);
+            match Config::new().generate_from_str(&file, &text, false) {
+                Ok(generated) => {
+                    if !generated.warnings.is_empty() {
+                        warned.fetch_add(1, Ordering::Relaxed);
+                    }
+                    Ok(())
+                }
+                Err(e) => Err(TestCaseError::fail(format!(
+                    "{bad:?} at {}#{at} refused the document: {e}",
+                    seed.name
+                ))),
+            }
+        },
+    );
+    if let Err(TestError::Fail(why, case)) = result {
+        panic!("{why}: {case:?}");
+    }
+    eprintln!(
+        "one bad node: {cases} cases, {} with warnings",
+        warned.load(Ordering::Relaxed)
+    );
+}

@@ -153,14 +153,9 @@ fn invalid_specs_are_located_errors() {
             "Swagger 2.0",
         ),
         (
-            "openapi: 3.0.3\ninfo: {title: t}\npaths: {}\n",
-            "/info",
-            "version",
-        ),
-        (
-            "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      responses:\n        '200':\n          description: [1]\n",
-            "/paths/~1a/get/responses/200/description",
-            "invalid type",
+            "openapi: 4.0.0\ninfo: {title: t, version: '1'}\npaths: {}\n",
+            "/openapi",
+            "4.0.0 is not supported",
         ),
         ("openapi: 3.0.3\ninfo: [", "", "not valid YAML"),
     ];

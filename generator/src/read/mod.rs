@@ -6,6 +6,7 @@
 //! [`normalise`], and what that had to approximate comes back as warnings.
 
 mod normalise;
+mod repair;
 
 pub(crate) use normalise::TUPLE_EXTENSION;
 mod yaml;
@@ -107,6 +108,19 @@ fn from_document(
     let v31 = match root.get("openapi") {
         Some(serde_json::Value::String(version)) if version.starts_with("3.0") => false,
         Some(serde_json::Value::String(version)) if version.starts_with("3.1") => true,
+        // `openapi: 3.1` unquoted in YAML is a number.
+        Some(serde_json::Value::Number(n))
+            if ["3", "3.0", "3.1"].contains(&n.to_string().as_str()) =>
+        {
+            warnings.push(Diagnostic {
+                severity: Severity::Warning,
+                kind: "invalid-spec",
+                file: file.to_owned(),
+                pointer: "/openapi".to_owned(),
+                message: format!("the version is the number {n}, not a string: read as \"{n}\""),
+            });
+            n.to_string() == "3.1"
+        }
         Some(version) => {
             let version = version
                 .as_str()
@@ -127,11 +141,18 @@ fn from_document(
             ));
         }
     };
+    if let Some(version) = document.get_mut("openapi")
+        && version.is_number()
+    {
+        *version = serde_json::Value::String(format!("{version}.0"));
+    }
     let notes = normalise::normalise(file, &mut document, v31);
     if let Some(error) = notes.iter().find(|d| d.severity == Severity::Error) {
         return Err(error.clone());
     }
     warnings.extend(notes);
+    // What `openapiv3` would refuse the whole document for, degraded node by node.
+    warnings.extend(repair::repair(file, &mut document));
     let what = if v31 {
         "not a valid OpenAPI 3.1 description (read as 3.0)"
     } else {
@@ -327,26 +348,42 @@ mod tests {
         assert_eq!(err, Some(("/swagger".to_owned(), "unsupported-version")));
     }
 
+    /// The pointers of the warnings `text` reads with (it must read).
+    #[allow(clippy::expect_used)]
+    fn warned_at(text: &str) -> Vec<String> {
+        let (_, warnings) = parse("s.json", text).expect("reads, with warnings");
+        warnings.into_iter().map(|d| d.pointer).collect()
+    }
+
     #[test]
-    fn wrong_type_is_located() {
+    fn a_wrong_type_is_repaired_where_it_is() {
         let text = r#"{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{"/a":{"get":{"responses":{"200":{"description":5}}}}}}"#;
-        let err = parse("s.json", text).err().map(|d| d.pointer);
         assert_eq!(
-            err.as_deref(),
-            Some("/paths/~1a/get/responses/200/description")
+            warned_at(text),
+            ["/paths/~1a/get/responses/200/description"]
         );
     }
 
     #[test]
-    fn errors_in_components_and_beside_paths_are_located() {
-        // `components` and `paths` are read on threads of their own: the pointer keeps its prefix.
+    fn defects_in_components_and_beside_paths_are_located() {
         let text = r#"{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{},
-            "components":{"responses":{"R":{"description":7}}}}"#;
-        let err = parse("s.json", text).err().map(|d| d.pointer);
-        assert_eq!(err.as_deref(), Some("/components/responses/R"));
-        let text = r#"{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{},"tags":[{"name":5}]}"#;
-        let err = parse("s.json", text).err().map(|d| d.pointer);
-        assert_eq!(err.as_deref(), Some("/tags/0/name"));
+            "components":{"responses":{"R":{"description":null}}}}"#;
+        assert_eq!(warned_at(text), ["/components/responses/R/description"]);
+        let text = r#"{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{},"tags":[{"name":null}]}"#;
+        assert_eq!(warned_at(text), ["/tags/0"]);
+    }
+
+    #[test]
+    #[allow(clippy::expect_used)]
+    fn an_unquoted_version_number_is_read_as_its_text() {
+        for version in ["3.0", "3.1"] {
+            let text =
+                format!("openapi: {version}\ninfo: {{title: t, version: '1'}}\npaths: {{}}\n");
+            let (_, warnings) = parse("s.yaml", &text).expect("reads");
+            let pointers: Vec<&str> = warnings.iter().map(|d| d.pointer.as_str()).collect();
+            assert_eq!(pointers, ["/openapi"], "{version}: {warnings:?}");
+        }
+        assert!(parse("s.yaml", "openapi: 2.0\ninfo: {title: t, version: '1'}\n").is_err());
     }
 
     #[test]
@@ -522,17 +559,16 @@ mod tests {
     fn refuses_other_versions() {
         let err = parse("s.yaml", "openapi: 3.2.0\ninfo: {}\npaths: {}\n").err();
         assert_eq!(err.map(|d| d.kind), Some("unsupported-version"));
-        let err = parse("s.yaml", "openapi: 3.1\ninfo: {}\npaths: {}\n").err();
+        let err = parse("s.yaml", "openapi: 4.1\ninfo: {}\npaths: {}\n").err();
         assert_eq!(err.map(|d| d.kind), Some("unsupported-version"));
     }
 
     #[test]
-    fn errors_in_3_1_documents_are_located() {
-        let text = r#"{"openapi":"3.1.0","info":{"title":"t","version":"1"},"paths":{"/a":{"get":{"responses":{"200":{"description":5}}}}}}"#;
-        let err = parse("s.json", text).err().map(|d| (d.pointer, d.message));
-        assert!(matches!(
-            err.as_ref(),
-            Some((at, message)) if at == "/paths/~1a/get/responses/200/description" && message.contains("3.1")
-        ));
+    fn defects_in_3_1_documents_are_located() {
+        let text = r#"{"openapi":"3.1.0","info":{"title":"t","version":"1"},"paths":{"/a":{"get":{"responses":{"200":{"description":[]}}}}}}"#;
+        assert_eq!(
+            warned_at(text),
+            ["/paths/~1a/get/responses/200/description"]
+        );
     }
 }

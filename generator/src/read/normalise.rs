@@ -357,17 +357,22 @@ impl Normaliser<'_> {
             };
             return;
         }
-        let Value::Object(map) = schema else {
+        if !schema.is_object() {
             // Found by fuzzing: handed to `openapiv3`, a non-schema deep inside nested schemas
             // makes its untagged readers retry every variant at every level, time doubling per
-            // level. Refused here, at once and with its place.
-            self.warnings.push(Diagnostic {
-                severity: Severity::Error,
-                kind: "invalid-spec",
-                file: self.file.to_owned(),
-                pointer: at.to_owned(),
-                message: format!("a schema must be an object, not {}", json_type(schema)),
-            });
+            // level. Replaced here, at once and with its place: one bad schema is one untyped
+            // value, not a refused document.
+            self.warn(
+                "invalid-spec",
+                at,
+                format!(
+                    "a schema must be an object, not {}: read as {{}} (any value)",
+                    json_type(schema)
+                ),
+            );
+            *schema = Value::Object(Map::new());
+        }
+        let Value::Object(map) = schema else {
             return;
         };
         if map
