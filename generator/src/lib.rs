@@ -1,4 +1,4 @@
-//! `codeqr-codegen` turns an OpenAPI 3.0 description into a typed, validated, async Rust SDK.
+//! `codeqr-codegen` turns an OpenAPI 3.0 or 3.1 description into a typed, validated, async Rust SDK.
 //!
 //! The pipeline: [`read`] (YAML or JSON into `openapiv3`) → [`model`] (every `$ref`, name and
 //! constraint decided once) → `emit` (`quote!`, formatted by prettyplease) → files.

@@ -16,7 +16,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[command(
     name = "codeqr-codegen",
     version,
-    about = "Generate a typed, validated, async Rust SDK from an OpenAPI 3.0 description"
+    about = "Generate a typed, validated, async Rust SDK from an OpenAPI 3.0 or 3.1 description"
 )]
 struct Cli {
     #[command(subcommand)]
