@@ -367,9 +367,13 @@ fn crate_doc(model: &Model, info: &CrateInfo) -> String {
         one_line(&info.spec_name).replace('`', "'"),
     ));
     let mut text = vec![heading];
-    if let Some(description) = model.api.description.as_deref().map(str::trim)
-        && !description.is_empty()
-    {
+    let description = model
+        .api
+        .description
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty());
+    if let Some(description) = description {
         text.push(docs::sanitize(description));
     }
     text.push(
@@ -384,6 +388,13 @@ fn crate_doc(model: &Model, info: &CrateInfo) -> String {
         doc.push_str(if line.is_empty() { "//!" } else { "//! " });
         doc.push_str(line);
         doc.push('\n');
+    }
+    if description.is_some() {
+        // The description's Markdown layout is the spec author's, as in `types` (see
+        // `module_item`): clippy's lints on doc prose are allowed, not the text rewritten.
+        doc.push_str(
+            "#![allow(\n    clippy::doc_lazy_continuation,\n    clippy::doc_overindented_list_items,\n    clippy::doc_nested_refdefs\n)]\n",
+        );
     }
     doc
 }

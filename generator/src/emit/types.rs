@@ -486,7 +486,7 @@ fn discriminated_deserialize(
         };
         (ty, wrap, map)
     };
-    let tagged = d.values.iter().filter_map(|(tag, variant)| {
+    let tagged: Vec<TokenStream> = d.values.iter().filter_map(|(tag, variant)| {
         let v = u.variants.iter().find(|v| v.ident == *variant)?;
         let (ty, _, map) = construct(v);
         Some(quote! {
@@ -496,6 +496,17 @@ fn discriminated_deserialize(
                     .map_err(::serde::de::Error::custom);
             }
         })
+    }).collect();
+    // No discriminator value names a variant (DigitalOcean's): no tag to look at.
+    let by_tag = (!tagged.is_empty()).then(|| {
+        quote! {
+            let tag = value.get(#property).and_then(::serde_json::Value::as_str).map(str::to_owned);
+            #[allow(clippy::single_match)]
+            match tag.as_deref() {
+                #(#tagged)*
+                _ => {}
+            }
+        }
     });
     let fallbacks = u.variants.iter().map(|v| {
         let (ty, wrap, _) = construct(v);
@@ -510,12 +521,7 @@ fn discriminated_deserialize(
         impl<'de> ::serde::Deserialize<'de> for #ident {
             fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
                 let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
-                let tag = value.get(#property).and_then(::serde_json::Value::as_str).map(str::to_owned);
-                #[allow(clippy::single_match)]
-                match tag.as_deref() {
-                    #(#tagged)*
-                    _ => {}
-                }
+                #by_tag
                 #(#fallbacks)*
                 Err(::serde::de::Error::custom(#no_match))
             }
