@@ -57,6 +57,13 @@ const RUNTIME: &[(&str, &str, bool, &str, &str)] = &[
         include_str!("../../runtime/params.rs"),
         "How query, header and cookie parameters and form bodies are written.",
     ),
+    (
+        "string_enum",
+        "string_enum.rs",
+        false,
+        include_str!("../../runtime/string_enum.rs"),
+        "`string_enum!`: the one definition behind every string enum of the API.",
+    ),
 ];
 
 /// Dependencies of every generated crate (name, TOML spec); `generated/Cargo.toml` lists the same.
@@ -128,8 +135,8 @@ pub(crate) fn files(
         [defs.len(), built.len(), model.groups.len()],
         |file, i| match file {
             0 => types::type_def(model, defs[i]),
-            1 => builders::builder(model, built[i].0, built[i].1),
-            _ => operations::group(model, &model.groups[i]),
+            1 => Unit::Items(builders::builder(model, built[i].0, built[i].1)),
+            _ => Unit::Items(operations::group(model, &model.groups[i])),
         },
     )?;
     files.insert(format!("{src}types.rs"), format!("{header}\n{types}"));
@@ -164,6 +171,20 @@ pub(crate) fn files(
     Ok(files)
 }
 
+/// What an emitter hands over for one unit of a file.
+pub(crate) enum Unit {
+    /// Items, formatted as they are.
+    Items(TokenStream),
+    /// An item that is the body of a macro call: formatted as the item it is, then indented
+    /// between `open` and `close` (prettyplease lays a macro's body out as a run of tokens,
+    /// docs as `#[doc = "..."]`, several variants to a line).
+    InMacro {
+        item: TokenStream,
+        open: String,
+        close: String,
+    },
+}
+
 /// Emits and formats the units (types, operation groups) of `N` files, on as many threads as
 /// there are cores: emission and formatting are most of the time for large specs. The units are
 /// cut into chunks, several per thread so that no thread idles while another finishes a heavy
@@ -172,7 +193,7 @@ pub(crate) fn files(
 /// formatting a whole file at once (prettyplease lays out items independently).
 fn format_in_parallel<const N: usize>(
     counts: [usize; N],
-    emit: impl Fn(usize, usize) -> TokenStream + Sync,
+    emit: impl Fn(usize, usize) -> Unit + Sync,
 ) -> Result<[String; N], String> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     let threads = std::thread::available_parallelism()
@@ -195,7 +216,27 @@ fn format_in_parallel<const N: usize>(
         }
     }
     let run = |&(file, start, end): &(usize, usize, usize)| {
-        format((start..end).map(|i| emit(file, i)).collect())
+        let mut text = String::new();
+        let mut items = TokenStream::new();
+        for i in start..end {
+            match emit(file, i) {
+                Unit::Items(tokens) => items.extend(tokens),
+                Unit::InMacro { item, open, close } => {
+                    text.push_str(&format(std::mem::take(&mut items))?);
+                    text.push_str(&open);
+                    for line in format(item)?.lines() {
+                        if !line.is_empty() {
+                            text.push_str("    ");
+                        }
+                        text.push_str(line);
+                        text.push('\n');
+                    }
+                    text.push_str(&close);
+                }
+            }
+        }
+        text.push_str(&format(items)?);
+        Ok::<String, String>(text)
     };
     let mut texts: Vec<Option<String>> = vec![None; chunks.len()];
     if threads == 1 || chunks.len() <= 1 {

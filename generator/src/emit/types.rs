@@ -8,15 +8,15 @@
 //! namespace, where this module defines nothing (its structs have named fields; the rest are
 //! enums and type aliases). Generic parameters are `__D` and `__S`, names no schema can take.
 
-use super::docs;
 use super::rust_type::{self, From};
+use super::{Unit, docs};
 use super::{builders, validation};
 use crate::model::{Field, Model, Shape, StringEnum, Struct, TypeDef, TypeKind, Union};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 /// Every type of the model, in name order.
-pub(crate) fn type_def(model: &Model, def: &TypeDef) -> TokenStream {
+pub(crate) fn type_def(model: &Model, def: &TypeDef) -> Unit {
     let TypeDef {
         name,
         pointer: _,
@@ -30,13 +30,13 @@ pub(crate) fn type_def(model: &Model, def: &TypeDef) -> TokenStream {
         doc.extend(quote! { #[deprecated] });
     }
     match kind {
-        TypeKind::Struct(s) => struct_def(model, name, doc, s, *in_request),
+        TypeKind::Struct(s) => Unit::Items(struct_def(model, name, doc, s, *in_request)),
         TypeKind::Enum(e) => enum_def(name, doc, e),
-        TypeKind::Union(u) => union_def(model, name, doc, u, *in_request),
+        TypeKind::Union(u) => Unit::Items(union_def(model, name, doc, u, *in_request)),
         TypeKind::Alias(shape) => {
             let ident = format_ident!("{}", name);
             let ty = rust_type::tokens(&shape.ty, From::Types);
-            quote! { #doc pub type #ident = #ty; }
+            Unit::Items(quote! { #doc pub type #ident = #ty; })
         }
     }
 }
@@ -196,100 +196,43 @@ fn validate_impl(model: &Model, name: &str, s: &Struct) -> TokenStream {
     }
 }
 
-fn enum_def(name: &str, doc: TokenStream, e: &StringEnum) -> TokenStream {
+/// A string enum: its variants and wire values, handed to the runtime's `string_enum!`, which
+/// writes the enum, its unknown-value variant and every impl (`runtime/string_enum.rs`). The
+/// macro's body is an enum item with the wire values as discriminants, laid out as one.
+fn enum_def(name: &str, doc: TokenStream, e: &StringEnum) -> Unit {
     let ident = format_ident!("{}", name);
     let unknown = format_ident!("{}", e.unknown_variant);
     let variants = e.variants.iter().map(|v| {
         let id = format_ident!("{}", v.ident);
-        let wire = format!(" `{}`", v.wire_value.replace('`', "'"));
+        let wire = &v.wire_value;
+        let doc = if v.wire_value.is_empty() {
+            " `\"\"` (the empty string)".to_owned()
+        } else {
+            format!(" `{}`", v.wire_value.replace('`', "'"))
+        };
         let default =
             (e.default.as_deref() == Some(v.ident.as_str())).then(|| quote! { #[default] });
-        quote! { #[doc = #wire] #default #id, }
+        quote! { #[doc = #doc] #default #id = #wire, }
     });
-    let as_str = e.variants.iter().map(|v| {
-        let id = format_ident!("{}", v.ident);
-        let wire = &v.wire_value;
-        quote! { Self::#id => #wire, }
-    });
-    let from = e.variants.iter().map(|v| {
-        let id = format_ident!("{}", v.ident);
-        let wire = &v.wire_value;
-        quote! { #wire => Self::#id, }
-    });
-    let values = e.variants.iter().map(|v| &v.wire_value);
-    let derive_default = e.default.is_some().then(|| quote! { Default, });
+    let derive_default = e.default.is_some().then(|| quote! { #[derive(Default)] });
     let unknown_doc = format!(
         " [`{name}::{}`]: responses still decode, requests fail validation.",
         e.unknown_variant
     );
-    quote! {
-        #doc
-        ///
-        /// Values this version of the SDK does not know are kept in
-        #[doc = #unknown_doc]
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, #derive_default)]
-        pub enum #ident {
-            #(#variants)*
-            /// A value this version of the SDK does not know.
-            #unknown(::std::string::String),
-        }
-        impl #ident {
-            /// Every value the API documents.
-            pub const VALUES: &'static [&'static str] = &[#(#values),*];
-            /// The value as sent on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#as_str)*
-                    Self::#unknown(value) => value,
-                }
+    let separator = (!doc.is_empty()).then(|| quote! { #[doc = ""] });
+    Unit::InMacro {
+        item: quote! {
+            #doc
+            #separator
+            /// Values this version of the SDK does not know are kept in
+            #[doc = #unknown_doc]
+            #derive_default
+            pub enum #ident {
+                #(#variants)*
             }
-            /// Whether the value is one the API documents.
-            pub fn is_known(&self) -> bool {
-                !matches!(self, Self::#unknown(_))
-            }
-        }
-        impl ::std::convert::From<&str> for #ident {
-            fn from(value: &str) -> Self {
-                match value {
-                    #(#from)*
-                    other => Self::#unknown(other.to_owned()),
-                }
-            }
-        }
-        impl ::std::convert::From<::std::string::String> for #ident {
-            fn from(value: ::std::string::String) -> Self {
-                match Self::from(value.as_str()) {
-                    Self::#unknown(_) => Self::#unknown(value),
-                    known => known,
-                }
-            }
-        }
-        impl ::std::str::FromStr for #ident {
-            type Err = ::std::convert::Infallible;
-            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
-                Ok(Self::from(value))
-            }
-        }
-        impl ::std::fmt::Display for #ident {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-        impl ::serde::Serialize for #ident {
-            fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-        impl<'de> ::serde::Deserialize<'de> for #ident {
-            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
-                <::std::string::String as ::serde::Deserialize>::deserialize(deserializer).map(Self::from)
-            }
-        }
-        impl crate::validation::Validate for #ident {
-            fn validate_at(&self, path: &crate::validation::FieldPath<'_>, v: &mut crate::validation::Validator) {
-                v.enum_value(path, self.is_known(), self.as_str(), Self::VALUES);
-            }
-        }
+        },
+        open: "crate::string_enum::string_enum! {\n".to_owned(),
+        close: format!("    unknown {unknown};\n}}\n"),
     }
 }
 
@@ -486,17 +429,21 @@ fn discriminated_deserialize(
         };
         (ty, wrap, map)
     };
-    let tagged: Vec<TokenStream> = d.values.iter().filter_map(|(tag, variant)| {
-        let v = u.variants.iter().find(|v| v.ident == *variant)?;
-        let (ty, _, map) = construct(v);
-        Some(quote! {
-            Some(#tag) => {
-                return ::serde_json::from_value::<#ty>(value)
-                    .map(#map)
-                    .map_err(::serde::de::Error::custom);
-            }
+    let tagged: Vec<TokenStream> = d
+        .values
+        .iter()
+        .filter_map(|(tag, variant)| {
+            let v = u.variants.iter().find(|v| v.ident == *variant)?;
+            let (ty, _, map) = construct(v);
+            Some(quote! {
+                Some(#tag) => {
+                    return ::serde_json::from_value::<#ty>(value)
+                        .map(#map)
+                        .map_err(::serde::de::Error::custom);
+                }
+            })
         })
-    }).collect();
+        .collect();
     // No discriminator value names a variant (DigitalOcean's): no tag to look at.
     let by_tag = (!tagged.is_empty()).then(|| {
         quote! {
