@@ -21,7 +21,6 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 const MAX_REDIRECTS: usize = 10;
 
 /// What the runtime needs to know about the SDK crate it is part of.
-#[allow(unreachable_pub)] // named by generated code (`crate::SDK_INFO`), not by users
 #[derive(Debug, Clone, Copy)]
 pub struct SdkInfo {
     /// The API's base URL when none is configured.
@@ -38,7 +37,6 @@ pub struct SdkInfo {
 }
 
 /// One way an operation accepts credentials.
-#[allow(unreachable_pub, dead_code)] // named by generated code, which may use only some variants
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Auth {
     /// `Authorization: Bearer <API key>` (HTTP bearer, OAuth 2, OpenID Connect).
@@ -54,7 +52,6 @@ pub enum Auth {
 }
 
 /// The fixed facts of one operation, generated from the API description.
-#[allow(unreachable_pub)] // named by generated code, not by users
 #[derive(Debug)]
 pub struct OperationInfo {
     /// The `operationId`, e.g. `trackSale`.
@@ -77,7 +74,6 @@ pub struct OperationInfo {
 }
 
 /// One request, ready to send (already validated and serialized).
-#[allow(unreachable_pub)] // built by generated code, not by users
 #[derive(Debug, Default)]
 pub struct PreparedRequest {
     /// The expanded, percent-encoded path, starting with `/`.
@@ -95,7 +91,6 @@ pub struct PreparedRequest {
 }
 
 /// A request body, serialized except for multipart forms (built again for each attempt).
-#[allow(unreachable_pub, dead_code)] // built by generated code, which may use only some variants
 #[derive(Debug, Default)]
 pub enum RequestBody {
     /// No body.
@@ -124,7 +119,6 @@ pub enum RequestBody {
 }
 
 /// One part of a `multipart/form-data` body.
-#[allow(unreachable_pub, dead_code)] // built by generated code, not by users
 #[derive(Debug, Clone)]
 pub struct MultipartPart {
     /// The form field name.
@@ -134,7 +128,6 @@ pub struct MultipartPart {
 }
 
 /// The content of a multipart part.
-#[allow(unreachable_pub, dead_code)] // built by generated code, not by users
 #[derive(Debug, Clone)]
 pub enum PartValue {
     /// A text field.
@@ -156,7 +149,6 @@ pub enum PartValue {
 ///
 /// It (de)serializes as a JSON string of its bytes read as UTF-8 (lossily), so it can sit in
 /// types that derive `serde` traits; only multipart and binary bodies really send it.
-#[allow(unreachable_pub)] // re-exported at the crate root
 #[derive(Clone, PartialEq, Eq, Default)]
 pub struct FileUpload {
     /// The file name sent with the part, if any.
@@ -167,7 +159,6 @@ pub struct FileUpload {
     pub data: Vec<u8>,
 }
 
-#[allow(dead_code, unreachable_pub)] // used by users of SDKs that upload files (re-exported)
 impl FileUpload {
     /// A file with this content, no name and no content type.
     pub fn new(data: impl Into<Vec<u8>>) -> Self {
@@ -216,7 +207,6 @@ impl<'de> serde::Deserialize<'de> for FileUpload {
 }
 
 /// Serializes a request body; used by generated operations.
-#[allow(dead_code)] // only operations with JSON bodies call it
 pub(crate) fn encode_json<T: serde::Serialize + ?Sized>(body: &T) -> Result<Vec<u8>, Error> {
     serde_json::to_vec(body).map_err(|source| Error::Encode { source })
 }
@@ -226,7 +216,6 @@ pub(crate) fn encode_json<T: serde::Serialize + ?Sized>(body: &T) -> Result<Vec<
 /// field by field in declaration order, so `[1999, "eur"]` would decode where the API promises
 /// an object; JSON Schema refuses it, and so does this. Hand-written because serde has no
 /// attribute for it; the struct's derive (`#[serde(remote = "Self")]`) reads through it.
-#[allow(dead_code)] // only SDKs with object types use it
 pub(crate) struct ObjectOnly<D>(pub(crate) D);
 
 macro_rules! forward_to_inner {
@@ -241,12 +230,31 @@ impl<'de, D: serde::Deserializer<'de>> serde::Deserializer<'de> for ObjectOnly<D
     type Error = D::Error;
 
     forward_to_inner!(
-        deserialize_any, deserialize_bool, deserialize_i8, deserialize_i16, deserialize_i32,
-        deserialize_i64, deserialize_i128, deserialize_u8, deserialize_u16, deserialize_u32,
-        deserialize_u64, deserialize_u128, deserialize_f32, deserialize_f64, deserialize_char,
-        deserialize_str, deserialize_string, deserialize_bytes, deserialize_byte_buf,
-        deserialize_option, deserialize_unit, deserialize_seq, deserialize_map,
-        deserialize_identifier, deserialize_ignored_any,
+        deserialize_any,
+        deserialize_bool,
+        deserialize_i8,
+        deserialize_i16,
+        deserialize_i32,
+        deserialize_i64,
+        deserialize_i128,
+        deserialize_u8,
+        deserialize_u16,
+        deserialize_u32,
+        deserialize_u64,
+        deserialize_u128,
+        deserialize_f32,
+        deserialize_f64,
+        deserialize_char,
+        deserialize_str,
+        deserialize_string,
+        deserialize_bytes,
+        deserialize_byte_buf,
+        deserialize_option,
+        deserialize_unit,
+        deserialize_seq,
+        deserialize_map,
+        deserialize_identifier,
+        deserialize_ignored_any,
     );
 
     fn deserialize_struct<V: serde::de::Visitor<'de>>(
@@ -307,7 +315,6 @@ impl<'de, D: serde::Deserializer<'de>> serde::Deserializer<'de> for ObjectOnly<D
 
 /// The serde impls of a generated struct declared with `#[serde(remote = "Self")]`, whose
 /// derives are then inherent functions: they read through [`ObjectOnly`] and write as derived.
-#[allow(unused_macros)] // an API without object types has no struct to use it
 macro_rules! object_only_serde {
     ($ty:ident) => {
         // Full paths and odd generic names: a generated type may be called `Result` or `D`.
@@ -328,14 +335,12 @@ macro_rules! object_only_serde {
         }
     };
 }
-#[allow(unused_imports)] // only SDKs with object types use it
 pub(crate) use object_only_serde;
 
 /// Reads a field that tells absent from `null` (`Option<Option<T>>`, see the field's docs): with
 /// `#[serde(default)]`, absent stays `None`, and a present `null` becomes `Some(None)` where
 /// serde's own `Option` impl would fold it into `None`. Hand-written because serde has no
 /// attribute for it and `serde_with` would be a dependency for five lines.
-#[allow(dead_code)] // only SDKs with PATCH bodies use it
 pub(crate) fn explicit_null<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
 where
     D: serde::Deserializer<'de>,
@@ -368,7 +373,6 @@ const COOKIE_VALUE: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
     .add(b'%');
 
 /// Percent-encodes a path parameter; used by generated operations.
-#[allow(dead_code)] // only operations with path parameters call it
 pub(crate) fn encode_path_segment(value: &str) -> String {
     percent_encoding::utf8_percent_encode(value, PATH_SEGMENT).to_string()
 }
@@ -519,18 +523,18 @@ impl Client {
     /// A documented or other 2xx status decodes the body into `T` (an empty body reads as JSON
     /// `null`). A documented error status gives [`Error::Api`], any other status
     /// [`Error::UnexpectedStatus`].
-    #[allow(dead_code)] // only SDKs with JSON responses call it
     pub(crate) fn execute<T: serde::de::DeserializeOwned>(
         &self,
         op: &'static OperationInfo,
         request: PreparedRequest,
     ) -> impl Future<Output = Result<T, Error>> + Send + '_ {
         self.inner
-            .send(op, request, APPLICATION_JSON, |status, body| decode(status, &body))
+            .send(op, request, APPLICATION_JSON, |status, body| {
+                decode(status, &body)
+            })
     }
 
     /// Like [`Client::execute`], for a binary response: the success body as it came.
-    #[allow(dead_code)] // only SDKs with binary responses call it
     pub(crate) fn execute_bytes(
         &self,
         op: &'static OperationInfo,
@@ -543,7 +547,6 @@ impl Client {
 
     /// Like [`Client::execute`], for a text response: the success body as text (invalid UTF-8
     /// is replaced by U+FFFD).
-    #[allow(dead_code)] // only SDKs with text responses call it
     pub(crate) fn execute_text(
         &self,
         op: &'static OperationInfo,
@@ -554,7 +557,6 @@ impl Client {
     }
 
     /// Like [`Client::execute`], for an operation whose success body (if any) does not matter.
-    #[allow(dead_code)] // only SDKs with body-less responses call it
     pub(crate) fn execute_empty(
         &self,
         op: &'static OperationInfo,
@@ -880,8 +882,9 @@ impl Inner {
                 Ok(attempt)
             }
             AttemptBody::Form(pairs) => builder(url, headers).form(pairs).build(),
-            AttemptBody::Multipart(parts) => multipart_form(parts)
-                .and_then(|form| builder(url, headers).multipart(form).build()),
+            AttemptBody::Multipart(parts) => {
+                multipart_form(parts).and_then(|form| builder(url, headers).multipart(form).build())
+            }
         };
         built
             .map(|request| Attempt {
@@ -1454,7 +1457,10 @@ mod tests {
         if crate::SDK_INFO.default_base_url.is_empty() {
             // No server in the spec: no default base URL, and building without one says so.
             let e = Client::builder().api_key(KEY).build().unwrap_err();
-            assert!(matches!(&e, Error::Config(m) if m.contains("base URL")), "{e:?}");
+            assert!(
+                matches!(&e, Error::Config(m) if m.contains("base URL")),
+                "{e:?}"
+            );
         } else {
             let client = Client::builder().api_key(KEY).build().unwrap();
             assert_eq!(

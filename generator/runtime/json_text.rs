@@ -29,14 +29,12 @@ use serde_json::value::RawValue;
 /// It deserializes from any JSON value, which it writes again compactly (so whitespace in the
 /// input is not counted, as the server does not count it). It is made for JSON: serialized
 /// with another format than serde_json's, it does not come out as the value it holds.
-#[allow(unreachable_pub)] // re-exported at the crate root
 #[derive(Clone)]
 pub struct JsonText {
     text: Box<RawValue>,
     utf16_len: u64,
 }
 
-#[allow(dead_code, unreachable_pub)] // for users of SDKs that have such fields (re-exported)
 impl JsonText {
     /// The compact JSON text of `value`; an error if `value` cannot be written as JSON (a map
     /// with keys that are not strings, say).

@@ -18,7 +18,6 @@ impl<T: std::fmt::Display + ?Sized> ParamValue for T {
 }
 
 /// How an array query parameter is written.
-#[allow(dead_code)] // generated code uses the styles its API needs
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ArrayStyle {
     /// `form`, `explode: true` (the default): `a=1&a=2`.
@@ -32,7 +31,6 @@ pub(crate) enum ArrayStyle {
 }
 
 /// How an object query parameter is written.
-#[allow(dead_code)] // generated code uses the styles its API needs
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ObjectStyle {
     /// `form`, `explode: true` (the default): each member as its own parameter, `k1=v1&k2=v2`.
@@ -44,7 +42,6 @@ pub(crate) enum ObjectStyle {
 }
 
 /// Adds `name=value`.
-#[allow(dead_code)] // only operations with query parameters call it
 pub(crate) fn push_scalar(
     q: &mut Vec<(String, String)>,
     name: &str,
@@ -54,7 +51,6 @@ pub(crate) fn push_scalar(
 }
 
 /// Adds the array `values` under `name` in `style`. An empty array adds nothing.
-#[allow(dead_code)] // only operations with array query parameters call it
 pub(crate) fn push_array<T: ParamValue>(
     q: &mut Vec<(String, String)>,
     name: &str,
@@ -89,7 +85,6 @@ pub(crate) fn push_array<T: ParamValue>(
 /// as an array or scalar parameter named `name` (`DeepObject` indexes arrays: `name[0]=a`).
 ///
 /// Fails with [`Error::Encode`] when the value cannot be serialized.
-#[allow(dead_code)] // only operations with object query parameters call it
 pub(crate) fn push_object(
     q: &mut Vec<(String, String)>,
     name: &str,
@@ -130,7 +125,6 @@ pub(crate) fn push_object(
 }
 
 /// An array or object in `simple` style (headers and path segments): `1,2,3`.
-#[allow(dead_code)] // only operations with array header or path parameters call it
 pub(crate) fn join_simple<T: ParamValue>(values: &[T]) -> String {
     join(values.iter().map(ParamValue::render), ",")
 }
@@ -139,7 +133,6 @@ pub(crate) fn join_simple<T: ParamValue>(values: &[T]) -> String {
 /// `R=100,G=200` with it. Serialized as in [`push_object`]; `null` members are skipped.
 ///
 /// Fails with [`Error::Encode`] when the value cannot be serialized.
-#[allow(dead_code)] // only operations with object header or path parameters call it
 pub(crate) fn join_simple_object(
     value: &(impl serde::Serialize + ?Sized),
     explode: bool,

@@ -8,7 +8,6 @@
 
 /// Defines a string enum (see the file's comment): attributes, `pub enum Name { Variant =
 /// "wire", ... }`, then `unknown Unknown;` naming the variant that keeps other values.
-#[allow(unused_macros)] // an API without string enums has none to define
 macro_rules! string_enum {
     (
         $(#[$meta:meta])*
@@ -103,5 +102,4 @@ macro_rules! string_enum {
         }
     };
 }
-#[allow(unused_imports)] // an API without string enums has none to define
 pub(crate) use string_enum;

@@ -10,6 +10,9 @@ use std::fmt;
 /// A `FieldPath` borrows its parent, so building one costs nothing; it is only rendered to a
 /// string (`customerExternalId`, `items[3].name`, `metadata.plan`) when a violation is recorded.
 /// The root renders as the empty string.
+///
+/// Generated code's, not the SDK user's: hidden from the docs.
+#[doc(hidden)]
 #[derive(Debug, Clone, Copy)]
 pub struct FieldPath<'a> {
     parent: Option<&'a FieldPath<'a>>,
@@ -237,7 +240,9 @@ impl std::error::Error for ValidationError {}
 ///
 /// Generated request types implement `validate_at`; callers use `validate`.
 pub trait Validate {
-    /// Records every violation in `self` (found at `path`) into `v`.
+    /// Records every violation in `self` (found at `path`) into `v`. Generated code's: hidden
+    /// from the docs, where `validate` is what users call.
+    #[doc(hidden)]
     fn validate_at(&self, path: &FieldPath<'_>, v: &mut Validator);
 
     /// Checks `self` against every constraint and returns all violations at once.
@@ -336,7 +341,9 @@ no_constraints!(
     serde_json::Map<String, serde_json::Value>,
 );
 
-/// Collects violations while a request is checked.
+/// Collects violations while a request is checked. Generated code's, not the SDK user's:
+/// hidden from the docs.
+#[doc(hidden)]
 #[derive(Debug, Default)]
 pub struct Validator {
     violations: Vec<Violation>,
@@ -521,7 +528,10 @@ fn string_units(s: &str) -> u64 {
     const QUOTES: u64 = ONES * b'"' as u64;
     const BACKSLASHES: u64 = ONES * b'\\' as u64;
     let table = |bytes: &[u8]| -> u64 {
-        bytes.iter().map(|&b| u64::from(STRING_UNITS[usize::from(b)])).sum()
+        bytes
+            .iter()
+            .map(|&b| u64::from(STRING_UNITS[usize::from(b)]))
+            .sum()
     };
     let (mut units, mut more, mut fewer, mut control) = (2u64, 0u64, 0u64, 0u64);
     let mut words = s.as_bytes().chunks_exact(8);
@@ -1031,7 +1041,11 @@ fn is_date(value: &str) -> bool {
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return false;
     }
-    let (Some(year), Some(month), Some(day)) = (digits(value, 4), digits(&value[5..], 2), digits(&value[8..], 2)) else {
+    let (Some(year), Some(month), Some(day)) = (
+        digits(value, 4),
+        digits(&value[5..], 2),
+        digits(&value[8..], 2),
+    ) else {
         return false;
     };
     let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
@@ -1051,7 +1065,11 @@ fn is_time(value: &str) -> bool {
     if b.len() < 9 || b[2] != b':' || b[5] != b':' {
         return false;
     }
-    let (Some(hour), Some(minute), Some(second)) = (digits(value, 2), digits(&value[3..], 2), digits(&value[6..], 2)) else {
+    let (Some(hour), Some(minute), Some(second)) = (
+        digits(value, 2),
+        digits(&value[3..], 2),
+        digits(&value[6..], 2),
+    ) else {
         return false;
     };
     if hour > 23 || minute > 59 || second > 60 {
@@ -1149,7 +1167,9 @@ fn is_hostname(value: &str) -> bool {
             (1..=63).contains(&label.len())
                 && !label.starts_with('-')
                 && !label.ends_with('-')
-                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
         })
 }
 
@@ -1489,10 +1509,23 @@ mod tests {
     fn random_json(rng: &mut fastrand::Rng, depth: u32) -> serde_json::Value {
         use serde_json::Value;
         const PIECES: [&str; 12] = [
-            "a", "plain text ", "\"", "\\", "\n", "\u{1}", "\u{1f}", "\u{7f}", "é", "☕", "🦀", "/",
+            "a",
+            "plain text ",
+            "\"",
+            "\\",
+            "\n",
+            "\u{1}",
+            "\u{1f}",
+            "\u{7f}",
+            "é",
+            "☕",
+            "🦀",
+            "/",
         ];
         let string = |rng: &mut fastrand::Rng| -> String {
-            (0..rng.usize(0..40)).map(|_| PIECES[rng.usize(..PIECES.len())]).collect()
+            (0..rng.usize(0..40))
+                .map(|_| PIECES[rng.usize(..PIECES.len())])
+                .collect()
         };
         match rng.u8(0..if depth == 0 { 6 } else { 8 }) {
             0 => Value::Null,
@@ -1501,7 +1534,11 @@ mod tests {
             3 => Value::from(rng.u64(..) >> rng.u32(0..64)),
             4 => Value::from((rng.f64() - 0.5) * 10f64.powi(rng.i32(-30..30))),
             5 => Value::String(string(rng)),
-            6 => Value::Array((0..rng.usize(0..6)).map(|_| random_json(rng, depth - 1)).collect()),
+            6 => Value::Array(
+                (0..rng.usize(0..6))
+                    .map(|_| random_json(rng, depth - 1))
+                    .collect(),
+            ),
             _ => Value::Object(
                 (0..rng.usize(0..6))
                     .map(|_| (string(rng), random_json(rng, depth - 1)))
@@ -1523,7 +1560,11 @@ mod tests {
             }
             // The serializer path (any other type) counts the same text.
             let wrapped = vec![value];
-            assert_eq!(stringified_units(&wrapped).ok(), Some(expected + 2), "{text}");
+            assert_eq!(
+                stringified_units(&wrapped).ok(),
+                Some(expected + 2),
+                "{text}"
+            );
         }
     }
 

@@ -148,7 +148,10 @@ pub(crate) fn files(
     for (_, file, _, text, _) in RUNTIME {
         files.insert(
             format!("{src}{file}"),
-            format!("{header}// Copied from the codeqr-codegen runtime.\n\n{text}"),
+            format!(
+                "{header}// Copied from the codeqr-codegen runtime (its tests stay there).\n\n{}",
+                without_tests(text)
+            ),
         );
     }
     let root = format(root(model, info, layout))?;
@@ -301,6 +304,17 @@ fn format(tokens: TokenStream) -> Result<String, String> {
     Ok(prettyplease::unparse(&file))
 }
 
+/// A runtime file as SDKs vendor it: without its unit tests (the file's last item, `#[cfg(test)]
+/// mod tests`), which run in the runtime's own crate (`generator/runtime`) instead of shipping
+/// in every SDK.
+fn without_tests(text: &str) -> String {
+    let code = match text.find("\n#[cfg(test)]\n") {
+        Some(at) => &text[..at],
+        None => text,
+    };
+    format!("{}\n", code.trim_end())
+}
+
 fn module_item(name: &str, file: &str, public: bool, doc: &str, layout: Layout) -> TokenStream {
     let ident = format_ident!("{}", name);
     // Generated code may use what the spec deprecates (a builder setting a deprecated field);
@@ -312,8 +326,12 @@ fn module_item(name: &str, file: &str, public: bool, doc: &str, layout: Layout) 
     // Methods are named after the spec's fields and operations, and a builder setter for a field
     // called `add` or an operation called `next` looks to clippy like a std trait's method that
     // should be implemented instead (`should_implement_trait`): the name is the API's.
-    let allow = matches!(name, "types" | "builders" | "operations").then(|| {
-        quote! {
+    //
+    // The runtime is the same for every API, and each uses part of it (an API without PATCH
+    // bodies never reads an explicit `null`), and names some of its `pub` items only from
+    // generated code: one allow on each runtime module rather than one per item.
+    let allow = match name {
+        "types" | "builders" | "operations" => quote! {
             #[allow(
                 deprecated,
                 clippy::should_implement_trait,
@@ -321,8 +339,9 @@ fn module_item(name: &str, file: &str, public: bool, doc: &str, layout: Layout) 
                 clippy::doc_overindented_list_items,
                 clippy::doc_nested_refdefs
             )]
-        }
-    });
+        },
+        _ => quote! { #[allow(dead_code, unreachable_pub, unused_imports, unused_macros)] },
+    };
     let vis = public.then(|| quote! { pub });
     let doc = format!(" {doc}");
     match layout {
@@ -495,5 +514,27 @@ fn semver_or_default(version: &str) -> String {
         version.to_owned()
     } else {
         "0.1.0".to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vendored_runtime_files_leave_their_tests_behind() {
+        for (name, _, _, text, _) in RUNTIME {
+            let vendored = without_tests(text);
+            assert!(!vendored.contains("#[cfg(test)]"), "{name}");
+            assert!(!vendored.contains("mod tests"), "{name}");
+            // Only the tests go: the code before them is whole.
+            assert!(text.starts_with(vendored.trim_end()), "{name}");
+            assert!(
+                vendored.ends_with("}\n") || vendored.ends_with(";\n"),
+                "{name}"
+            );
+        }
+        let client = RUNTIME.iter().find(|r| r.0 == "client").map(|r| r.3);
+        assert!(client.is_some_and(|c| without_tests(c).len() * 4 < c.len() * 3));
     }
 }
