@@ -106,8 +106,8 @@ pub enum RequestBody {
     Bytes {
         /// The `Content-Type`.
         content_type: &'static str,
-        /// The body.
-        data: Vec<u8>,
+        /// The body (shared, not copied, by each attempt).
+        data: bytes::Bytes,
     },
     /// Text with this content type (e.g. `text/plain`).
     Text {
@@ -155,13 +155,14 @@ pub struct FileUpload {
     pub file_name: Option<String>,
     /// The content type (`image/png`...), if known.
     pub content_type: Option<String>,
-    /// The content.
-    pub data: Vec<u8>,
+    /// The content: shared, not copied, by each attempt that sends it (`Vec<u8>`, `String`,
+    /// `&'static [u8]` and `bytes::Bytes` all convert into it).
+    pub data: bytes::Bytes,
 }
 
 impl FileUpload {
     /// A file with this content, no name and no content type.
-    pub fn new(data: impl Into<Vec<u8>>) -> Self {
+    pub fn new(data: impl Into<bytes::Bytes>) -> Self {
         FileUpload {
             file_name: None,
             content_type: None,
@@ -966,7 +967,7 @@ impl From<RequestBody> for AttemptBody {
             RequestBody::Multipart(parts) => AttemptBody::Multipart(parts),
             RequestBody::Bytes { content_type, data } => AttemptBody::Bytes {
                 content_type: header(content_type),
-                data: data.into(),
+                data,
             },
             RequestBody::Text { content_type, text } => AttemptBody::Bytes {
                 content_type: header(content_type),
@@ -1066,13 +1067,17 @@ fn multipart_form(parts: &[MultipartPart]) -> Result<reqwest::multipart::Form, r
     for part in parts {
         let built = match &part.value {
             PartValue::Text(text) => reqwest::multipart::Part::text(text.clone()),
-            PartValue::File(file) => reqwest::multipart::Part::bytes(file.data.clone())
-                .file_name(file.file_name.clone().unwrap_or_else(|| part.name.clone()))
-                .mime_str(
-                    file.content_type
-                        .as_deref()
-                        .unwrap_or("application/octet-stream"),
-                )?,
+            // The part shares the file's buffer: a retry sends it again without a copy.
+            PartValue::File(file) => reqwest::multipart::Part::stream_with_length(
+                file.data.clone(),
+                file.data.len() as u64,
+            )
+            .file_name(file.file_name.clone().unwrap_or_else(|| part.name.clone()))
+            .mime_str(
+                file.content_type
+                    .as_deref()
+                    .unwrap_or("application/octet-stream"),
+            )?,
         };
         form = form.part(part.name.clone(), built);
     }
@@ -1764,7 +1769,7 @@ mod tests {
         assert!(
             check_body(&RequestBody::Bytes {
                 content_type: "image/png",
-                data: vec![1]
+                data: vec![1].into()
             })
             .is_ok()
         );

@@ -177,7 +177,12 @@ fn operation(model: &Model, op: &Operation) -> TokenStream {
     }
     if let Some(b) = &op.body {
         let ty = match &b.encoding {
-            BodyEncoding::Bytes(_) => quote! { ::std::vec::Vec<u8> },
+            // Binary bodies are `Bytes`, which a retry shares rather than copies; a required
+            // one takes anything that converts (`Vec<u8>`, `String`, `&'static [u8]`).
+            BodyEncoding::Bytes(_) if b.required => {
+                quote! { impl ::std::convert::Into<::bytes::Bytes> }
+            }
+            BodyEncoding::Bytes(_) => quote! { ::bytes::Bytes },
             BodyEncoding::Text(_) => quote! { ::std::string::String },
             _ => rust_type::tokens(&b.ty, From::Crate),
         };
@@ -344,6 +349,28 @@ fn operation(model: &Model, op: &Operation) -> TokenStream {
 
     let body_expr = match &op.body {
         None => quote! { crate::client::RequestBody::None },
+        // Owned bytes and text are moved into the request, not copied.
+        Some(b) if matches!(b.encoding, BodyEncoding::Bytes(_) | BodyEncoding::Text(_)) => {
+            let make = match &b.encoding {
+                BodyEncoding::Bytes(content_type) => quote! {
+                    crate::client::RequestBody::Bytes { content_type: #content_type, data: body.into() }
+                },
+                BodyEncoding::Text(content_type) => quote! {
+                    crate::client::RequestBody::Text { content_type: #content_type, text: body }
+                },
+                _ => TokenStream::new(),
+            };
+            if b.required {
+                make
+            } else {
+                quote! {
+                    match body {
+                        Some(body) => #make,
+                        None => crate::client::RequestBody::None,
+                    }
+                }
+            }
+        }
         Some(b) => {
             let make = body_encoding(model, b);
             if b.required {
@@ -463,19 +490,15 @@ fn body_encoding(model: &Model, b: &RequestBody) -> TokenStream {
             quote! {
                 crate::client::RequestBody::Bytes {
                     content_type: #content_type,
-                    data: crate::client::encode_json(body_ref)?,
+                    data: crate::client::encode_json(body_ref)?.into(),
                 }
             }
         }
         BodyEncoding::Json => {
             quote! { crate::client::RequestBody::Json(crate::client::encode_json(body_ref)?) }
         }
-        BodyEncoding::Bytes(content_type) => quote! {
-            crate::client::RequestBody::Bytes { content_type: #content_type, data: body_ref.clone() }
-        },
-        BodyEncoding::Text(content_type) => quote! {
-            crate::client::RequestBody::Text { content_type: #content_type, text: body_ref.clone() }
-        },
+        // Moved, not encoded from a reference: see the caller.
+        BodyEncoding::Bytes(_) | BodyEncoding::Text(_) => TokenStream::new(),
         BodyEncoding::Form => match struct_fields(model, &b.ty) {
             // A struct body: each property written as a form field in its `encoding` style
             // (objects as JSON text unless a style says otherwise, as OpenAPI 3.0 defines).
