@@ -106,8 +106,11 @@ pub(crate) fn builder(model: &Model, name: &str, s: &Struct) -> TokenStream {
         let wire = &f.wire_name;
         quote! { if self.#id.is_none() { v.required(&path.field(#wire)); } }
     });
-    // The same checks as `validate()`, read from the builder's slots.
-    let checks = validation::struct_checks(model, s, &quote! { &path }, true);
+    // The same checks as `validate()`, one function, given the builder's slots.
+    let checks = validation::field_checks(model, name, s).map(|checks| {
+        let args = checks.fields.iter().map(|f| validation::field_arg(f, true));
+        quote! { #target::check_fields(&path, &mut v, #(#args),*); }
+    });
     let inits = s.fields.iter().map(|f| {
         let id = format_ident!("{}", f.ident);
         if f.required && !f.nullable && !f.additional {
@@ -141,7 +144,7 @@ pub(crate) fn builder(model: &Model, name: &str, s: &Struct) -> TokenStream {
             }
         }
     };
-    let uses_path = !must_have.is_empty() || !checks.is_empty();
+    let uses_path = !must_have.is_empty() || checks.is_some();
     let path_decl = uses_path.then(|| quote! { let path = crate::validation::FieldPath::root(); });
     let v_mut = uses_path.then(|| quote! { mut });
     quote! {
@@ -156,7 +159,7 @@ pub(crate) fn builder(model: &Model, name: &str, s: &Struct) -> TokenStream {
                 let #v_mut v = crate::validation::Validator::new();
                 #path_decl
                 #(#missing)*
-                #(#checks)*
+                #checks
                 #build_body
             }
         }

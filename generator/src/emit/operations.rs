@@ -542,7 +542,17 @@ fn body_encoding(model: &Model, b: &RequestBody) -> TokenStream {
                         let some = super::types::some_value(f);
                         quote! { if let #some = &body_ref.#id { #push } }
                     }
-                });
+                }).collect::<Vec<_>>();
+                if pushes.is_empty() {
+                    // Only files, which a form cannot carry (fungenerators' QR decoder): an
+                    // empty form, rather than an unused `mut` binding.
+                    return quote! {
+                        {
+                            let _ = body_ref;
+                            crate::client::RequestBody::Form(::std::vec::Vec::new())
+                        }
+                    };
+                }
                 quote! {
                     {
                         let mut form_pairs: ::std::vec::Vec<(::std::string::String, ::std::string::String)> = ::std::vec::Vec::new();
@@ -593,6 +603,15 @@ fn body_encoding(model: &Model, b: &RequestBody) -> TokenStream {
                             quote! { if let #some = &body_ref.#id { #push } }
                         }
                     });
+                    let parts: Vec<TokenStream> = parts.collect();
+                    if parts.is_empty() {
+                        return quote! {
+                            {
+                                let _ = body_ref;
+                                crate::client::RequestBody::Multipart(::std::vec::Vec::new())
+                            }
+                        };
+                    }
                     quote! {
                         {
                             let mut parts = ::std::vec::Vec::new();

@@ -175,16 +175,21 @@ fn struct_def(
 
 fn validate_impl(model: &Model, name: &str, s: &Struct) -> TokenStream {
     let ident = format_ident!("{}", name);
-    let checks = validation::struct_checks(model, s, &quote! { path }, false);
-    let (path_arg, v_arg) = if checks.is_empty() {
-        (quote! { _path }, quote! { _v })
-    } else {
-        (quote! { path }, quote! { v })
+    let (check_fields, body, path_arg, v_arg) = match validation::field_checks(model, name, s) {
+        Some(checks) => {
+            let args = checks
+                .fields
+                .iter()
+                .map(|f| validation::field_arg(f, false));
+            let call = quote! { Self::check_fields(path, v, #(#args),*); };
+            (Some(checks.item), call, quote! { path }, quote! { v })
+        }
+        None => (None, TokenStream::new(), quote! { _path }, quote! { _v }),
     };
     quote! {
         impl crate::validation::Validate for #ident {
             fn validate_at(&self, #path_arg: &crate::validation::FieldPath<'_>, #v_arg: &mut crate::validation::Validator) {
-                #(#checks)*
+                #body
             }
         }
         impl #ident {
@@ -193,6 +198,7 @@ fn validate_impl(model: &Model, name: &str, s: &Struct) -> TokenStream {
                 crate::validation::Validate::validate(self)
             }
         }
+        #check_fields
     }
 }
 

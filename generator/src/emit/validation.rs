@@ -1,9 +1,10 @@
 //! Validation code for one value: the checks its constraints call for, then the nested
-//! validation of the named types it holds. Used by `impl Validate` and by builders alike, so a
-//! built request and a deserialized one are checked by the same code.
+//! validation of the named types it holds. A request struct's checks are one function,
+//! `check_fields`, that `impl Validate` and the builder's `build()` both call, so a built request
+//! and a deserialized one are checked by the same code, written once.
 
-use super::types::some_value;
 use crate::model::{Constraints, Field, Format, Model, Number, Shape, Struct, TypeKind, TypeRef};
+use crate::names::Scope;
 use proc_macro2::{Literal, TokenStream};
 use quote::{ToTokens, format_ident, quote};
 
@@ -20,76 +21,138 @@ pub(crate) fn checks(
     out
 }
 
-/// `minProperties`/`maxProperties` of a struct, checked at `path` against the number of
-/// properties the value sends: the required fields, the optional ones that are set, and the
-/// additional properties. `self` is the struct or its builder (whose slots for optional fields
-/// are the same `Option`s; a required field missing there is reported as such, not counted
-/// again). Empty when the struct has neither keyword.
-fn property_count_checks(s: &Struct, path: &TokenStream) -> TokenStream {
-    if s.min_properties.is_none() && s.max_properties.is_none() {
-        return TokenStream::new();
-    }
-    let always = s.fields.iter().filter(|f| f.required).count();
-    let mut terms: Vec<TokenStream> = Vec::new();
-    if always > 0 || s.fields.iter().all(|f| f.required) {
-        terms.push(Literal::usize_suffixed(always).into_token_stream());
-    }
-    for field in s.fields.iter().filter(|f| !f.required) {
-        let f = format_ident!("{}", field.ident);
-        terms.push(if field.additional {
-            quote! { self.#f.len() }
-        } else {
-            quote! { usize::from(self.#f.is_some()) }
-        });
-    }
-    let mut out = quote! { let count = #(#terms)+*; };
-    if let Some(n) = s.min_properties {
-        out.extend(quote! { v.min_properties(#path, count, #n); });
-    }
-    if let Some(n) = s.max_properties {
-        out.extend(quote! { v.max_properties(#path, count, #n); });
-    }
-    quote! { { #out } }
+/// The function that checks a request struct's fields, written once and called by both
+/// `validate_at` (on the struct) and the builder's `build()` (on its slots): `check_fields(path,
+/// v, ..)`, taking each field it checks as an `Option<&T>` (`None`: not set) and the additional
+/// properties as a map. `None` when the struct has nothing to check.
+pub(crate) struct FieldChecks<'m> {
+    /// `impl Name { fn check_fields(..) }`.
+    pub item: TokenStream,
+    /// The fields passed, in parameter order.
+    pub fields: Vec<&'m Field>,
 }
 
-/// Every check of a struct read from `self`, at `path` (the struct's `&FieldPath`, or `&path`
-/// for a `path` variable holding one): its property count, then each field's. `slots`: `self`
-/// is the struct's builder, whose every field is an `Option` (a missing required one is
-/// reported by the builder itself).
-pub(crate) fn struct_checks(
-    model: &Model,
-    s: &Struct,
-    path: &TokenStream,
-    slots: bool,
-) -> Vec<TokenStream> {
-    let fields = s.fields.iter().map(|field| {
-        if field.additional {
-            return additional_checks(model, s, field, path);
-        }
-        let body = checks(model, &field.shape, &quote! { value }, &quote! { &path });
-        if body.is_empty() {
-            return body;
-        }
-        let f = format_ident!("{}", field.ident);
-        let wire = &field.wire_name;
-        if slots || !field.required || field.nullable {
-            let some = some_value(field);
-            quote! { if let #some = &self.#f { let path = path.field(#wire); #body } }
-        } else {
-            quote! { { let value = &self.#f; let path = path.field(#wire); #body } }
-        }
-    });
-    std::iter::once(property_count_checks(s, path))
-        .chain(fields)
-        .filter(|c| !c.is_empty())
-        .collect()
-}
-
-/// Checks of a struct's additional properties (`field`, the map of the properties beyond the
-/// named ones, read from `self`), at the struct's `path` (a `&FieldPath`): no name that has a
-/// field of its own, then each value's constraints at its key (`labels.env`).
-fn additional_checks(model: &Model, s: &Struct, field: &Field, path: &TokenStream) -> TokenStream {
+/// How a caller passes `field` to `check_fields`: from the struct itself, or from its
+/// builder, whose every slot is an `Option` (a missing required field is the builder's to
+/// report). Either way a field is an `Option<&T>` (`Option<&Option<T>>` for one that tells
+/// absent from `null`), the additional properties a `&Map`.
+pub(crate) fn field_arg(field: &Field, from_builder: bool) -> TokenStream {
     let f = format_ident!("{}", field.ident);
+    if field.additional {
+        quote! { &self.#f }
+    } else if field.required && !field.nullable && !field.explicit_null && !from_builder {
+        quote! { Some(&self.#f) }
+    } else {
+        quote! { self.#f.as_ref() }
+    }
+}
+
+pub(crate) fn field_checks<'m>(
+    model: &Model,
+    name: &str,
+    s: &'m Struct,
+) -> Option<FieldChecks<'m>> {
+    let counted = s.min_properties.is_some() || s.max_properties.is_some();
+    // Parameters beside `path` and `v`, named after their fields, apart from the locals the
+    // checks bind (`value`, `item`, `count`...).
+    let mut scope =
+        Scope::with_reserved(&["path", "v", "value", "item", "i", "key", "count", "self"]);
+    let mut fields = Vec::new();
+    let mut params = Vec::new();
+    let mut body = TokenStream::new();
+    for field in &s.fields {
+        let checks = if field.additional {
+            additional_checks(model, s, field)
+        } else {
+            checks(model, &field.shape, &quote! { value }, &quote! { &path })
+        };
+        // Counting properties needs every optional field's presence.
+        if checks.is_empty() && (field.required || !counted) {
+            continue;
+        }
+        let param = format_ident!("{}", scope.claim(field.ident.clone()));
+        if field.additional {
+            let ty = super::types::inner_type(field, super::rust_type::From::Types);
+            params.push(quote! { #param: &#ty });
+            if !checks.is_empty() {
+                body.extend(quote! { { let value = #param; #checks } });
+            }
+        } else {
+            // A field that tells absent from `null` comes as `Option<&Option<T>>`: a `null` it
+            // sends counts as a property, and has nothing to check.
+            let ty = super::types::slot_type(field, super::rust_type::From::Types);
+            params.push(quote! { #param: ::std::option::Option<&#ty> });
+            if !checks.is_empty() {
+                let wire = &field.wire_name;
+                let some = if field.explicit_null {
+                    quote! { Some(Some(value)) }
+                } else {
+                    quote! { Some(value) }
+                };
+                body.extend(quote! {
+                    if let #some = #param {
+                        let path = path.field(#wire);
+                        #checks
+                    }
+                });
+            }
+        }
+        fields.push((field, param));
+    }
+    let count = counted.then(|| {
+        // The properties the value sends: the required fields (a missing one is reported as
+        // such, not counted again), the optional ones set, and the additional properties.
+        let always = s.fields.iter().filter(|f| f.required).count();
+        let mut terms: Vec<TokenStream> = Vec::new();
+        if always > 0 || fields.is_empty() {
+            terms.push(Literal::usize_suffixed(always).into_token_stream());
+        }
+        for (field, param) in fields.iter().filter(|(f, _)| !f.required) {
+            terms.push(if field.additional {
+                quote! { #param.len() }
+            } else {
+                quote! { usize::from(#param.is_some()) }
+            });
+        }
+        let mut out = quote! { let count = #(#terms)+*; };
+        if let Some(n) = s.min_properties {
+            out.extend(quote! { v.min_properties(path, count, #n); });
+        }
+        if let Some(n) = s.max_properties {
+            out.extend(quote! { v.max_properties(path, count, #n); });
+        }
+        quote! { { #out } }
+    });
+    if count.is_none() && body.is_empty() {
+        return None;
+    }
+    let ident = format_ident!("{}", name);
+    let too_many = (params.len() > 5).then(|| quote! { #[allow(clippy::too_many_arguments)] });
+    let item = quote! {
+        impl #ident {
+            /// Checks the fields given (`None`: not set) against the API's constraints; called
+            /// by `validate_at` and by the builder's `build()` alike.
+            #too_many
+            pub(crate) fn check_fields(
+                path: &crate::validation::FieldPath<'_>,
+                v: &mut crate::validation::Validator,
+                #(#params),*
+            ) {
+                #count
+                #body
+            }
+        }
+    };
+    Some(FieldChecks {
+        item,
+        fields: fields.into_iter().map(|(f, _)| f).collect(),
+    })
+}
+
+/// Checks of a struct's additional properties (`value`, the map of the properties beyond the
+/// named ones), at the struct's `path`: no name that has a field of its own, then each value's
+/// constraints at its key (`labels.env`).
+fn additional_checks(model: &Model, s: &Struct, field: &Field) -> TokenStream {
     let named: Vec<&str> = s
         .fields
         .iter()
@@ -98,13 +161,15 @@ fn additional_checks(model: &Model, s: &Struct, field: &Field, path: &TokenStrea
         .collect();
     let mut out = TokenStream::new();
     if !named.is_empty() {
-        out.extend(quote! { v.not_named(#path, value.keys(), &[#(#named),*]); });
+        out.extend(quote! { v.not_named(path, value.keys(), &[#(#named),*]); });
     }
-    out.extend(checks(model, &field.shape, &quote! { value }, path));
-    if out.is_empty() {
-        return out;
-    }
-    quote! { { let value = &self.#f; #out } }
+    out.extend(checks(
+        model,
+        &field.shape,
+        &quote! { value },
+        &quote! { path },
+    ));
+    out
 }
 
 fn nested(
