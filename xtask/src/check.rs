@@ -1,9 +1,9 @@
 //! Compile checks: the selected generated crates become members of one scratch workspace, checked
-//! by one `cargo check --workspace --keep-going` (dependencies compile once, both cores stay
+//! by one `cargo clippy --workspace --keep-going` (dependencies compile once, both cores stay
 //! busy), whose JSON messages are attributed to crates by manifest path.
 //!
-//! Each crate's own `rustc` time is measured by running this binary as cargo's
-//! `RUSTC_WORKSPACE_WRAPPER` (see [`rustc_wrapper`]).
+//! Each crate's own check time (clippy-driver, which is rustc with clippy's lints) is measured by
+//! running this binary as cargo's `RUSTC_WRAPPER` (see [`rustc_wrapper`]).
 
 use std::collections::BTreeMap;
 use std::ffi::OsStr;
@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 /// the file this variable names.
 pub(crate) const TIMING_ENV: &str = "XTASK_RUSTC_TIMING_LOG";
 
-/// What `cargo check` said about one crate.
+/// What `cargo clippy` said about one crate.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct CheckResult {
     /// Cargo finished checking it (an artifact was reported).
@@ -85,7 +85,7 @@ pub(crate) fn workspace_manifest(members: &[String]) -> String {
     text
 }
 
-/// Checks `members` (crate directories under `workspace/crates`) with one `cargo check`,
+/// Checks `members` (crate directories under `workspace/crates`) with one `cargo clippy`,
 /// sharing `target_dir`. `lockfile` seeds the workspace's `Cargo.lock` on the first run, so the
 /// generated crates get the dependency versions the project itself is tested with. A member
 /// cargo cannot even load is reported as such, dropped, and the rest checked again.
@@ -162,7 +162,9 @@ fn cargo_check(
 ) -> Result<CargoOutcome, String> {
     let exe = std::env::current_exe().map_err(|e| format!("cannot find xtask's binary: {e}"))?;
     let mut child = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
-        .args(["check", "--workspace", "--keep-going", "--lib"])
+        // Clippy, not only rustc: generated crates promise `clippy -D warnings`, and a lint
+        // clippy raises is a warning here like rustc's.
+        .args(["clippy", "--workspace", "--keep-going", "--lib"])
         .args(["--message-format", "json-diagnostic-short"])
         .arg("--jobs")
         .arg(jobs.to_string())
@@ -171,7 +173,10 @@ fn cargo_check(
         // Each generated crate is checked once: incremental state would only fill the disk
         // (gigabytes for GitHub's crate).
         .env("CARGO_INCREMENTAL", "0")
-        .env("RUSTC_WORKSPACE_WRAPPER", &exe)
+        // `cargo clippy` runs clippy-driver as the workspace wrapper; ours wraps it in turn
+        // (cargo runs `RUSTC_WRAPPER RUSTC_WORKSPACE_WRAPPER rustc ...`), so it times
+        // clippy-driver, and dependencies' rustc too, whose times no crate of ours claims.
+        .env("RUSTC_WRAPPER", &exe)
         .env(TIMING_ENV, timing_log)
         .env_remove("RUSTFLAGS")
         .env_remove("CARGO_ENCODED_RUSTFLAGS")
@@ -179,7 +184,7 @@ fn cargo_check(
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| format!("cannot run cargo check: {e}"))?;
+        .map_err(|e| format!("cannot run cargo clippy: {e}"))?;
     let mut stderr_pipe = child.stderr.take();
     let stderr_reader = std::thread::spawn(move || {
         let mut text = String::new();
@@ -221,7 +226,7 @@ fn cargo_check(
     }
     let status = child
         .wait()
-        .map_err(|e| format!("cannot wait for cargo check: {e}"))?;
+        .map_err(|e| format!("cannot wait for cargo clippy: {e}"))?;
     let stderr = stderr_reader.join().unwrap_or_default();
     // A crate with errors is reported by cargo, but gets no artifact: it was checked all the same.
     for result in crates.values_mut() {
@@ -251,7 +256,7 @@ pub(crate) enum Message {
     },
 }
 
-/// Parses one line of `cargo check --message-format json-diagnostic-short`, attributing it to
+/// Parses one line of `cargo clippy --message-format json-diagnostic-short`, attributing it to
 /// the crate whose manifest is `.../crates/<name>/Cargo.toml`. Other lines, dependencies'
 /// messages, and rustc's tallies (`2 warnings emitted`, `aborting due to...`) give `None`.
 pub(crate) fn parse_message(line: &str) -> Option<Message> {
@@ -303,7 +308,7 @@ fn first_cargo_error(stderr: &str) -> String {
         .lines()
         .find(|l| l.starts_with("error"))
         .or_else(|| stderr.lines().rev().find(|l| !l.trim().is_empty()))
-        .unwrap_or("cargo check failed without a message")
+        .unwrap_or("cargo clippy failed without a message")
         .to_owned()
 }
 
@@ -319,7 +324,7 @@ fn read_timings(log: &Path) -> BTreeMap<String, Duration> {
     times
 }
 
-/// The `RUSTC_WORKSPACE_WRAPPER` mode: runs `rustc` (the first argument) with the rest, and
+/// The `RUSTC_WRAPPER` mode: runs `rustc` (the first argument, clippy-driver for our crates) with the rest, and
 /// appends the crate's name and the time taken to `log`. Exits as rustc did.
 pub(crate) fn rustc_wrapper(log: &OsStr) -> ExitCode {
     let mut args = std::env::args_os().skip(1);

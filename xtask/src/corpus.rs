@@ -167,7 +167,7 @@ fn try_run(options: &Options) -> Result<ExitCode, String> {
         checked.sort_by_key(|r| std::cmp::Reverse(r.spec.size));
         let members: Vec<String> = checked.iter().map(|r| r.spec.crate_name.clone()).collect();
         let phase = Instant::now();
-        eprintln!("checking {} crates with cargo check", members.len());
+        eprintln!("checking {} crates with cargo clippy", members.len());
         let run = check::check_crates(
             &work,
             &members,
@@ -175,8 +175,8 @@ fn try_run(options: &Options) -> Result<ExitCode, String> {
             &root.join("Cargo.lock"),
             jobs,
         )?;
-        timings.push(("cargo check", phase.elapsed()));
-        eprintln!("cargo check took {}", report::human(run.elapsed));
+        timings.push(("cargo clippy", phase.elapsed()));
+        eprintln!("cargo clippy took {}", report::human(run.elapsed));
         for row in &mut rows {
             if members.contains(&row.spec.crate_name) {
                 row.check = Some(

@@ -6,8 +6,8 @@
 //!
 //! Two hidden modes serve `corpus` itself: `gen-one` generates one spec in a child process (so a
 //! stack overflow or a hang in one spec cannot take the whole run down), and, when
-//! [`check::TIMING_ENV`] is set, the binary acts as cargo's `RUSTC_WORKSPACE_WRAPPER` to time
-//! each generated crate's `rustc` run.
+//! [`check::TIMING_ENV`] is set, the binary acts as cargo's `RUSTC_WRAPPER` to time each
+//! generated crate's check (clippy-driver's run).
 
 mod check;
 mod corpus;

@@ -199,7 +199,8 @@ pub(crate) fn verdict(rows: &[Row], info: &RunInfo) -> Verdict {
         ));
     }
     if let Some(error) = &info.cargo_error {
-        v.misses.push(format!("cargo check could not run: {error}"));
+        v.misses
+            .push(format!("cargo clippy could not run: {error}"));
     }
     v
 }
@@ -234,7 +235,7 @@ pub(crate) fn markdown(rows: &[Row], info: &RunInfo) -> String {
     }
     let _ = writeln!(
         md,
-        "- \"Clean\" means `cargo check` reports no error and no warning in the generated crate."
+        "- \"Clean\" means `cargo clippy` (rustc's and clippy's default lints) reports no error and no warning in the generated crate."
     );
     targets_section(&mut md, rows, info);
     summary_section(&mut md, rows, info);
@@ -304,7 +305,7 @@ fn targets_section(md: &mut String, rows: &[Row], info: &RunInfo) {
         );
     }
     if let Some(error) = &info.cargo_error {
-        let _ = writeln!(md, "- ❌ cargo check could not run: {}", cell(error));
+        let _ = writeln!(md, "- ❌ cargo clippy could not run: {}", cell(error));
     }
 }
 
