@@ -99,9 +99,8 @@ pub fn variant_name(raw: &str) -> String {
 /// one keep every word (`trackSale` is `track_sale`).
 pub fn method_name(operation_id: &str, group: &str) -> String {
     if let Some((prefix, rest)) = operation_id.split_once(['/', '.'])
+        && rest.chars().any(|c| c.is_ascii_alphanumeric())
         && field_name(prefix) == field_name(group)
-        && !field_name(rest).is_empty()
-        && field_name(rest) != "field"
     {
         return field_name(rest);
     }

@@ -258,6 +258,7 @@ async fn methods_are_named_as_users_say_them() {
         ("GET", "/repos/other"),
         ("POST", "/named/create"),
         ("POST", "/named/create-again"),
+        ("GET", "/named/tagged-links"),
         ("GET", "/named/fern"),
     ] {
         Mock::given(method(verb))
@@ -275,6 +276,8 @@ async fn methods_are_named_as_users_say_them() {
     // x-speakeasy-group and x-speakeasy-name-override; the second `create` is told apart.
     client.links().create().await.unwrap();
     client.links().create2().await.unwrap();
+    // The tag `Links` is the same group as `x-speakeasy-group: links`.
+    client.links().list_links().await.unwrap();
     // x-fern-sdk-group-name (nested groups, one level here) and x-fern-sdk-method-name.
     client.users_notifications().get_settings().await.unwrap();
 }

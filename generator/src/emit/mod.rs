@@ -537,4 +537,28 @@ mod tests {
         let client = RUNTIME.iter().find(|r| r.0 == "client").map(|r| r.3);
         assert!(client.is_some_and(|c| without_tests(c).len() * 4 < c.len() * 3));
     }
+
+    #[test]
+    fn tag_accessors_stay_off_every_method_of_the_client() {
+        // The runtime's `impl Client { .. }` block, method by method: each name is one a tag
+        // accessor (`client.<tag>()`) must not take.
+        let client = RUNTIME.iter().find(|r| r.0 == "client").map_or("", |r| r.3);
+        let block = client
+            .split("\nimpl Client {\n")
+            .nth(1)
+            .and_then(|rest| rest.split("\n}\n").next())
+            .unwrap_or_default();
+        let methods: Vec<&str> = block
+            .split("fn ")
+            .skip(1)
+            .filter_map(|rest| rest.split(['(', '<']).next())
+            .collect();
+        assert!(methods.contains(&"execute"), "{methods:?}");
+        for method in methods {
+            assert!(
+                crate::names::CLIENT_METHODS.contains(&method),
+                "`Client::{method}` is not in names::CLIENT_METHODS"
+            );
+        }
+    }
 }

@@ -47,8 +47,11 @@ impl<'a> Resolver<'a> {
                 let tag = naming_extension(op, GROUP_EXTENSIONS)
                     .or_else(|| op.tags.first().cloned())
                     .unwrap_or_else(|| "default".to_owned());
-                groups.entry(tag.clone()).or_insert_with(|| Group {
-                    accessor: accessors.claim(names::field_name(&tag)),
+                // One group per accessor name: a tag `Links` and an `x-speakeasy-group: links`
+                // are both `client.links()`.
+                let key = names::field_name(&tag);
+                groups.entry(key.clone()).or_insert_with(|| Group {
+                    accessor: accessors.claim(key.clone()),
                     type_name: group_types.claim(format!("{}Api", names::type_name(&tag))),
                     description: self
                         .spec
@@ -59,7 +62,7 @@ impl<'a> Resolver<'a> {
                     tag: tag.clone(),
                     operations: Vec::new(),
                 });
-                let scope = method_scopes.entry(tag.clone()).or_default();
+                let scope = method_scopes.entry(key.clone()).or_default();
                 let operation_id = op
                     .operation_id
                     .clone()
@@ -70,7 +73,7 @@ impl<'a> Resolver<'a> {
                 });
                 if let Some(operation) =
                     self.operation(path, method, item, op, operation_id, method_name, &op_at)
-                    && let Some(g) = groups.get_mut(&tag)
+                    && let Some(g) = groups.get_mut(&key)
                 {
                     g.operations.push(operation);
                 }
