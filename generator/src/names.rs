@@ -134,6 +134,38 @@ pub const CLIENT_METHODS: &[&str] = &[
     "fmt",
 ];
 
+/// Names a group's cargo feature cannot take: Cargo's own `default`, and the generated crate's
+/// dependencies (`crate::emit::DEPENDENCIES`), whose names Cargo keeps for features of its own.
+pub const RESERVED_FEATURES: &[&str] = &[
+    "default",
+    "bytes",
+    "email_address",
+    "fastrand",
+    "httpdate",
+    "percent-encoding",
+    "regress",
+    "reqwest",
+    "serde",
+    "serde_json",
+    "thiserror",
+    "tokio",
+];
+
+/// The cargo feature of the spec's schemas that no operation reaches (webhook payloads, say),
+/// and of the types they reach. A hyphen keeps it apart from every group's feature, which
+/// [`feature_name`] makes from a snake_case accessor.
+pub const OTHER_SCHEMAS_FEATURE: &str = "other-schemas";
+
+/// The cargo feature of a group whose accessor is `accessor` (`repos`); one that Cargo or a
+/// dependency has is suffixed `-api` (an untagged API's `default` group: `default-api`).
+pub fn feature_name(accessor: &str) -> String {
+    if RESERVED_FEATURES.contains(&accessor) {
+        format!("{accessor}-api")
+    } else {
+        accessor.to_owned()
+    }
+}
+
 /// Names a generated operation method binds at its top level (`emit/operations.rs`), beside its
 /// arguments: a path parameter must not take one of these, or it would be shadowed.
 pub const OPERATION_LOCALS: &[&str] = &[

@@ -123,20 +123,39 @@ pub(crate) fn files(
     };
     let mut files = BTreeMap::new();
     let defs: Vec<&crate::model::TypeDef> = model.types.values().collect();
-    let built: Vec<(&str, &crate::model::Struct)> = defs
+    let built: Vec<(&crate::model::TypeDef, &crate::model::Struct)> = defs
         .iter()
         .filter(|def| def.in_request)
         .filter_map(|def| match &def.kind {
-            crate::model::TypeKind::Struct(s) => Some((def.name.as_str(), s)),
+            crate::model::TypeKind::Struct(s) => Some((*def, s)),
             _ => None,
         })
         .collect();
+    // A cargo feature per group in a standalone crate, whose Cargo.toml declares them; a
+    // build-script crate's manifest is its author's, so there everything is compiled.
+    let features = layout == Layout::Crate && model.groups.len() > 1;
+    let gated = |unit: Unit, groups: &[String]| {
+        if features && !groups.is_empty() {
+            gate(unit, groups)
+        } else {
+            Ok(unit)
+        }
+    };
     let [types, builders, operations] = format_in_parallel(
         [defs.len(), built.len(), model.groups.len()],
         |file, i| match file {
-            0 => types::type_def(model, defs[i]),
-            1 => Unit::Items(builders::builder(model, built[i].0, built[i].1)),
-            _ => Unit::Items(operations::group(model, &model.groups[i])),
+            0 => gated(types::type_def(model, defs[i]), &defs[i].groups),
+            1 => gated(
+                Unit::Items(builders::builder(model, &built[i].0.name, built[i].1)),
+                &built[i].0.groups,
+            ),
+            _ => {
+                let group = &model.groups[i];
+                gated(
+                    Unit::Items(operations::group(model, group)),
+                    std::slice::from_ref(&group.feature),
+                )
+            }
         },
     )?;
     files.insert(format!("{src}types.rs"), format!("{header}\n{types}"));
@@ -174,6 +193,60 @@ pub(crate) fn files(
     Ok(files)
 }
 
+/// `unit` compiled only when one of `features` is on: a `#[cfg(..)]` on each of its items.
+fn gate(unit: Unit, features: &[String]) -> Result<Unit, String> {
+    let cfg = if let [feature] = features {
+        quote! { #[cfg(feature = #feature)] }
+    } else {
+        quote! { #[cfg(any(#(feature = #features),*))] }
+    };
+    Ok(match unit {
+        Unit::Items(tokens) => {
+            let mut file: syn::File = syn::parse2(tokens)
+                .map_err(|e| format!("internal error: generated code does not parse: {e}"))?;
+            for item in &mut file.items {
+                if let Some(attrs) = item_attrs(item) {
+                    attrs.insert(0, syn::parse_quote! { #cfg });
+                }
+            }
+            Unit::Items(quote! { #file })
+        }
+        Unit::InMacro { item, open, close } => {
+            let quoted: Vec<String> = features
+                .iter()
+                .map(|f| format!("feature = {f:?}"))
+                .collect();
+            let cfg = match quoted.as_slice() {
+                [one] => format!("#[cfg({one})]"),
+                all => format!("#[cfg(any({}))]", all.join(", ")),
+            };
+            Unit::InMacro {
+                item,
+                open: format!("{cfg}\n{open}"),
+                close,
+            }
+        }
+    })
+}
+
+/// The attributes of an item, for the kinds generated code has.
+fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
+    match item {
+        syn::Item::Struct(i) => Some(&mut i.attrs),
+        syn::Item::Enum(i) => Some(&mut i.attrs),
+        syn::Item::Impl(i) => Some(&mut i.attrs),
+        syn::Item::Macro(i) => Some(&mut i.attrs),
+        syn::Item::Type(i) => Some(&mut i.attrs),
+        syn::Item::Fn(i) => Some(&mut i.attrs),
+        syn::Item::Const(i) => Some(&mut i.attrs),
+        syn::Item::Static(i) => Some(&mut i.attrs),
+        syn::Item::Mod(i) => Some(&mut i.attrs),
+        syn::Item::Use(i) => Some(&mut i.attrs),
+        syn::Item::Trait(i) => Some(&mut i.attrs),
+        _ => None,
+    }
+}
+
 /// What an emitter hands over for one unit of a file.
 pub(crate) enum Unit {
     /// Items, formatted as they are.
@@ -196,7 +269,7 @@ pub(crate) enum Unit {
 /// formatting a whole file at once (prettyplease lays out items independently).
 fn format_in_parallel<const N: usize>(
     counts: [usize; N],
-    emit: impl Fn(usize, usize) -> Unit + Sync,
+    emit: impl Fn(usize, usize) -> Result<Unit, String> + Sync,
 ) -> Result<[String; N], String> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     let threads = std::thread::available_parallelism()
@@ -222,7 +295,7 @@ fn format_in_parallel<const N: usize>(
         let mut text = String::new();
         let mut items = TokenStream::new();
         for i in start..end {
-            match emit(file, i) {
+            match emit(file, i)? {
                 Unit::Items(tokens) => items.extend(tokens),
                 Unit::InMacro { item, open, close } => {
                     text.push_str(&format(std::mem::take(&mut items))?);
@@ -442,6 +515,18 @@ fn crate_doc(model: &Model, info: &CrateInfo) -> String {
          validate, and every failure is an [`Error`]."
             .to_owned(),
     );
+    let listed = feature_list(model);
+    if !listed.is_empty() {
+        let mut features = String::from(
+            "# Cargo features\n\nEach group of operations is a cargo feature, all on by default; with\n\
+             `default-features = false, features = [...]` only the groups named, and the types their\n\
+             operations reach, are compiled:\n",
+        );
+        for (feature, what) in listed {
+            features.push_str(&format!("\n- `{feature}`: {what}"));
+        }
+        text.push(features);
+    }
     let mut doc = String::new();
     for line in text.join("\n\n").lines() {
         let line = line.trim_end();
@@ -457,6 +542,31 @@ fn crate_doc(model: &Model, info: &CrateInfo) -> String {
         );
     }
     doc
+}
+
+/// The cargo features of a standalone crate, with what each compiles: one per group, and one
+/// for the schemas no operation reaches. None for an API of one group.
+fn feature_list(model: &Model) -> Vec<(String, String)> {
+    if model.groups.len() < 2 {
+        return Vec::new();
+    }
+    let mut features: Vec<(String, String)> = model
+        .groups
+        .iter()
+        .map(|g| (g.feature.clone(), format!("[`Client::{}`]", g.accessor)))
+        .collect();
+    let other = crate::names::OTHER_SCHEMAS_FEATURE;
+    if model
+        .types
+        .values()
+        .any(|d| d.groups.iter().any(|g| g == other))
+    {
+        features.push((
+            other.to_owned(),
+            "the schemas no operation reaches (webhook payloads, say)".to_owned(),
+        ));
+    }
+    features
 }
 
 /// Spec text that must stay on one line (a title, a version): runs of whitespace, line breaks
@@ -497,6 +607,19 @@ fn cargo_toml(model: &Model, info: &CrateInfo) -> String {
     );
     for (name, spec) in DEPENDENCIES {
         toml.push_str(&format!("{name} = {spec}\n"));
+    }
+    // A feature per group, all on by default: `default-features = false, features = ["repos"]`
+    // compiles one group and the types it reaches.
+    let features = feature_list(model);
+    if !features.is_empty() {
+        let quoted: Vec<String> = features.iter().map(|(f, _)| format!("\"{f}\"")).collect();
+        toml.push_str(&format!(
+            "\n[features]\ndefault = [{}]\n",
+            quoted.join(", ")
+        ));
+        for (feature, _) in &features {
+            toml.push_str(&format!("{feature} = []\n"));
+        }
     }
     // An empty workspace table: the crate builds on its own even inside another workspace's tree.
     toml.push_str("\n[workspace]\n");

@@ -18,6 +18,7 @@ pub(crate) fn group(model: &Model, group: &Group) -> TokenStream {
     let Group {
         tag,
         accessor,
+        feature: _,
         type_name,
         description,
         operations,
@@ -351,9 +352,15 @@ fn operation(model: &Model, op: &Operation) -> TokenStream {
         None => quote! { crate::client::RequestBody::None },
         // Owned bytes and text are moved into the request, not copied.
         Some(b) if matches!(b.encoding, BodyEncoding::Bytes(_) | BodyEncoding::Text(_)) => {
+            // A required binary body is an `impl Into<Bytes>`, an optional one a `Bytes`.
+            let data = if b.required {
+                quote! { body.into() }
+            } else {
+                quote! { body }
+            };
             let make = match &b.encoding {
                 BodyEncoding::Bytes(content_type) => quote! {
-                    crate::client::RequestBody::Bytes { content_type: #content_type, data: body.into() }
+                    crate::client::RequestBody::Bytes { content_type: #content_type, data: #data }
                 },
                 BodyEncoding::Text(content_type) => quote! {
                     crate::client::RequestBody::Text { content_type: #content_type, text: body }

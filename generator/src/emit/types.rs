@@ -24,6 +24,7 @@ pub(crate) fn type_def(model: &Model, def: &TypeDef) -> Unit {
         kind,
         in_request,
         deprecated,
+        groups: _,
     } = def;
     let mut doc = docs::doc(description.as_deref());
     if *deprecated {

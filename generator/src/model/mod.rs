@@ -47,6 +47,10 @@ pub struct TypeDef {
     pub in_request: bool,
     /// `deprecated: true`.
     pub deprecated: bool,
+    /// The features of the groups (`repos`) whose operations reach this type; the type is compiled
+    /// when one of their cargo features is on. Empty when every group's does, or none does (a
+    /// component no operation uses): then it is always compiled.
+    pub groups: Vec<String>,
 }
 
 /// The shape of a named type.
@@ -394,6 +398,8 @@ pub struct Group {
     pub tag: String,
     /// The accessor on the client (`track`).
     pub accessor: String,
+    /// The cargo feature that compiles the group in a standalone crate (`track`).
+    pub feature: String,
     /// The struct holding the operations (`TrackApi`).
     pub type_name: String,
     /// The tag's description.

@@ -16,7 +16,8 @@ use openapiv3::{
 use std::collections::{BTreeMap, BTreeSet};
 
 use passes::{
-    box_recursion, break_alias_cycles, dedup_types, mark_explicit_nulls, mark_request_types,
+    box_recursion, break_alias_cycles, dedup_types, mark_explicit_nulls, mark_groups,
+    mark_request_types,
 };
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
@@ -95,6 +96,7 @@ pub fn resolve(spec: &OpenAPI, diags: &mut Diagnostics) -> Model {
     dedup_types(&mut model);
     break_alias_cycles(&mut model, resolver.diags);
     mark_request_types(&mut model);
+    mark_groups(&mut model);
     mark_explicit_nulls(&mut model);
     box_recursion(&mut model);
     model
@@ -207,6 +209,7 @@ impl<'a> Resolver<'a> {
                 kind,
                 in_request: false,
                 deprecated,
+                groups: Vec::new(),
             },
         );
     }

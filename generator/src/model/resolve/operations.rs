@@ -32,6 +32,7 @@ impl<'a> Resolver<'a> {
         let mut groups: BTreeMap<String, Group> = BTreeMap::new();
         let mut accessors = Scope::with_reserved(names::CLIENT_METHODS);
         let mut group_types = Scope::default();
+        let mut features = Scope::with_reserved(names::RESERVED_FEATURES);
         let mut method_scopes: BTreeMap<String, Scope> = BTreeMap::new();
         for (path, item) in self.spec.paths.iter() {
             let path_at = pointer("/paths", path);
@@ -51,6 +52,7 @@ impl<'a> Resolver<'a> {
                 // are both `client.links()`.
                 let key = names::field_name(&tag);
                 groups.entry(key.clone()).or_insert_with(|| Group {
+                    feature: features.claim(names::feature_name(&key)),
                     accessor: accessors.claim(key.clone()),
                     type_name: group_types.claim(format!("{}Api", names::type_name(&tag))),
                     description: self

@@ -24,6 +24,59 @@ pub(super) fn mark_request_types(model: &mut Model) {
     }
 }
 
+/// Which groups' operations reach each type (through parameters, bodies and responses), for
+/// the cargo feature per group: a type compiles when one of them is on. The schemas no
+/// operation reaches (GitHub's webhook payloads) are a group of their own,
+/// [`names::OTHER_SCHEMAS_FEATURE`], with what they reach. A type every group reaches keeps an
+/// empty list: always compiled. (Reachability is closed under references, so whatever a
+/// compiled type names is compiled too.)
+pub(super) fn mark_groups(model: &mut Model) {
+    let mut reached: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut all = model.groups.len();
+    for group in &model.groups {
+        let mut roots: Vec<String> = Vec::new();
+        for op in &group.operations {
+            if let Some(body) = &op.body {
+                collect_named(&body.ty, &mut roots);
+            }
+            if let Some(params) = &op.params {
+                roots.push(params.type_name.clone());
+            }
+            for p in &op.path_params {
+                collect_named(&p.shape.ty, &mut roots);
+            }
+            if let ResponseBody::Json(ty) = &op.success.body {
+                collect_named(ty, &mut roots);
+            }
+        }
+        for name in reachable(model, roots) {
+            reached.entry(name).or_default().push(group.feature.clone());
+        }
+    }
+    let others: Vec<String> = model
+        .types
+        .keys()
+        .filter(|name| !reached.contains_key(*name))
+        .cloned()
+        .collect();
+    if !others.is_empty() {
+        all += 1;
+        for name in reachable(model, others) {
+            reached
+                .entry(name)
+                .or_default()
+                .push(crate::names::OTHER_SCHEMAS_FEATURE.to_owned());
+        }
+    }
+    for (name, groups) in reached {
+        if let Some(def) = model.types.get_mut(&name)
+            && groups.len() < all
+        {
+            def.groups = groups;
+        }
+    }
+}
+
 /// Gives the optional, nullable fields of every type a JSON `PATCH` body reaches an explicit
 /// `null` (see [`Field::explicit_null`]): there, leaving a field out and sending `null` mean
 /// different things. Elsewhere (a `POST` whose default is `null`, say) they do not, and a plain
