@@ -561,7 +561,7 @@ pub enum ParamStyle {
 /// A request body.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RequestBody {
-    /// Its type (for `Bytes` and `Text`, the spec's schema; the method takes `Vec<u8>`/`String`).
+    /// Its type (for `Bytes` and `Text`, the spec's schema; the method takes `impl Into<Bytes>` (a `Bytes` when optional) or a `String`).
     pub ty: TypeRef,
     /// `required: true`.
     pub required: bool,
