@@ -1,8 +1,8 @@
 // The HTTP client: `Client` and `ClientBuilder` (configuration; credentials are kept only as
 // sensitive values and redacted in every `Debug`), the descriptions generated code hands over
 // (`SdkInfo`, `OperationInfo`, `Auth`, `PreparedRequest`, `RequestBody`), `FileUpload` for
-// multipart and binary bodies, and `Client::execute*`, which send a request, retry what is safe to
-// retry, and turn the response into a value or an `Error`.
+// multipart and binary bodies, and `Call`, what an operation method returns: awaited, it sends the
+// request, retries what is safe to retry, and turns the response into a value or an `Error`.
 
 use std::fmt;
 use std::sync::Arc;
@@ -212,144 +212,6 @@ pub(crate) fn encode_json<T: serde::Serialize + ?Sized>(body: &T) -> Result<Vec<
     serde_json::to_vec(body).map_err(|source| Error::Encode { source })
 }
 
-/// The deserializer every generated struct reads through: `D` itself, except that a struct is
-/// read only from a map. serde's derived `Deserialize` also accepts a sequence for a struct,
-/// field by field in declaration order, so `[1999, "eur"]` would decode where the API promises
-/// an object; JSON Schema refuses it, and so does this. Hand-written because serde has no
-/// attribute for it; the struct's derive (`#[serde(remote = "Self")]`) reads through it.
-pub(crate) struct ObjectOnly<D>(pub(crate) D);
-
-macro_rules! forward_to_inner {
-    ($($method:ident),* $(,)?) => {$(
-        fn $method<V: serde::de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-            self.0.$method(visitor)
-        }
-    )*};
-}
-
-impl<'de, D: serde::Deserializer<'de>> serde::Deserializer<'de> for ObjectOnly<D> {
-    type Error = D::Error;
-
-    forward_to_inner!(
-        deserialize_any,
-        deserialize_bool,
-        deserialize_i8,
-        deserialize_i16,
-        deserialize_i32,
-        deserialize_i64,
-        deserialize_i128,
-        deserialize_u8,
-        deserialize_u16,
-        deserialize_u32,
-        deserialize_u64,
-        deserialize_u128,
-        deserialize_f32,
-        deserialize_f64,
-        deserialize_char,
-        deserialize_str,
-        deserialize_string,
-        deserialize_bytes,
-        deserialize_byte_buf,
-        deserialize_option,
-        deserialize_unit,
-        deserialize_seq,
-        deserialize_map,
-        deserialize_identifier,
-        deserialize_ignored_any,
-    );
-
-    fn deserialize_struct<V: serde::de::Visitor<'de>>(
-        self,
-        _name: &'static str,
-        _fields: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, D::Error> {
-        self.0.deserialize_map(visitor)
-    }
-
-    fn deserialize_unit_struct<V: serde::de::Visitor<'de>>(
-        self,
-        name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value, D::Error> {
-        self.0.deserialize_unit_struct(name, visitor)
-    }
-
-    fn deserialize_newtype_struct<V: serde::de::Visitor<'de>>(
-        self,
-        name: &'static str,
-        visitor: V,
-    ) -> Result<V::Value, D::Error> {
-        self.0.deserialize_newtype_struct(name, visitor)
-    }
-
-    fn deserialize_tuple<V: serde::de::Visitor<'de>>(
-        self,
-        len: usize,
-        visitor: V,
-    ) -> Result<V::Value, D::Error> {
-        self.0.deserialize_tuple(len, visitor)
-    }
-
-    fn deserialize_tuple_struct<V: serde::de::Visitor<'de>>(
-        self,
-        name: &'static str,
-        len: usize,
-        visitor: V,
-    ) -> Result<V::Value, D::Error> {
-        self.0.deserialize_tuple_struct(name, len, visitor)
-    }
-
-    fn deserialize_enum<V: serde::de::Visitor<'de>>(
-        self,
-        name: &'static str,
-        variants: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, D::Error> {
-        self.0.deserialize_enum(name, variants, visitor)
-    }
-
-    fn is_human_readable(&self) -> bool {
-        self.0.is_human_readable()
-    }
-}
-
-/// The serde impls of a generated struct declared with `#[serde(remote = "Self")]`, whose
-/// derives are then inherent functions: they read through [`ObjectOnly`] and write as derived.
-macro_rules! object_only_serde {
-    ($ty:ident) => {
-        // Full paths and odd generic names: a generated type may be called `Result` or `D`.
-        impl<'de> ::serde::Deserialize<'de> for $ty {
-            fn deserialize<__D: ::serde::Deserializer<'de>>(
-                deserializer: __D,
-            ) -> ::core::result::Result<Self, __D::Error> {
-                $ty::deserialize(crate::client::ObjectOnly(deserializer))
-            }
-        }
-        impl ::serde::Serialize for $ty {
-            fn serialize<__S: ::serde::Serializer>(
-                &self,
-                serializer: __S,
-            ) -> ::core::result::Result<__S::Ok, __S::Error> {
-                $ty::serialize(self, serializer)
-            }
-        }
-    };
-}
-pub(crate) use object_only_serde;
-
-/// Reads a field that tells absent from `null` (`Option<Option<T>>`, see the field's docs): with
-/// `#[serde(default)]`, absent stays `None`, and a present `null` becomes `Some(None)` where
-/// serde's own `Option` impl would fold it into `None`. Hand-written because serde has no
-/// attribute for it and `serde_with` would be a dependency for five lines.
-pub(crate) fn explicit_null<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: serde::Deserialize<'de>,
-{
-    <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
-}
-
 /// Characters left as they are in a path segment: RFC 3986 `unreserved`. Everything else,
 /// `/`, `?`, `#` and `%` included, is percent-encoded so a parameter stays one segment.
 const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
@@ -518,52 +380,123 @@ impl Client {
     pub fn max_retries(&self) -> u32 {
         self.inner.retry.max_retries
     }
+}
 
-    /// Sends `request` for `op`, retrying what is safe to retry, and decodes the JSON response.
+/// One call of an operation: what an operation method returns. The method has already
+/// validated and encoded its input; awaiting the call sends the request, retries what is safe to
+/// retry, and decodes the response (or returns the error, validation's included).
+///
+/// A call owns what it needs (a clone of the [`Client`] shares its connection pool), so it can
+/// be stored, moved into a task, or awaited later.
+#[must_use = "a call does nothing until it is awaited"]
+pub struct Call<T> {
+    client: Client,
+    op: &'static OperationInfo,
+    request: Result<PreparedRequest, Error>,
+    /// The `Accept` header.
+    accept: &'static str,
+    /// Turns a success response (status, body) into the value.
+    finish: fn(u16, bytes::Bytes) -> Result<T, Error>,
+}
+
+impl<T> Call<T> {
+    /// A call of `op`, whose request `prepare` validates and encodes now.
+    fn new(
+        client: &Client,
+        op: &'static OperationInfo,
+        prepare: impl FnOnce() -> Result<PreparedRequest, Error>,
+        accept: &'static str,
+        finish: fn(u16, bytes::Bytes) -> Result<T, Error>,
+    ) -> Self {
+        Call {
+            client: client.clone(),
+            op,
+            request: prepare(),
+            accept,
+            finish,
+        }
+    }
+}
+
+impl<T: serde::de::DeserializeOwned> Call<T> {
+    /// A call whose success response is JSON, decoded into `T`.
     ///
     /// A documented or other 2xx status decodes the body into `T` (an empty body reads as JSON
     /// `null`). A documented error status gives [`Error::Api`], any other status
     /// [`Error::UnexpectedStatus`].
-    pub(crate) fn execute<T: serde::de::DeserializeOwned>(
-        &self,
+    pub(crate) fn json(
+        client: &Client,
         op: &'static OperationInfo,
-        request: PreparedRequest,
-    ) -> impl Future<Output = Result<T, Error>> + Send + '_ {
-        self.inner
-            .send(op, request, APPLICATION_JSON, |status, body| {
-                decode(status, &body)
-            })
+        prepare: impl FnOnce() -> Result<PreparedRequest, Error>,
+    ) -> Self {
+        Self::new(client, op, prepare, APPLICATION_JSON, |status, body| {
+            decode(status, &body)
+        })
     }
+}
 
-    /// Like [`Client::execute`], for a binary response: the success body as it came.
-    pub(crate) fn execute_bytes(
-        &self,
+impl Call<Vec<u8>> {
+    /// A call whose success response is binary: the body as it came.
+    pub(crate) fn bytes(
+        client: &Client,
         op: &'static OperationInfo,
-        request: PreparedRequest,
-    ) -> impl Future<Output = Result<Vec<u8>, Error>> + Send + '_ {
+        prepare: impl FnOnce() -> Result<PreparedRequest, Error>,
+    ) -> Self {
         // No copy when, as usual, the response's buffer holds just this body.
-        self.inner
-            .send(op, request, ANY, |_, body| Ok(Vec::from(body)))
+        Self::new(client, op, prepare, ANY, |_, body| Ok(Vec::from(body)))
     }
+}
 
-    /// Like [`Client::execute`], for a text response: the success body as text (invalid UTF-8
-    /// is replaced by U+FFFD).
-    pub(crate) fn execute_text(
-        &self,
+impl Call<String> {
+    /// A call whose success response is text (invalid UTF-8 is replaced by U+FFFD).
+    pub(crate) fn text(
+        client: &Client,
         op: &'static OperationInfo,
-        request: PreparedRequest,
-    ) -> impl Future<Output = Result<String, Error>> + Send + '_ {
-        self.inner
-            .send(op, request, ANY, |_, body| Ok(into_text(Vec::from(body))))
+        prepare: impl FnOnce() -> Result<PreparedRequest, Error>,
+    ) -> Self {
+        Self::new(client, op, prepare, ANY, |_, body| {
+            Ok(into_text(Vec::from(body)))
+        })
     }
+}
 
-    /// Like [`Client::execute`], for an operation whose success body (if any) does not matter.
-    pub(crate) fn execute_empty(
-        &self,
+impl Call<()> {
+    /// A call whose success body, if any, does not matter.
+    pub(crate) fn empty(
+        client: &Client,
         op: &'static OperationInfo,
-        request: PreparedRequest,
-    ) -> impl Future<Output = Result<(), Error>> + Send + '_ {
-        self.inner.send(op, request, ANY, |_, _| Ok(()))
+        prepare: impl FnOnce() -> Result<PreparedRequest, Error>,
+    ) -> Self {
+        Self::new(client, op, prepare, ANY, |_, _| Ok(()))
+    }
+}
+
+impl<T: Send + 'static> std::future::IntoFuture for Call<T> {
+    type Output = Result<T, Error>;
+    /// Boxed: the future of an `async` block has no name. One allocation per call, beside the
+    /// request's own.
+    type IntoFuture = std::pin::Pin<Box<dyn Future<Output = Result<T, Error>> + Send>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(async move {
+            let request = self.request?;
+            self.client
+                .inner
+                .send(self.op, request, self.accept, self.finish)
+                .await
+        })
+    }
+}
+
+impl<T> fmt::Debug for Call<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut call = f.debug_struct("Call");
+        call.field("operation", &self.op.operation_id);
+        match &self.request {
+            Ok(request) => call.field("path", &request.path),
+            Err(error) => call.field("error", error),
+        };
+        call.finish_non_exhaustive()
     }
 }
 

@@ -17,6 +17,9 @@ pub mod error;
 /// [`JsonText`]: free-form JSON kept as its compact text, for values whose limit is on it.
 #[allow(dead_code, unreachable_pub, unused_imports, unused_macros)]
 mod json_text;
+/// How a generated struct is read from and written as a JSON object.
+#[allow(dead_code, unreachable_pub, unused_imports, unused_macros)]
+mod object;
 /// How query, header and cookie parameters and form bodies are written.
 #[allow(dead_code, unreachable_pub, unused_imports, unused_macros)]
 mod params;
@@ -30,7 +33,7 @@ mod string_enum;
 #[allow(dead_code, unreachable_pub, unused_imports, unused_macros)]
 pub mod validation;
 
-pub use client::{Client, ClientBuilder, FileUpload};
+pub use client::{Call, Client, ClientBuilder, FileUpload};
 pub use error::{ApiError, ApiErrorKind, Error};
 pub use json_text::JsonText;
 

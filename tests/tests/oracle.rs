@@ -1029,8 +1029,8 @@ fn dub_track_lead_agrees_with_json_schema() {
 #[test]
 fn structs_refuse_json_arrays() {
     // JSON Schema's `type: object` refuses an array; serde's derived `Deserialize` would read
-    // one positionally, which the generated structs' `ObjectOnly` deserializer prevents: at the
-    // root, nested in a field, and inside a tagged union's variant.
+    // one positionally, which the generated structs' impls (the runtime's `object` module) do
+    // not: at the root, nested in a field, and inside a tagged union's variant.
     let request = serde_json::from_str::<codeqr::types::TrackSaleRequest>(r#"["cus_1", 1999]"#);
     assert!(
         request.is_err(),
@@ -1040,7 +1040,7 @@ fn structs_refuse_json_arrays() {
     assert!(shape.is_err(), "an array read as a Shape: {shape:?}");
     let error = request.expect_err("refused").to_string();
     assert!(
-        error.contains("expected struct TrackSaleRequest"),
+        error.contains("expected an object (TrackSaleRequest)"),
         "{error}"
     );
     // Objects still decode.

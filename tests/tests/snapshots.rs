@@ -123,7 +123,12 @@ fn a_changed_spec_changes_the_sdk() {
     let after = &after.files["src/types.rs"];
     assert!(!before.contains("coupon_code"));
     assert!(after.contains("pub coupon_code: ::std::option::Option<::std::string::String>,"));
-    assert!(after.contains("rename = \"couponCode\","));
+    assert!(after.contains("object.optional(\"couponCode\", &self.coupon_code);"));
+    assert!(after.contains(
+        "coupon_code: ::std::option::Option<::std::option::Option<::std::string::String>>,"
+    ));
+    assert!(after.contains("\"couponCode\" => "));
+    assert!(after.contains("&mut partial.coupon_code,"));
     assert!(builders.contains("pub fn coupon_code(\n"), "{builders}");
     assert!(after.contains("v.max_length(&path, value, 32u64);"));
 }

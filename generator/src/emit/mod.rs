@@ -51,6 +51,13 @@ const RUNTIME: &[(&str, &str, bool, &str, &str)] = &[
         "[`JsonText`]: free-form JSON kept as its compact text, for values whose limit is on it.",
     ),
     (
+        "object",
+        "object.rs",
+        false,
+        include_str!("../../runtime/object.rs"),
+        "How a generated struct is read from and written as a JSON object.",
+    ),
+    (
         "params",
         "params.rs",
         false,
@@ -475,7 +482,7 @@ fn root(model: &Model, info: &CrateInfo, layout: Layout) -> TokenStream {
         #types
         #builders
         #operations
-        pub use client::{Client, ClientBuilder, FileUpload};
+        pub use client::{Call, Client, ClientBuilder, FileUpload};
         pub use error::{ApiError, ApiErrorKind, Error};
         pub use json_text::JsonText;
 
@@ -676,7 +683,7 @@ mod tests {
             .skip(1)
             .filter_map(|rest| rest.split(['(', '<']).next())
             .collect();
-        assert!(methods.contains(&"execute"), "{methods:?}");
+        assert!(methods.contains(&"max_retries"), "{methods:?}");
         for method in methods {
             assert!(
                 crate::names::CLIENT_METHODS.contains(&method),

@@ -129,27 +129,7 @@ fn struct_def(
         let f = format_ident!("{}", field.ident);
         let ty = field_type(field);
         let doc = field_doc(field);
-        let wire = &field.wire_name;
-        let rename = (field.ident != *wire).then(|| quote! { rename = #wire });
-        let optional = !field.required;
-        let mut args: Vec<TokenStream> = rename.into_iter().collect();
-        if field.additional {
-            // Decoding collects every property no field names; encoding writes them after
-            // the named ones (none when the map is empty).
-            args = vec![quote! { flatten }];
-        } else if field.explicit_null {
-            args.push(quote! {
-                default,
-                skip_serializing_if = "::std::option::Option::is_none",
-                deserialize_with = "crate::client::explicit_null"
-            });
-        } else if optional {
-            args.push(quote! { default, skip_serializing_if = "::std::option::Option::is_none" });
-        } else if field.nullable {
-            args.push(quote! { default });
-        }
-        let serde = (!args.is_empty()).then(|| quote! { #[serde(#(#args),*)] });
-        quote! { #doc #serde pub #f: #ty, }
+        quote! { #doc pub #f: #ty, }
     });
     let request_items = in_request.then(|| {
         let validate = validate_impl(model, name, s);
@@ -162,15 +142,138 @@ fn struct_def(
         .iter()
         .all(|f| !f.required || f.nullable)
         .then(|| quote! { Default, });
-    // The derives become inherent functions (`remote = "Self"`) that the trait impls call, so
-    // that decoding goes through `ObjectOnly`: a JSON array is not read as a struct.
+    let serde = struct_serde(name, s);
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, #default ::serde::Serialize, ::serde::Deserialize)]
-        #[serde(remote = "Self")]
+        #[derive(Debug, Clone, PartialEq, #default)]
         pub struct #ident { #(#fields)* }
-        crate::client::object_only_serde!(#ident);
+        #serde
         #request_items
+    }
+}
+
+/// `Serialize` and `Deserialize` for a struct, written against the runtime's `object` module
+/// rather than derived: serde's derives were half of a generated crate's check time (see
+/// `runtime/object.rs`). Decoding reads only objects; encoding leaves unset optional fields out
+/// and writes the additional properties after the named ones.
+fn struct_serde(name: &str, s: &Struct) -> TokenStream {
+    let ident = format_ident!("{}", name);
+    let field = |f: &Field| format_ident!("{}", f.ident);
+    let additional = s.fields.iter().find(|f| f.additional);
+    let named: Vec<&Field> = s.fields.iter().filter(|f| !f.additional).collect();
+    // A field is written always when required (`null` when a required nullable one is `None`),
+    // else only when set.
+    let always = |f: &Field| f.required && !f.explicit_null;
+
+    let required_count = named.iter().filter(|f| always(f)).count();
+    let optional_set: Vec<TokenStream> = named
+        .iter()
+        .filter(|f| !always(f))
+        .map(|f| {
+            let id = field(f);
+            quote! { self.#id.is_some() }
+        })
+        .collect();
+    let mut terms = Vec::new();
+    if required_count > 0 || (optional_set.is_empty() && additional.is_none()) {
+        let count = proc_macro2::Literal::usize_unsuffixed(required_count);
+        terms.push(quote! { #count });
+    }
+    if !optional_set.is_empty() {
+        terms.push(quote! { crate::object::present(&[#(#optional_set),*]) });
+    }
+    if let Some(extra) = additional {
+        let id = field(extra);
+        terms.push(quote! { self.#id.len() });
+    }
+    let len = quote! { #(#terms)+* };
+    let writes = named.iter().map(|f| {
+        let id = field(f);
+        let wire = &f.wire_name;
+        if always(f) {
+            quote! { object.field(#wire, &self.#id); }
+        } else {
+            quote! { object.optional(#wire, &self.#id); }
+        }
+    });
+    let write_extra = additional.map(|f| {
+        let id = field(f);
+        quote! { object.extra(&self.#id); }
+    });
+
+    // While decoding, each named field is `None` until its property arrives; a field that tells
+    // absent from `null` is that `Option` already.
+    let partial_fields = s.fields.iter().map(|f| {
+        let id = field(f);
+        let ty = field_type(f);
+        if f.additional || f.explicit_null {
+            quote! { #id: #ty, }
+        } else {
+            quote! { #id: ::std::option::Option<#ty>, }
+        }
+    });
+    let arms = named.iter().map(|f| {
+        let id = field(f);
+        let wire = &f.wire_name;
+        quote! { #wire => crate::object::put(&mut partial.#id, #wire, map), }
+    });
+    let other = match additional {
+        Some(f) => {
+            let id = field(f);
+            quote! { _ => crate::object::extra(&mut partial.#id, key, map), }
+        }
+        None => quote! { _ => crate::object::skip(map), },
+    };
+    let finish = s.fields.iter().map(|f| {
+        let id = field(f);
+        if f.additional || f.explicit_null {
+            quote! { #id: partial.#id, }
+        } else if f.required && !f.nullable {
+            let wire = &f.wire_name;
+            quote! { #id: crate::object::required(partial.#id, #wire)?, }
+        } else {
+            quote! { #id: partial.#id.flatten(), }
+        }
+    });
+    // The impls read deprecated fields like any other.
+    let allow = s
+        .fields
+        .iter()
+        .any(|f| f.deprecated)
+        .then(|| quote! { #[allow(deprecated)] });
+    // One block, so a feature gate covers it with one attribute; `__Partial` is local to it.
+    quote! {
+        #allow
+        const _: () = {
+            impl ::serde::Serialize for #ident {
+                fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
+                    let mut object = crate::object::write(serializer, #len)?;
+                    #(#writes)*
+                    #write_extra
+                    object.end()
+                }
+            }
+            impl<'de> ::serde::Deserialize<'de> for #ident {
+                fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
+                    crate::object::deserialize(deserializer)
+                }
+            }
+            #[derive(Default)]
+            pub struct __Partial { #(#partial_fields)* }
+            impl crate::object::Object for #ident {
+                type Partial = __Partial;
+                const NAME: &'static str = #name;
+                fn field<'de, __A: ::serde::de::MapAccess<'de>>(partial: &mut __Partial, key: &str, map: &mut __A) -> ::std::result::Result<(), __A::Error> {
+                    match key {
+                        #(#arms)*
+                        #other
+                    }
+                }
+                fn finish<__E: ::serde::de::Error>(partial: __Partial) -> ::std::result::Result<Self, __E> {
+                    Ok(Self { #(#finish)* })
+                }
+            }
+        };
     }
 }
 
