@@ -170,113 +170,104 @@ pub(super) fn collect_named(ty: &TypeRef, out: &mut Vec<String>) {
 }
 
 /// Merges inline types that came out identical (Stripe repeats the same inline object hundreds of
-/// times): each group keeps one definition, a `components/schemas` one if there is one, and every
-/// reference is rewritten. Repeated until nothing changes, since merging children can make their
-/// parents identical.
-///
-/// An operation's parameters struct keeps its own name, the one its method's signature shows
-/// (`patch_pool(.., PatchPoolParams)`, not the first identical operation's `PatchDagParams`): a
-/// merged one becomes an alias of the definition kept, one line instead of a struct, its
-/// builder and its checks.
+/// times, GitHub the same `read`/`write` enum 894 times): each group keeps one definition, a
+/// `components/schemas` one if there is one, and every other becomes a type alias of it. The
+/// aliases keep the names users see, in field types, signatures and docs (`patch_pool(..,
+/// PatchPoolParams)`, not the first identical operation's `PatchDagParams`), at one line each
+/// instead of a type with its impls, builder and checks. Types are compared with the aliases
+/// seen through, and the merge repeated until nothing changes, since merging children can make
+/// their parents identical. `components/schemas` entries are never made aliases: each keeps a
+/// type of its own, as its schema is one.
 pub(super) fn dedup_types(model: &mut Model) {
-    let params: BTreeSet<String> = model
-        .operations()
-        .filter_map(|op| op.params.as_ref())
-        .map(|p| p.type_name.clone())
-        .collect();
+    // Merged name → the definition kept.
+    let mut merged: BTreeMap<String, String> = BTreeMap::new();
+    let is_component = |def: &crate::model::TypeDef| {
+        def.pointer
+            .strip_prefix("/components/schemas/")
+            .is_some_and(|rest| !rest.contains('/'))
+    };
     for _ in 0..8 {
-        // Bucket by a hash of the definition (streamed, no string built), then split each bucket
-        // into truly equal definitions. Parameters structs already made aliases stay as they are.
-        let mut buckets: BTreeMap<u64, Vec<String>> = BTreeMap::new();
-        for (name, def) in &model.types {
-            if params.contains(name) && matches!(def.kind, TypeKind::Alias(_)) {
-                continue;
-            }
-            buckets
-                .entry(kind_hash(&def.kind))
-                .or_default()
-                .push(name.clone());
+        // Each merged name → the definition it ends at (a name kept in one round may be merged
+        // in a later one).
+        let resolved: BTreeMap<String, String> = merged
+            .keys()
+            .map(|name| {
+                let mut to = name;
+                while let Some(next) = merged.get(to) {
+                    to = next;
+                }
+                (name.clone(), to.clone())
+            })
+            .collect();
+        // Each definition with the merged names in it replaced by the names kept.
+        let normalised: BTreeMap<&String, TypeKind> = model
+            .types
+            .iter()
+            .filter(|(_, def)| !matches!(def.kind, TypeKind::Alias(_)))
+            .map(|(name, def)| {
+                let mut kind = def.kind.clone();
+                rename_in_kind(&mut kind, &resolved);
+                (name, kind)
+            })
+            .collect();
+        // Bucket by a hash of the definition, then split each bucket into truly equal ones.
+        let mut buckets: BTreeMap<u64, Vec<&String>> = BTreeMap::new();
+        for (name, kind) in &normalised {
+            buckets.entry(kind_hash(kind)).or_default().push(name);
         }
-        let mut groups: Vec<Vec<String>> = Vec::new();
+        let mut groups: Vec<Vec<&String>> = Vec::new();
         for names in buckets.into_values().filter(|names| names.len() > 1) {
-            let mut split: Vec<Vec<String>> = Vec::new();
+            let mut split: Vec<Vec<&String>> = Vec::new();
             for name in names {
-                let kind = model.types.get(&name).map(|d| &d.kind);
-                match split
-                    .iter_mut()
-                    .find(|g| model.types.get(&g[0]).map(|d| &d.kind) == kind)
-                {
+                let kind = &normalised[name];
+                match split.iter_mut().find(|g| normalised[g[0]] == *kind) {
                     Some(group) => group.push(name),
                     None => split.push(vec![name]),
                 }
             }
             groups.extend(split.into_iter().filter(|g| g.len() > 1));
         }
-        let mut renames: BTreeMap<String, String> = BTreeMap::new();
+        let component = |n: &&String| model.types.get(*n).is_some_and(is_component);
+        let mut round: BTreeMap<String, String> = BTreeMap::new();
         for names in groups {
-            let is_component = |n: &String| {
-                model
-                    .types
-                    .get(n)
-                    .is_some_and(|d| d.pointer.starts_with("/components/schemas/"))
-            };
             let canonical = names
                 .iter()
-                .filter(|n| is_component(n))
+                .filter(|n| component(n))
                 .min()
-                .or_else(|| names.iter().min_by_key(|n| (n.len(), n.as_str())))
-                .cloned();
+                .or_else(|| names.iter().min_by_key(|n| (n.len(), n.as_str())));
             let Some(canonical) = canonical else { continue };
-            for name in names {
-                if name != canonical && !is_component(&name) {
-                    renames.insert(name, canonical.clone());
+            for name in &names {
+                if name != canonical && !component(name) {
+                    round.insert((*name).clone(), (*canonical).clone());
                 }
             }
         }
-        if renames.is_empty() {
+        if round.is_empty() {
             return;
         }
-        for (name, to) in &renames {
-            if params.contains(name) {
-                if let Some(def) = model.types.get_mut(name) {
-                    def.kind = TypeKind::Alias(Box::new(Shape {
-                        ty: TypeRef::Named(to.clone()),
-                        constraints: Constraints::default(),
-                    }));
-                }
-            } else {
-                model.types.remove(name);
+        for (name, to) in &round {
+            if let Some(def) = model.types.get_mut(name) {
+                def.kind = TypeKind::Alias(Box::new(Shape {
+                    ty: TypeRef::Named(to.clone()),
+                    constraints: Constraints::default(),
+                }));
             }
         }
-        let renames: BTreeMap<String, String> = renames
-            .into_iter()
-            .filter(|(name, _)| !params.contains(name))
-            .collect();
-        let rename = |ty: &mut TypeRef| rename_named(ty, &renames);
-        for def in model.types.values_mut() {
-            match &mut def.kind {
-                TypeKind::Struct(s) => s.fields.iter_mut().for_each(|f| rename(&mut f.shape.ty)),
-                TypeKind::Union(u) => u.variants.iter_mut().for_each(|v| rename(&mut v.ty)),
-                TypeKind::Alias(shape) => rename(&mut shape.ty),
-                TypeKind::Enum(_) => {}
-            }
-        }
-        for group in &mut model.groups {
-            for op in &mut group.operations {
-                op.path_params
-                    .iter_mut()
-                    .for_each(|p| rename(&mut p.shape.ty));
-                if let Some(params) = &mut op.params {
-                    params.bindings.iter_mut().for_each(|b| rename(&mut b.ty));
-                }
-                if let Some(body) = &mut op.body {
-                    rename(&mut body.ty);
-                }
-                if let ResponseBody::Json(ty) = &mut op.success.body {
-                    rename(ty);
-                }
-            }
-        }
+        merged.extend(round);
+    }
+}
+
+/// Rewrites the names in a definition through `renames`.
+fn rename_in_kind(kind: &mut TypeKind, renames: &BTreeMap<String, String>) {
+    if renames.is_empty() {
+        return;
+    }
+    let rename = |ty: &mut TypeRef| rename_named(ty, renames);
+    match kind {
+        TypeKind::Struct(s) => s.fields.iter_mut().for_each(|f| rename(&mut f.shape.ty)),
+        TypeKind::Union(u) => u.variants.iter_mut().for_each(|v| rename(&mut v.ty)),
+        TypeKind::Alias(shape) => rename(&mut shape.ty),
+        TypeKind::Enum(_) => {}
     }
 }
 
