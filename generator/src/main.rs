@@ -105,10 +105,10 @@ fn report(
             codeqr_codegen::model::TypeKind::Alias(_) => "alias",
             codeqr_codegen::model::TypeKind::Union(_) => "union",
         };
-        let side = if def.in_request {
-            " (request: builder + validation)"
-        } else {
-            ""
+        let side = match def.kind {
+            codeqr_codegen::model::TypeKind::Alias(_) if def.in_request => " (request)",
+            _ if def.in_request => " (request: builder + validation)",
+            _ => "",
         };
         println!("              {kind} {}{side}", def.name);
     }

@@ -180,7 +180,7 @@ pub(crate) fn files(
             ),
         );
     }
-    let root = format(root(model, info, layout))?;
+    let root = format_file(root(model, info, layout))?;
     match layout {
         Layout::OutDir => {
             files.insert(
@@ -209,14 +209,21 @@ fn gate(unit: Unit, features: &[String]) -> Result<Unit, String> {
     };
     Ok(match unit {
         Unit::Items(tokens) => {
-            let mut file: syn::File = syn::parse2(tokens)
-                .map_err(|e| format!("internal error: generated code does not parse: {e}"))?;
-            for item in &mut file.items {
+            let mut items = parse(tokens)?;
+            for item in &mut items {
                 if let Some(attrs) = item_attrs(item) {
                     attrs.insert(0, syn::parse_quote! { #cfg });
                 }
             }
-            Unit::Items(quote! { #file })
+            Unit::Parsed(items)
+        }
+        Unit::Parsed(mut items) => {
+            for item in &mut items {
+                if let Some(attrs) = item_attrs(item) {
+                    attrs.insert(0, syn::parse_quote! { #cfg });
+                }
+            }
+            Unit::Parsed(items)
         }
         Unit::InMacro { item, open, close } => {
             let quoted: Vec<String> = features
@@ -258,6 +265,8 @@ fn item_attrs(item: &mut syn::Item) -> Option<&mut Vec<syn::Attribute>> {
 pub(crate) enum Unit {
     /// Items, formatted as they are.
     Items(TokenStream),
+    /// Items already parsed (a feature gate added to each), formatted as they are.
+    Parsed(Vec<syn::Item>),
     /// An item that is the body of a macro call: formatted as the item it is, then indented
     /// between `open` and `close` (prettyplease lays a macro's body out as a run of tokens,
     /// docs as `#[doc = "..."]`, several variants to a line).
@@ -300,14 +309,15 @@ fn format_in_parallel<const N: usize>(
     }
     let run = |&(file, start, end): &(usize, usize, usize)| {
         let mut text = String::new();
-        let mut items = TokenStream::new();
+        let mut items: Vec<syn::Item> = Vec::new();
         for i in start..end {
             match emit(file, i)? {
-                Unit::Items(tokens) => items.extend(tokens),
+                Unit::Items(tokens) => items.extend(parse(tokens)?),
+                Unit::Parsed(parsed) => items.extend(parsed),
                 Unit::InMacro { item, open, close } => {
-                    text.push_str(&format(std::mem::take(&mut items))?);
+                    text.push_str(&format(std::mem::take(&mut items)));
                     text.push_str(&open);
-                    for line in format(item)?.lines() {
+                    for line in format(parse(item)?).lines() {
                         if !line.is_empty() {
                             text.push_str("    ");
                         }
@@ -318,7 +328,7 @@ fn format_in_parallel<const N: usize>(
                 }
             }
         }
-        text.push_str(&format(items)?);
+        text.push_str(&format(items));
         Ok::<String, String>(text)
     };
     let mut texts: Vec<Option<String>> = vec![None; chunks.len()];
@@ -378,7 +388,24 @@ fn format_in_parallel<const N: usize>(
     Ok(out)
 }
 
-fn format(tokens: TokenStream) -> Result<String, String> {
+/// Generated items, parsed once: to be gated, then formatted.
+fn parse(tokens: TokenStream) -> Result<Vec<syn::Item>, String> {
+    syn::parse2::<syn::File>(tokens)
+        .map(|file| file.items)
+        .map_err(|e| format!("internal error: generated code does not parse: {e}"))
+}
+
+fn format(items: Vec<syn::Item>) -> String {
+    if items.is_empty() {
+        return String::new();
+    }
+    let mut file: syn::File = syn::parse_quote! {};
+    file.items = items;
+    prettyplease::unparse(&file)
+}
+
+/// A whole file (inner attributes and all), formatted.
+fn format_file(tokens: TokenStream) -> Result<String, String> {
     let file: syn::File = syn::parse2(tokens)
         .map_err(|e| format!("internal error: generated code does not parse: {e}"))?;
     Ok(prettyplease::unparse(&file))
