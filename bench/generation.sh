@@ -13,6 +13,7 @@
 #   GEN_REPS_SMALL=5 GEN_REPS_LARGE=3  generation repetitions (small: Dub, Nexus; large: Stripe, GitHub)
 #   CHECK_REPS_SMALL=2 CHECK_REPS_LARGE=1  timed `cargo check` repetitions
 #   SKIP_CHECK=1                       skip the `cargo check` part
+#   GITHUB_FEATURE=repos               also check GitHub's crate with only this tag's feature
 #   CHECK_TIMEOUT=2400                 seconds before one `cargo check` is given up
 #   CORPUS=target/openapi-corpus       where the corpus specs are (fetched if missing)
 #   OURS_BIN=path                      use this codeqr-codegen binary instead of building the work tree's
@@ -35,6 +36,7 @@ CHECK_REPS_LARGE="${CHECK_REPS_LARGE:-1}"
 SKIP_CHECK="${SKIP_CHECK:-0}"
 CHECK_TIMEOUT="${CHECK_TIMEOUT:-2400}"
 CORPUS="${CORPUS:-target/openapi-corpus}"
+GITHUB_FEATURE="${GITHUB_FEATURE:-repos}"
 PROGENITOR_VERSION="${PROGENITOR_VERSION:-}" # empty: the newest on crates.io
 
 LOAD_START="$(uptime | sed 's/.*load average: //')"
@@ -42,7 +44,7 @@ B=target/bench
 TOOLS=target/bench-tools
 mkdir -p "$B/logs" "$B/bin" "$TOOLS"
 SAMPLES="$B/samples.tsv"
-printf 'kind\tspec\tgenerator\trep\twall_s\tcpu_s\tstatus\n' > "$SAMPLES"
+printf 'kind\tspec\tgenerator\trep\twall_s\tcpu_s\tstatus\tpeak_kb\n' > "$SAMPLES"
 say() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 spec_path() {
@@ -97,17 +99,18 @@ OURS="$B/bin/codeqr-codegen"
 OURS_REV="$OURS_REV (binary sha256 $(sha256sum "$OURS" | cut -c1-12))"
 
 # ---- helpers -----------------------------------------------------------------------------------
-ELAPSED=0 CPU=0
-# timed LOG CMD...: runs CMD with its output in LOG; sets ELAPSED (wall seconds) and CPU (user +
+ELAPSED=0 CPU=0 PEAK_KB=0
+# timed LOG CMD...: runs CMD with its output in LOG; sets ELAPSED (wall seconds), CPU (user +
 # system seconds of CMD and its children: less sensitive to a loaded machine than wall time, as
-# long as CMD is single-threaded); returns CMD's status.
+# long as CMD is single-threaded) and PEAK_KB (GNU time's maximum resident set size: that of the
+# largest process among CMD and the children it waited for, here rustc); returns CMD's status.
 timed() {
   local log="$1"; shift
   local tf rc u sy
   tf=$(mktemp)
-  { TIMEFORMAT='%3R %3U %3S'; time "$@" > "$log" 2>&1; } 2> "$tf"
+  /usr/bin/time -o "$tf" -f '%e %U %S %M' "$@" > "$log" 2>&1
   rc=$?
-  read -r ELAPSED u sy < <(tail -n1 "$tf")
+  read -r ELAPSED u sy PEAK_KB < <(tail -n1 "$tf")
   CPU=$(awk -v u="$u" -v s="$sy" 'BEGIN { printf "%.3f", u + s }')
   rm -f "$tf"
   return $rc
@@ -133,10 +136,7 @@ first_error() {
   ' "$1" | head -n1 | cut -c1-160 | sed 's/|/\\|/g'
 }
 
-gen_ours() { "$OURS" generate --spec "$1" --out "$2" --crate-name "$3" -q; }
-gen_prog() { "$PROG" progenitor -i "$1" -o "$2" -n "$3" -v 0.1.0; }
-
-declare -A GEN_SAMPLES GEN_CPU GEN_FAIL CHECK_SAMPLES CHECK_CPU CHECK_FAIL
+declare -A GEN_SAMPLES GEN_CPU GEN_FAIL CHECK_SAMPLES CHECK_CPU CHECK_PEAK CHECK_FAIL
 
 # ---- generation --------------------------------------------------------------------------------
 for s in $SPECS; do
@@ -149,18 +149,18 @@ for s in $SPECS; do
       out="$B/gen/$g/$s"
       rm -rf "$out"; mkdir -p "$(dirname "$out")"
       log="$B/logs/gen-$g-$s-$rep.log"
-      if [[ $g == ours ]]; then timed "$log" gen_ours "$spec" "$out" "${s}_sdk"
-      else timed "$log" gen_prog "$spec" "$out" "${s}-sdk"; fi
+      if [[ $g == ours ]]; then timed "$log" "$OURS" generate --spec "$spec" --out "$out" --crate-name "${s}_sdk" -q
+      else timed "$log" "$PROG" progenitor -i "$spec" -o "$out" -n "${s}-sdk" -v 0.1.0; fi
       rc=$?
       if [[ $rc -ne 0 ]]; then
         GEN_FAIL[$g,$s]="fails: $(first_error "$log")"
-        printf 'gen\t%s\t%s\t%s\t%s\t%s\tfail\n' "$s" "$g" "$rep" "$ELAPSED" "$CPU" >> "$SAMPLES"
+        printf 'gen\t%s\t%s\t%s\t%s\t%s\tfail\t%s\n' "$s" "$g" "$rep" "$ELAPSED" "$CPU" "$PEAK_KB" >> "$SAMPLES"
         say "  $g failed on $s: ${GEN_FAIL[$g,$s]}"
         continue
       fi
       GEN_SAMPLES[$g,$s]="${GEN_SAMPLES[$g,$s]:-} $ELAPSED"
       GEN_CPU[$g,$s]="${GEN_CPU[$g,$s]:-} $CPU"
-      printf 'gen\t%s\t%s\t%s\t%s\t%s\tok\n' "$s" "$g" "$rep" "$ELAPSED" "$CPU" >> "$SAMPLES"
+      printf 'gen\t%s\t%s\t%s\t%s\t%s\tok\t%s\n' "$s" "$g" "$rep" "$ELAPSED" "$CPU" "$PEAK_KB" >> "$SAMPLES"
       say "  rep $rep $g ${ELAPSED}s (cpu ${CPU}s)"
     done
   done
@@ -187,38 +187,61 @@ for s in $SPECS; do
 done
 
 # ---- cargo check -------------------------------------------------------------------------------
-check_crate() { # GEN SPEC
-  ( cd "$B/gen/$1/$2" && CARGO_TARGET_DIR="$ROOT/$B/$1-target" timeout "$CHECK_TIMEOUT" cargo check )
+# What is checked: each spec's crate, and GitHub's again with only one tag's cargo feature
+# (`github+repos`: ours only, progenitor has no features).
+CHECKS=""
+for s in $SPECS; do
+  CHECKS="$CHECKS $s"
+  [[ $s == github && -n "$GITHUB_FEATURE" ]] && CHECKS="$CHECKS github+$GITHUB_FEATURE"
+done
+base_of() { echo "${1%%+*}"; }
+check_flags() { [[ "$1" == *+* ]] && echo "--no-default-features --features ${1#*+}"; }
+check_label() {
+  if [[ "$1" == *+* ]]; then echo "$(spec_label "$(base_of "$1")"), only \`${1#*+}\`"; else spec_label "$1"; fi
+}
+check_crate_timed() { # LOG GEN CHECK
+  local b; b=$(base_of "$3")
+  # shellcheck disable=SC2046
+  timed "$1" env -C "$B/gen/$2/$b" CARGO_TARGET_DIR="$ROOT/$B/$2-target" \
+    timeout "$CHECK_TIMEOUT" cargo check $(check_flags "$3")
+}
+skip_check() { # GEN CHECK -> true when there is nothing to check
+  local b; b=$(base_of "$2")
+  [[ -n "${GEN_FAIL[$1,$b]:-}" ]] && return 0
+  [[ "$2" == *+* && $1 == progenitor ]] && return 0
+  return 1
 }
 if [[ "$SKIP_CHECK" != 1 ]]; then
   # Warm each generator's shared target directory: dependencies compile here, untimed for the table.
-  for s in $SPECS; do
+  for c in $CHECKS; do
     for g in ours progenitor; do
-      [[ -n "${GEN_FAIL[$g,$s]:-}" ]] && continue
-      say "cargo check (warm-up, compiles dependencies): $g $s"
-      if ! timed "$B/logs/check-warm-$g-$s.log" check_crate "$g" "$s"; then
-        CHECK_FAIL[$g,$s]="does not compile: $(first_error "$B/logs/check-warm-$g-$s.log")"
-        say "  ${CHECK_FAIL[$g,$s]}"
+      skip_check "$g" "$c" && continue
+      say "cargo check (warm-up, compiles dependencies): $g $c"
+      if ! check_crate_timed "$B/logs/check-warm-$g-$c.log" "$g" "$c"; then
+        CHECK_FAIL[$g,$c]="does not compile: $(first_error "$B/logs/check-warm-$g-$c.log")"
+        say "  ${CHECK_FAIL[$g,$c]}"
       fi
       say "  ${ELAPSED}s"
     done
   done
   # Timed: the crate alone (touch src/lib.rs, dependencies already checked), interleaved.
-  for s in $SPECS; do
-    reps=$CHECK_REPS_SMALL; is_large "$s" && reps=$CHECK_REPS_LARGE
+  for c in $CHECKS; do
+    reps=$CHECK_REPS_SMALL; is_large "$(base_of "$c")" && reps=$CHECK_REPS_LARGE
     for rep in $(seq 1 "$reps"); do
       for g in ours progenitor; do
-        [[ -n "${GEN_FAIL[$g,$s]:-}${CHECK_FAIL[$g,$s]:-}" ]] && continue
-        touch "$B/gen/$g/$s/src/lib.rs"
-        say "cargo check (timed, rep $rep): $g $s"
-        if timed "$B/logs/check-$g-$s-$rep.log" check_crate "$g" "$s"; then
-          CHECK_SAMPLES[$g,$s]="${CHECK_SAMPLES[$g,$s]:-} $ELAPSED"
-          CHECK_CPU[$g,$s]="${CHECK_CPU[$g,$s]:-} $CPU"
-          printf 'check\t%s\t%s\t%s\t%s\t%s\tok\n' "$s" "$g" "$rep" "$ELAPSED" "$CPU" >> "$SAMPLES"
-          say "  ${ELAPSED}s (cpu ${CPU}s)"
+        skip_check "$g" "$c" && continue
+        [[ -n "${CHECK_FAIL[$g,$c]:-}" ]] && continue
+        touch "$B/gen/$g/$(base_of "$c")/src/lib.rs"
+        say "cargo check (timed, rep $rep): $g $c"
+        if check_crate_timed "$B/logs/check-$g-$c-$rep.log" "$g" "$c"; then
+          CHECK_SAMPLES[$g,$c]="${CHECK_SAMPLES[$g,$c]:-} $ELAPSED"
+          CHECK_CPU[$g,$c]="${CHECK_CPU[$g,$c]:-} $CPU"
+          CHECK_PEAK[$g,$c]="${CHECK_PEAK[$g,$c]:-} $PEAK_KB"
+          printf 'check\t%s\t%s\t%s\t%s\t%s\tok\t%s\n' "$c" "$g" "$rep" "$ELAPSED" "$CPU" "$PEAK_KB" >> "$SAMPLES"
+          say "  ${ELAPSED}s (cpu ${CPU}s, peak $((PEAK_KB / 1024)) MB)"
         else
-          CHECK_FAIL[$g,$s]="fails: $(first_error "$B/logs/check-$g-$s-$rep.log")"
-          printf 'check\t%s\t%s\t%s\t%s\t%s\tfail\n' "$s" "$g" "$rep" "$ELAPSED" "$CPU" >> "$SAMPLES"
+          CHECK_FAIL[$g,$c]="fails: $(first_error "$B/logs/check-$g-$c-$rep.log")"
+          printf 'check\t%s\t%s\t%s\t%s\t%s\tfail\t%s\n' "$c" "$g" "$rep" "$ELAPSED" "$CPU" "$PEAK_KB" >> "$SAMPLES"
         fi
       done
     done
@@ -253,6 +276,13 @@ n_of() { # KIND GEN SPEC -> number of samples
   set -- $samples; echo $#
 }
 is_num() { [[ "$1" =~ ^[0-9.]+$ ]]; }
+ratio_of() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f×", a / b; else print "-" }'; }
+peak_cell() { # GEN CHECK -> the largest peak of its samples, in MB
+  local samples="${CHECK_PEAK[$1,$2]:-}"
+  [[ -z "${samples// /}" ]] && { echo "-"; return; }
+  # shellcheck disable=SC2086
+  printf '%s\n' $samples | sort -g | tail -n1 | awk '{ printf "%.0f MB", $1 / 1024 }'
+}
 show() { is_num "$1" && fmt_s "$1" || echo "$1"; }
 size_cell() { # GEN SPEC
   local l="${LINES[$1,$2]:-}" d="${DOCS[$1,$2]:-}"
@@ -280,16 +310,17 @@ size_cell() { # GEN SPEC
   done
   if [[ "$SKIP_CHECK" != 1 ]]; then
     echo
-    echo "### \`cargo check\` of the generated crate alone (dependencies already checked; \`touch src/lib.rs\`, CARGO_INCREMENTAL=0)"
+    echo "### \`cargo check\` of the generated crate alone (dependencies already checked; \`touch src/lib.rs\`, CARGO_INCREMENTAL=0; peak = rustc's maximum resident set size; ratio = ours ÷ progenitor)"
     echo
-    echo "| spec | ours, wall | progenitor, wall | ratio | ours, CPU | progenitor, CPU | ratio |"
-    echo "|---|---:|---:|---:|---:|---:|---:|"
-    for s in $SPECS; do
-      o=$(cell_time check ours "$s"); p=$(cell_time check progenitor "$s")
-      r="-"; is_num "$o" && is_num "$p" && r=$(ratio "$p" "$o")
-      on="$(show "$o")"; is_num "$o" && on="$on (n=$(n_of check ours "$s"))"
-      pn="$(show "$p")"; is_num "$p" && pn="$pn (n=$(n_of check progenitor "$s"))"
-      echo "| $(spec_label "$s") | $on | $pn | $r | $(cpu_cells check "$s") |"
+    echo "| crate | ours, wall | ours, peak | progenitor, wall | progenitor, peak | ratio | ours, CPU | progenitor, CPU |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+    for c in $CHECKS; do
+      o=$(cell_time check ours "$c"); p=$(cell_time check progenitor "$c")
+      [[ "$c" == *+* ]] && p="(no features)"
+      r="-"; is_num "$o" && is_num "$p" && r=$(ratio_of "$o" "$p")
+      on="$(show "$o")"; is_num "$o" && on="$on (n=$(n_of check ours "$c"))"
+      pn="$(show "$p")"; is_num "$p" && pn="$pn (n=$(n_of check progenitor "$c"))"
+      echo "| $(check_label "$c") | $on | $(peak_cell ours "$c") | $pn | $(peak_cell progenitor "$c") | $r | $(fmt_s "$(cpu_median check ours "$c")") | $(fmt_s "$(cpu_median check progenitor "$c")") |"
     done
   fi
   echo

@@ -200,8 +200,9 @@ fn operation(model: &Model, op: &Operation) -> TokenStream {
     }
     let too_many = (args.len() > 6).then(|| quote! { #[allow(clippy::too_many_arguments)] });
 
-    // Validation of every input before anything is sent.
-    let mut checks = TokenStream::new();
+    // Validation of every input before anything is sent, in argument order: statements each,
+    // and `Some((input, required))` for a named input whose check is its own `Validate` impl.
+    let mut checks: Vec<(TokenStream, Option<(TokenStream, bool)>)> = Vec::new();
     for p in &op.path_params {
         let body = validation::checks(model, &p.shape, &quote! { value }, &quote! { &path });
         if body.is_empty() {
@@ -209,7 +210,10 @@ fn operation(model: &Model, op: &Operation) -> TokenStream {
         }
         let id = format_ident!("{}", p.ident);
         let wire = &p.wire_name;
-        checks.extend(quote! { { let value = &#id; let path = at_root.field(#wire); #body } });
+        checks.push((
+            quote! { { let value = &#id; let path = at_root.field(#wire); #body } },
+            None,
+        ));
     }
     let mut nested = |ty: &TypeRef, value: TokenStream, required: bool| {
         let shape = crate::model::Shape {
@@ -218,13 +222,18 @@ fn operation(model: &Model, op: &Operation) -> TokenStream {
         };
         let body_checks =
             validation::checks(model, &shape, &quote! { value }, &quote! { &at_root });
-        if !body_checks.is_empty() {
-            checks.extend(if required {
-                quote! { { let value = &#value; #body_checks } }
-            } else {
-                quote! { if let Some(value) = &#value { #body_checks } }
-            });
+        if body_checks.is_empty() {
+            return;
         }
+        // A struct, enum or union: `v.nested(..)`, its own impl, is the whole check.
+        let whole = matches!(ty, TypeRef::Named(n)
+            if model.types.get(n).is_some_and(|d| !matches!(d.kind, TypeKind::Alias(_))));
+        let statements = match (whole, required) {
+            (true, true) => quote! { v.nested(&at_root, &#value); },
+            (false, true) => quote! { { let value = &#value; #body_checks } },
+            (_, false) => quote! { if let Some(value) = &#value { #body_checks } },
+        };
+        checks.push((statements, whole.then_some((value, required))));
     };
     if let Some(b) = &op.body
         && matches!(
@@ -241,16 +250,28 @@ fn operation(model: &Model, op: &Operation) -> TokenStream {
             true,
         );
     }
-    let validate = (!checks.is_empty()).then(|| {
-        quote! {
-            let mut v = crate::validation::Validator::new();
-            let at_root = crate::validation::FieldPath::root();
-            #checks
-            if !v.is_empty() {
-                return Err(v.into_error().into());
+    // One input checked by its own impl: one call. Otherwise a validator collects every
+    // violation of every input before any is reported.
+    let validate = match checks.as_slice() {
+        [] => None,
+        [(_, Some((value, true)))] => Some(quote! {
+            crate::validation::Validate::validate(&#value)?;
+        }),
+        [(_, Some((value, false)))] => Some(quote! {
+            if let Some(value) = &#value {
+                crate::validation::Validate::validate(value)?;
             }
+        }),
+        _ => {
+            let statements = checks.iter().map(|(statements, _)| statements);
+            Some(quote! {
+                let mut v = crate::validation::Validator::new();
+                let at_root = crate::validation::FieldPath::root();
+                #(#statements)*
+                v.finish()?;
+            })
         }
-    });
+    };
 
     // The path, with parameters percent-encoded.
     let mut pieces = Vec::new();
@@ -334,19 +355,19 @@ fn operation(model: &Model, op: &Operation) -> TokenStream {
         decl(header, "header_pairs"),
         decl(cookie, "cookie_pairs"),
     ];
-    let field = |used: bool, name: &str| {
-        let id = format_ident!("{}", name);
+    // The request's fields that differ from its `Default` (no parameters, no body).
+    let mut fields: Vec<TokenStream> = Vec::new();
+    for (used, field, local) in [
+        (query, "query", "query_pairs"),
+        (header, "headers", "header_pairs"),
+        (cookie, "cookies", "cookie_pairs"),
+    ] {
         if used {
-            quote! { #id }
-        } else {
-            quote! { ::std::vec::Vec::new() }
+            let field = format_ident!("{}", field);
+            let local = format_ident!("{}", local);
+            fields.push(quote! { #field: #local, });
         }
-    };
-    let (query_field, header_field, cookie_field) = (
-        field(query, "query_pairs"),
-        field(header, "header_pairs"),
-        field(cookie, "cookie_pairs"),
-    );
+    }
 
     let body_expr = match &op.body {
         None => quote! { crate::client::RequestBody::None },
@@ -379,13 +400,13 @@ fn operation(model: &Model, op: &Operation) -> TokenStream {
             }
         }
         Some(b) => {
-            let make = body_encoding(model, b);
             if b.required {
-                quote! { { let body_ref = &body; #make } }
+                body_encoding(model, b, &quote! { body }, &quote! { &body })
             } else {
+                let make = body_encoding(model, b, &quote! { body }, &quote! { body });
                 quote! {
                     match &body {
-                        Some(body_ref) => #make,
+                        Some(body) => #make,
                         None => crate::client::RequestBody::None,
                     }
                 }
@@ -396,21 +417,28 @@ fn operation(model: &Model, op: &Operation) -> TokenStream {
         (Some(key), Some(b)) => {
             let f = format_ident!("{}", key.ident);
             let field = if key.explicit_null {
-                quote! { body_ref.#f.as_ref().and_then(|key| key.as_deref()).is_some_and(|key| !key.is_empty()) }
+                quote! { body.#f.as_ref().and_then(|key| key.as_deref()).is_some_and(|key| !key.is_empty()) }
             } else if key.optional {
-                quote! { body_ref.#f.as_deref().is_some_and(|key| !key.is_empty()) }
+                quote! { body.#f.as_deref().is_some_and(|key| !key.is_empty()) }
             } else {
-                quote! { !body_ref.#f.is_empty() }
+                quote! { !body.#f.is_empty() }
             };
-            if b.required {
-                quote! { { let body_ref = &body; #field } }
+            Some(if b.required {
+                field
             } else {
-                quote! { body.as_ref().is_some_and(|body_ref| #field) }
-            }
+                quote! { body.as_ref().is_some_and(|body| #field) }
+            })
         }
-        _ => quote! { false },
+        _ => None,
     };
 
+    if op.body.is_some() {
+        fields.push(quote! { body: #body_expr, });
+    }
+    if let Some(carries_key) = carries_key {
+        fields.push(quote! { carries_idempotency_key: #carries_key, });
+    }
+    let rest = (fields.len() < 5).then(|| quote! { ..::std::default::Default::default() });
     let http = format_ident!("{}", op.http_method.as_str());
     let operation_id = &op.operation_id;
     let template = &op.path;
@@ -467,19 +495,22 @@ fn operation(model: &Model, op: &Operation) -> TokenStream {
                 #pushes
                 Ok(crate::client::PreparedRequest {
                     path: #path_expr,
-                    query: #query_field,
-                    headers: #header_field,
-                    cookies: #cookie_field,
-                    body: #body_expr,
-                    carries_idempotency_key: #carries_key,
+                    #(#fields)*
+                    #rest
                 })
             })
         }
     }
 }
 
-/// An expression making the `RequestBody` from `body_ref` (a reference to the body).
-fn body_encoding(model: &Model, b: &RequestBody) -> TokenStream {
+/// An expression making the `RequestBody` from the body: `place` names it (`body`: its fields
+/// are `body.name`), `reference` is a reference to it (`&body`, or `body` where it is one).
+fn body_encoding(
+    model: &Model,
+    b: &RequestBody,
+    place: &TokenStream,
+    reference: &TokenStream,
+) -> TokenStream {
     match &b.encoding {
         // Other JSON media types (`application/merge-patch+json`) go as bytes under their name.
         BodyEncoding::Json if !matches!(b.media_type.as_str(), "application/json" | "*/*" | "") => {
@@ -487,12 +518,12 @@ fn body_encoding(model: &Model, b: &RequestBody) -> TokenStream {
             quote! {
                 crate::client::RequestBody::Bytes {
                     content_type: #content_type,
-                    data: crate::client::encode_json(body_ref)?.into(),
+                    data: crate::client::encode_json(#reference)?.into(),
                 }
             }
         }
         BodyEncoding::Json => {
-            quote! { crate::client::RequestBody::Json(crate::client::encode_json(body_ref)?) }
+            quote! { crate::client::RequestBody::Json(crate::client::encode_json(#reference)?) }
         }
         // Moved, not encoded from a reference: see the caller.
         BodyEncoding::Bytes(_) | BodyEncoding::Text(_) => TokenStream::new(),
@@ -507,7 +538,7 @@ fn body_encoding(model: &Model, b: &RequestBody) -> TokenStream {
                         // Each additional property a form field of its name, as an object
                         // parameter's members are written.
                         return quote! {
-                            crate::params::push_object(&mut form_pairs, "", &body_ref.#id, crate::params::ObjectStyle::FormExplode)?;
+                            crate::params::push_object(&mut form_pairs, "", &#place.#id, crate::params::ObjectStyle::FormExplode)?;
                         };
                     }
                     let wire = &f.wire_name;
@@ -533,11 +564,11 @@ fn body_encoding(model: &Model, b: &RequestBody) -> TokenStream {
                         param_push(model, &binding, Some(&pairs))
                     };
                     if f.required && !f.nullable {
-                        quote! { { let value = &body_ref.#id; #push } }
+                        quote! { { let value = &#place.#id; #push } }
                     } else {
                         // Form and multipart bodies have no `null`: an explicit one is left out.
                         let some = super::types::some_value(f);
-                        quote! { if let #some = &body_ref.#id { #push } }
+                        quote! { if let #some = &#place.#id { #push } }
                     }
                 }).collect::<Vec<_>>();
                 if pushes.is_empty() {
@@ -545,7 +576,7 @@ fn body_encoding(model: &Model, b: &RequestBody) -> TokenStream {
                     // empty form, rather than an unused `mut` binding.
                     return quote! {
                         {
-                            let _ = body_ref;
+                            let _ = #reference;
                             crate::client::RequestBody::Form(::std::vec::Vec::new())
                         }
                     };
@@ -561,7 +592,7 @@ fn body_encoding(model: &Model, b: &RequestBody) -> TokenStream {
             None => quote! {
                 {
                     let mut form_pairs = ::std::vec::Vec::new();
-                    crate::params::push_object(&mut form_pairs, "", body_ref, crate::params::ObjectStyle::FormExplode)?;
+                    crate::params::push_object(&mut form_pairs, "", #reference, crate::params::ObjectStyle::FormExplode)?;
                     crate::client::RequestBody::Form(form_pairs)
                 }
             },
@@ -578,7 +609,7 @@ fn body_encoding(model: &Model, b: &RequestBody) -> TokenStream {
                             return quote! {
                                 {
                                     let mut form_pairs = ::std::vec::Vec::new();
-                                    crate::params::push_object(&mut form_pairs, "", &body_ref.#id, crate::params::ObjectStyle::FormExplode)?;
+                                    crate::params::push_object(&mut form_pairs, "", &#place.#id, crate::params::ObjectStyle::FormExplode)?;
                                     parts.extend(form_pairs.into_iter().map(|(name, text)| crate::client::MultipartPart { name, value: crate::client::PartValue::Text(text) }));
                                 }
                             };
@@ -594,17 +625,17 @@ fn body_encoding(model: &Model, b: &RequestBody) -> TokenStream {
                         };
                         let push = quote! { parts.push(crate::client::MultipartPart { name: #wire.to_owned(), value: #value }); };
                         if f.required && !f.nullable {
-                            quote! { { let value = &body_ref.#id; #push } }
+                            quote! { { let value = &#place.#id; #push } }
                         } else {
                             let some = super::types::some_value(f);
-                            quote! { if let #some = &body_ref.#id { #push } }
+                            quote! { if let #some = &#place.#id { #push } }
                         }
                     });
                     let parts: Vec<TokenStream> = parts.collect();
                     if parts.is_empty() {
                         return quote! {
                             {
-                                let _ = body_ref;
+                                let _ = #reference;
                                 crate::client::RequestBody::Multipart(::std::vec::Vec::new())
                             }
                         };
@@ -620,7 +651,7 @@ fn body_encoding(model: &Model, b: &RequestBody) -> TokenStream {
                 None => quote! {
                     {
                         let mut form_pairs = ::std::vec::Vec::new();
-                        crate::params::push_object(&mut form_pairs, "", body_ref, crate::params::ObjectStyle::FormExplode)?;
+                        crate::params::push_object(&mut form_pairs, "", #reference, crate::params::ObjectStyle::FormExplode)?;
                         crate::client::RequestBody::Multipart(
                             form_pairs
                                 .into_iter()
