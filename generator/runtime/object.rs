@@ -188,6 +188,20 @@ impl<M: SerializeMap> ObjectWriter<M> {
     }
 }
 
+/// Reads a value whole, for a union that tries its variants in turn (see [`variant`]).
+/// Hand-written instead of serde's `#[serde(untagged)]` derive for the same reason as the rest of
+/// this module: one line per variant instead of a buffering visitor per union.
+pub(crate) fn buffer<'de, D: de::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<serde_json::Value, D::Error> {
+    de::Deserialize::deserialize(deserializer)
+}
+
+/// `value` decoded as a `T`, if it is one (read in place, not copied).
+pub(crate) fn variant<T: de::DeserializeOwned>(value: &serde_json::Value) -> Option<T> {
+    T::deserialize(value).ok()
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
@@ -363,6 +377,19 @@ mod tests {
         let text = ok(serde_json::to_string(&value));
         assert_eq!(text, r#"{"name":"Rex","owner":null,"paws":4}"#);
         assert_eq!(read(&text), value);
+    }
+
+    #[test]
+    fn a_buffered_value_is_tried_as_each_variant_in_place() {
+        let value: serde_json::Value = ok(serde_json::from_str(r#"{"name": "Rex"}"#));
+        assert_eq!(variant::<String>(&value), None);
+        assert_eq!(
+            variant::<Pet>(&value).map(|pet| pet.name),
+            Some("Rex".to_owned())
+        );
+        let value: serde_json::Value = ok(serde_json::from_str(r#"["Rex"]"#));
+        assert_eq!(variant::<Pet>(&value), None);
+        assert_eq!(variant::<Vec<String>>(&value), Some(vec!["Rex".to_owned()]));
     }
 
     #[test]

@@ -554,7 +554,8 @@ fn crate_doc(model: &Model, info: &CrateInfo) -> String {
         let mut features = String::from(
             "# Cargo features\n\nEach group of operations is a cargo feature, all on by default; with\n\
              `default-features = false, features = [...]` only the groups named, and the types their\n\
-             operations reach, are compiled:\n",
+             operations reach, are compiled. A type no operation reaches compiles only with\n\
+             `other-schemas`:\n",
         );
         for (feature, what) in listed {
             features.push_str(&format!("\n- `{feature}`: {what}"));
@@ -597,7 +598,8 @@ fn feature_list(model: &Model) -> Vec<(String, String)> {
     {
         features.push((
             other.to_owned(),
-            "the schemas no operation reaches (webhook payloads, say)".to_owned(),
+            "the schemas no operation reaches (webhook payloads, say); not on by default"
+                .to_owned(),
         ));
     }
     features
@@ -643,10 +645,16 @@ fn cargo_toml(model: &Model, info: &CrateInfo) -> String {
         toml.push_str(&format!("{name} = {spec}\n"));
     }
     // A feature per group, all on by default: `default-features = false, features = ["repos"]`
-    // compiles one group and the types it reaches.
+    // compiles one group and the types it reaches. The schemas no operation reaches are not on
+    // by default: a type compiles when an enabled operation reaches it (GitHub's 705 webhook
+    // payload structs were a third of its crate), unless `other-schemas` asks for them all.
     let features = feature_list(model);
     if !features.is_empty() {
-        let quoted: Vec<String> = features.iter().map(|(f, _)| format!("\"{f}\"")).collect();
+        let quoted: Vec<String> = features
+            .iter()
+            .filter(|(f, _)| f != crate::names::OTHER_SCHEMAS_FEATURE)
+            .map(|(f, _)| format!("\"{f}\""))
+            .collect();
         toml.push_str(&format!(
             "\n[features]\ndefault = [{}]\n",
             quoted.join(", ")

@@ -480,9 +480,9 @@ fn union_def(
             None,
         ),
         None => (
-            quote! { ::serde::Serialize, ::serde::Deserialize },
+            quote! { ::serde::Serialize },
             " Decoding tries each variant in order and keeps the first that fits.".to_owned(),
-            None,
+            Some(untagged_deserialize(name, u)),
         ),
         Some(d) => (
             quote! { ::serde::Serialize },
@@ -526,29 +526,16 @@ fn discriminated_deserialize(
 ) -> TokenStream {
     let ident = format_ident!("{}", name);
     let property = &d.property;
-    let construct = |v: &crate::model::UnionVariant| {
-        let id = format_ident!("{}", v.ident);
-        let ty = rust_type::tokens(&v.ty, From::Types);
-        let (wrap, map) = if v.boxed {
-            (
-                quote! { Self::#id(::std::boxed::Box::new(inner)) },
-                quote! { |inner| Self::#id(::std::boxed::Box::new(inner)) },
-            )
-        } else {
-            (quote! { Self::#id(inner) }, quote! { Self::#id })
-        };
-        (ty, wrap, map)
-    };
     let tagged: Vec<TokenStream> = d
         .values
         .iter()
         .filter_map(|(tag, variant)| {
             let v = u.variants.iter().find(|v| v.ident == *variant)?;
-            let (ty, _, map) = construct(v);
+            let id = format_ident!("{}", v.ident);
             Some(quote! {
                 Some(#tag) => {
-                    return ::serde_json::from_value::<#ty>(value)
-                        .map(#map)
+                    return ::serde::Deserialize::deserialize(&value)
+                        .map(Self::#id)
                         .map_err(::serde::de::Error::custom);
                 }
             })
@@ -557,31 +544,60 @@ fn discriminated_deserialize(
     // No discriminator value names a variant (DigitalOcean's): no tag to look at.
     let by_tag = (!tagged.is_empty()).then(|| {
         quote! {
-            let tag = value.get(#property).and_then(::serde_json::Value::as_str).map(str::to_owned);
             #[allow(clippy::single_match)]
-            match tag.as_deref() {
+            match value.get(#property).and_then(::serde_json::Value::as_str) {
                 #(#tagged)*
                 _ => {}
             }
         }
     });
-    let fallbacks = u.variants.iter().map(|v| {
-        let (ty, wrap, _) = construct(v);
-        quote! {
-            if let Ok(inner) = ::serde_json::from_value::<#ty>(value.clone()) {
-                return Ok(#wrap);
-            }
-        }
-    });
+    let fallbacks = variant_attempts(u);
     let no_match = format!("data did not match any variant of {name}");
     quote! {
         impl<'de> ::serde::Deserialize<'de> for #ident {
             fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
-                let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(deserializer)?;
+                let value = crate::object::buffer(deserializer)?;
                 #by_tag
-                #(#fallbacks)*
+                #fallbacks
                 Err(::serde::de::Error::custom(#no_match))
             }
         }
     }
+}
+
+/// `Deserialize` for a union without a tag: the value read whole, then tried as each variant in
+/// order (what `#[serde(untagged)]` derives, in a line per variant; `runtime/object.rs`).
+fn untagged_deserialize(name: &str, u: &Union) -> TokenStream {
+    let ident = format_ident!("{}", name);
+    let attempts = variant_attempts(u);
+    let no_match = format!("data did not match any variant of untagged enum {name}");
+    quote! {
+        impl<'de> ::serde::Deserialize<'de> for #ident {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> ::std::result::Result<Self, __D::Error> {
+                let value = crate::object::buffer(deserializer)?;
+                #attempts
+                Err(::serde::de::Error::custom(#no_match))
+            }
+        }
+    }
+}
+
+/// Statements returning the first variant `value` (a buffered `serde_json::Value`) decodes as;
+/// a unit variant is `null`.
+fn variant_attempts(u: &Union) -> TokenStream {
+    u.variants
+        .iter()
+        .map(|v| {
+            let id = format_ident!("{}", v.ident);
+            if v.unit {
+                quote! { if value.is_null() { return Ok(Self::#id); } }
+            } else {
+                quote! {
+                    if let Some(inner) = crate::object::variant(&value) {
+                        return Ok(Self::#id(inner));
+                    }
+                }
+            }
+        })
+        .collect()
 }
