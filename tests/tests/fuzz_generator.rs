@@ -1185,6 +1185,8 @@ fn compile_fuzzed(wanted: usize) {
                 "--workspace",
                 "--keep-going",
                 "--lib",
+                // `other-schemas`, off by default, included.
+                "--all-features",
                 "--message-format",
                 "short",
             ])

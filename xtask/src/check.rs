@@ -163,8 +163,9 @@ fn cargo_check(
     let exe = std::env::current_exe().map_err(|e| format!("cannot find xtask's binary: {e}"))?;
     let mut child = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
         // Clippy, not only rustc: generated crates promise `clippy -D warnings`, and a lint
-        // clippy raises is a warning here like rustc's.
-        .args(["clippy", "--workspace", "--keep-going", "--lib"])
+        // clippy raises is a warning here like rustc's. Every feature: the schemas no operation
+        // reaches (`other-schemas`) are off by default and must compile too.
+        .args(["clippy", "--workspace", "--keep-going", "--lib", "--all-features"])
         .args(["--message-format", "json-diagnostic-short"])
         .arg("--jobs")
         .arg(jobs.to_string())
