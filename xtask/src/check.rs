@@ -165,7 +165,13 @@ fn cargo_check(
         // Clippy, not only rustc: generated crates promise `clippy -D warnings`, and a lint
         // clippy raises is a warning here like rustc's. Every feature: the schemas no operation
         // reaches (`other-schemas`) are off by default and must compile too.
-        .args(["clippy", "--workspace", "--keep-going", "--lib", "--all-features"])
+        .args([
+            "clippy",
+            "--workspace",
+            "--keep-going",
+            "--lib",
+            "--all-features",
+        ])
         .args(["--message-format", "json-diagnostic-short"])
         .arg("--jobs")
         .arg(jobs.to_string())
