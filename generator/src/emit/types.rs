@@ -217,12 +217,30 @@ fn struct_serde(name: &str, s: &Struct) -> TokenStream {
         let wire = &f.wire_name;
         quote! { #wire => crate::object::put(&mut partial.#id, #wire, map), }
     });
-    let other = match additional {
+    // A struct with no named field matches on nothing; one with no field at all uses neither
+    // its partial value nor the key (a fuzzed spec's `type: object` without properties).
+    let other_call = match additional {
         Some(f) => {
             let id = field(f);
-            quote! { _ => crate::object::extra(&mut partial.#id, key, map), }
+            quote! { crate::object::extra(&mut partial.#id, key, map) }
         }
-        None => quote! { _ => crate::object::skip(map), },
+        None => quote! { crate::object::skip(map) },
+    };
+    let no_fields = s.fields.is_empty();
+    let field_body = if named.is_empty() {
+        other_call
+    } else {
+        quote! {
+            match key {
+                #(#arms)*
+                _ => #other_call,
+            }
+        }
+    };
+    let (partial_param, key_param) = if no_fields {
+        (quote! { _partial }, quote! { _key })
+    } else {
+        (quote! { partial }, quote! { key })
     };
     let finish = s.fields.iter().map(|f| {
         let id = field(f);
@@ -235,6 +253,16 @@ fn struct_serde(name: &str, s: &Struct) -> TokenStream {
             quote! { #id: partial.#id.flatten(), }
         }
     });
+    let write_body = if no_fields {
+        quote! { crate::object::write(serializer, 0)?.end() }
+    } else {
+        quote! {
+            let mut object = crate::object::write(serializer, #len)?;
+            #(#writes)*
+            #write_extra
+            object.end()
+        }
+    };
     // The impls read deprecated fields like any other.
     let allow = s
         .fields
@@ -247,10 +275,7 @@ fn struct_serde(name: &str, s: &Struct) -> TokenStream {
         const _: () = {
             impl ::serde::Serialize for #ident {
                 fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
-                    let mut object = crate::object::write(serializer, #len)?;
-                    #(#writes)*
-                    #write_extra
-                    object.end()
+                    #write_body
                 }
             }
             impl<'de> ::serde::Deserialize<'de> for #ident {
@@ -263,13 +288,10 @@ fn struct_serde(name: &str, s: &Struct) -> TokenStream {
             impl crate::object::Object for #ident {
                 type Partial = __Partial;
                 const NAME: &'static str = #name;
-                fn field<'de, __A: ::serde::de::MapAccess<'de>>(partial: &mut __Partial, key: &str, map: &mut __A) -> ::std::result::Result<(), __A::Error> {
-                    match key {
-                        #(#arms)*
-                        #other
-                    }
+                fn field<'de, __A: ::serde::de::MapAccess<'de>>(#partial_param: &mut __Partial, #key_param: &str, map: &mut __A) -> ::std::result::Result<(), __A::Error> {
+                    #field_body
                 }
-                fn finish<__E: ::serde::de::Error>(partial: __Partial) -> ::std::result::Result<Self, __E> {
+                fn finish<__E: ::serde::de::Error>(#partial_param: __Partial) -> ::std::result::Result<Self, __E> {
                     Ok(Self { #(#finish)* })
                 }
             }
