@@ -20,6 +20,9 @@ mod json_text;
 /// How a generated struct is read from and written as a JSON object.
 #[allow(dead_code, unreachable_pub, unused_imports, unused_macros)]
 mod object;
+/// [`OrEmpty`]: a value, or the empty string in its place.
+#[allow(dead_code, unreachable_pub, unused_imports, unused_macros)]
+mod or_empty;
 /// How query, header and cookie parameters and form bodies are written.
 #[allow(dead_code, unreachable_pub, unused_imports, unused_macros)]
 mod params;
@@ -36,6 +39,7 @@ pub mod validation;
 pub use client::{Call, Client, ClientBuilder, FileUpload};
 pub use error::{ApiError, ApiErrorKind, Error};
 pub use json_text::JsonText;
+pub use or_empty::OrEmpty;
 
 /// What a generated crate's root says about its API; here, an example API's.
 pub(crate) const SDK_INFO: client::SdkInfo = client::SdkInfo {

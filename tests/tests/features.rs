@@ -11,10 +11,10 @@ use std::time::Duration;
 use features_sdk::types::{
     Attachment, AttachmentCreate, Circle, CreatePetRequest, CreatePetRequestContact, Kind,
     ListPetsFilter, ListPetsParams, ListPetsType, Node, Pointer, ProfilePatch, Shape, Sizes,
-    Square, Status, SubmitFormRequest, UploadRequest,
+    Square, Status, SubmitFormRequest, SubmitFormRequestShipping1, UploadRequest,
 };
 use features_sdk::validation::{Rule, Violation};
-use features_sdk::{ApiErrorKind, Client, ClientBuilder, Error, FileUpload, JsonText};
+use features_sdk::{ApiErrorKind, Client, ClientBuilder, Error, FileUpload, JsonText, OrEmpty};
 use serde_json::{Map, Value, json};
 use wiremock::matchers::{any, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
@@ -1401,6 +1401,91 @@ async fn submit_form_refuses_an_invalid_email_before_sending() {
         assert_eq!(violation_paths(&e.violations), ["email"]);
     }
     assert!(requests(&server).await.is_empty());
+}
+
+/// `anyOf: [<schema>, {enum: [""]}]` (Stripe's way to clear a field) is an `OrEmpty`: the value
+/// sent as the schema says, `OrEmpty::Empty` as `""`, and the value's constraints checked.
+#[tokio::test]
+async fn submit_form_sends_a_value_or_the_empty_string() {
+    let server = MockServer::start().await;
+    answer_all(&server, ResponseTemplate::new(200).set_body_json(json!({}))).await;
+    let shipping = SubmitFormRequestShipping1::builder()
+        .carrier("ups")
+        .build()
+        .expect("valid shipping");
+    let body = SubmitFormRequest::builder()
+        .shipping(shipping)
+        .nickname("jo".to_owned())
+        .build()
+        .expect("valid form");
+    client(&server)
+        .files()
+        .submit_form(Some(body))
+        .await
+        .expect("submitted");
+    let body = SubmitFormRequest::builder()
+        .shipping(OrEmpty::Empty)
+        .nickname(OrEmpty::Empty)
+        .build()
+        .expect("the empty string is valid whatever the value's constraints");
+    client(&server)
+        .files()
+        .submit_form(Some(body))
+        .await
+        .expect("submitted");
+    let reqs = requests(&server).await;
+    let sent: Vec<Vec<(String, String)>> = reqs
+        .iter()
+        .map(|req| {
+            let text = std::str::from_utf8(&req.body).expect("ASCII");
+            let mut pairs = decode_pairs(req, text);
+            pairs.sort();
+            pairs
+        })
+        .collect();
+    assert_eq!(
+        sent,
+        [
+            pairs(&[("nickname", "jo"), ("shipping[carrier]", "ups")]),
+            pairs(&[("nickname", ""), ("shipping", "")]),
+        ]
+    );
+
+    // The value's constraints, at the field's path, whether built or sent as is.
+    let e = SubmitFormRequest::builder()
+        .nickname("j".to_owned())
+        .build()
+        .expect_err("nickname is too short");
+    assert_eq!(violation_paths(&e.violations), ["nickname"]);
+    let body = SubmitFormRequest {
+        shipping: Some(OrEmpty::Value(SubmitFormRequestShipping1 {
+            carrier: Some("fedex-ground".to_owned()),
+        })),
+        ..Default::default()
+    };
+    let e = client(&server)
+        .files()
+        .submit_form(Some(body))
+        .await
+        .expect_err("carrier is too long");
+    assert_eq!(
+        violation_paths(&validation_violations(&e)),
+        ["shipping.carrier"]
+    );
+    assert_eq!(
+        requests(&server).await.len(),
+        2,
+        "nothing sent when invalid"
+    );
+
+    // Decoding tries the value first, then the empty string; anything else is the value's error.
+    let decoded: SubmitFormRequest =
+        serde_json::from_value(json!({"shipping": "", "nickname": ""})).expect("decodes");
+    assert_eq!(decoded.shipping, Some(OrEmpty::Empty));
+    assert_eq!(decoded.nickname, Some(OrEmpty::Value(String::new())));
+    let e = serde_json::from_value::<SubmitFormRequest>(json!({"shipping": "x"}))
+        .expect_err("neither an object nor empty");
+    assert!(e.to_string().contains("not the empty string"), "{e}");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -58,6 +58,13 @@ const RUNTIME: &[(&str, &str, bool, &str, &str)] = &[
         "How a generated struct is read from and written as a JSON object.",
     ),
     (
+        "or_empty",
+        "or_empty.rs",
+        false,
+        include_str!("../../runtime/or_empty.rs"),
+        "[`OrEmpty`]: a value, or the empty string in its place.",
+    ),
+    (
         "params",
         "params.rs",
         false,
@@ -512,6 +519,7 @@ fn root(model: &Model, info: &CrateInfo, layout: Layout) -> TokenStream {
         pub use client::{Call, Client, ClientBuilder, FileUpload};
         pub use error::{ApiError, ApiErrorKind, Error};
         pub use json_text::JsonText;
+        pub use or_empty::OrEmpty;
 
         /// What the runtime needs to know about this API.
         pub(crate) const SDK_INFO: client::SdkInfo = client::SdkInfo {

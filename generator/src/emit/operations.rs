@@ -78,6 +78,8 @@ fn is_scalar(model: &Model, ty: &TypeRef) -> bool {
             Some(TypeKind::Alias(shape)) => is_scalar(model, &shape.ty),
             _ => false,
         },
+        // Written as the value is, or as nothing (`OrEmpty`'s `Display`).
+        TypeRef::OrEmpty(inner) => is_scalar(model, inner),
         _ => false,
     }
 }

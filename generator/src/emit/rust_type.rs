@@ -47,6 +47,10 @@ pub(crate) fn tokens(ty: &TypeRef, from: From) -> TokenStream {
             let items = items.iter().map(|item| tokens(item, from));
             quote! { (#(#items,)*) }
         }
+        TypeRef::OrEmpty(inner) => {
+            let inner = tokens(inner, from);
+            quote! { crate::OrEmpty<#inner> }
+        }
         TypeRef::Object => quote! { ::serde_json::Map<::std::string::String, ::serde_json::Value> },
         TypeRef::JsonText { .. } => quote! { crate::JsonText },
         TypeRef::File => quote! { crate::FileUpload },

@@ -222,6 +222,15 @@ fn nested(
             }
             out
         }
+        // The value's checks when there is a value; the empty string has none.
+        TypeRef::OrEmpty(inner) if validates(model, inner, depth) => {
+            let each = nested(model, inner, &quote! { item }, path, depth + 1);
+            quote! {
+                if let crate::OrEmpty::Value(item) = #value {
+                    #each
+                }
+            }
+        }
         TypeRef::Map(inner) if validates(model, inner, depth) => {
             let each = nested(model, inner, &quote! { item }, &quote! { &path }, depth + 1);
             quote! {
@@ -248,7 +257,9 @@ fn validates(model: &Model, ty: &TypeRef, depth: usize) -> bool {
             Some(_) => true,
             None => false,
         },
-        TypeRef::Array(inner) | TypeRef::Map(inner) => validates(model, inner, depth + 1),
+        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::OrEmpty(inner) => {
+            validates(model, inner, depth + 1)
+        }
         TypeRef::Tuple(items) => items.iter().any(|item| validates(model, item, depth + 1)),
         _ => false,
     }

@@ -182,6 +182,9 @@ pub enum TypeRef {
     /// A fixed-length array whose items have these types, in order (`prefixItems`, or `items`
     /// as a list): a Rust tuple.
     Tuple(Vec<TypeRef>),
+    /// The inner type's value, or the empty string in its place (`crate::OrEmpty`): what a union
+    /// of the type and `{enum: [""]}` becomes (see the `or_empty_unions` pass).
+    OrEmpty(Box<TypeRef>),
     /// An object with arbitrary keys and values (`serde_json::Map`).
     Object,
     /// A free-form value whose limit is on its JSON text (`x-max-stringified-length`), held as

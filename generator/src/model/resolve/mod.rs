@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use passes::{
     box_recursion, break_alias_cycles, dedup_types, mark_explicit_nulls, mark_groups,
-    mark_request_types,
+    mark_request_types, or_empty_unions,
 };
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
@@ -94,6 +94,7 @@ pub fn resolve(spec: &OpenAPI, diags: &mut Diagnostics) -> Model {
         groups,
     };
     dedup_types(&mut model);
+    or_empty_unions(&mut model);
     break_alias_cycles(&mut model, resolver.diags);
     mark_request_types(&mut model);
     mark_groups(&mut model);

@@ -318,7 +318,27 @@ impl<'a> Resolver<'a> {
                 ReferenceOr::Item(s) => s.schema_data.title.clone().unwrap_or_else(numbered),
                 ReferenceOr::Reference { .. } => numbered(),
             };
-            let resolved = self.shape_of(branch.into(), &hint, &pointer(at, &i.to_string()));
+            let branch_at = pointer(at, &i.to_string());
+            let mut resolved = self.shape_of(branch.into(), &hint, &branch_at);
+            // A variant holds a type, not constraints: a branch's own (`{type: string,
+            // minLength: 2}`) go to an alias named after the branch, which validation checks.
+            if resolved.shape.constraints.count() > 0 {
+                let alias = self.type_names.claim(names::type_name(&hint));
+                let shape = std::mem::replace(
+                    &mut resolved.shape,
+                    Shape {
+                        ty: TypeRef::Named(alias.clone()),
+                        constraints: Constraints::default(),
+                    },
+                );
+                self.insert(
+                    &alias,
+                    &branch_at,
+                    None,
+                    false,
+                    TypeKind::Alias(Box::new(shape)),
+                );
+            }
             nullable |= resolved.nullable;
             if variants.iter().any(|v| v.ty == resolved.shape.ty) {
                 continue;
@@ -1209,6 +1229,7 @@ pub(super) fn variant_ident(ty: &TypeRef) -> String {
         TypeRef::Array(inner) => format!("{}List", variant_ident(inner)),
         TypeRef::Map(inner) => format!("{}Map", variant_ident(inner)),
         TypeRef::Tuple(_) => "Tuple".to_owned(),
+        TypeRef::OrEmpty(inner) => format!("{}OrEmpty", variant_ident(inner)),
         TypeRef::Object => "Object".to_owned(),
         TypeRef::JsonText { .. } => "JsonText".to_owned(),
         TypeRef::File => "File".to_owned(),
