@@ -1403,6 +1403,32 @@ async fn submit_form_refuses_an_invalid_email_before_sending() {
     assert!(requests(&server).await.is_empty());
 }
 
+/// `Debug` shows a struct's name and what it would send, by wire name; a struct holding a file
+/// shows the file's size, never its bytes.
+#[test]
+fn debug_shows_what_a_value_sends_and_never_a_files_bytes() {
+    let form = SubmitFormRequest::builder()
+        .email("jane@example.com")
+        .nickname(OrEmpty::Empty)
+        .build()
+        .expect("valid form");
+    let shown = format!("{form:?}");
+    assert!(shown.starts_with("SubmitFormRequest { "), "{shown}");
+    assert!(shown.contains(r#"email: "jane@example.com""#), "{shown}");
+    assert!(shown.contains(r#"nickname: """#), "{shown}");
+    assert!(!shown.contains("shipping"), "unset fields are left out: {shown}");
+    let pretty = format!("{form:#?}");
+    assert!(pretty.contains("\n    email: \"jane@example.com\",\n"), "{pretty}");
+
+    let upload = UploadRequest::builder()
+        .file(FileUpload::new(b"secret contents".to_vec()))
+        .build()
+        .expect("valid upload");
+    let shown = format!("{upload:?}");
+    assert!(shown.contains("<15 bytes>"), "{shown}");
+    assert!(!shown.contains("secret"), "{shown}");
+}
+
 /// `anyOf: [<schema>, {enum: [""]}]` (Stripe's way to clear a field) is an `OrEmpty`: the value
 /// sent as the schema says, `OrEmpty::Empty` as `""`, and the value's constraints checked.
 #[tokio::test]

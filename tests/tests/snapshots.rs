@@ -127,8 +127,8 @@ fn a_changed_spec_changes_the_sdk() {
     assert!(after.contains(
         "coupon_code: ::std::option::Option<::std::option::Option<::std::string::String>>,"
     ));
-    assert!(after.contains("\"couponCode\" => "));
-    assert!(after.contains("&mut partial.coupon_code,"));
+    assert!(after.contains("\"couponCode\","));
+    assert!(after.contains("crate::object::put(&mut partial.coupon_code, map),"));
     assert!(builders.contains("pub fn coupon_code(\n"), "{builders}");
     assert!(after.contains("v.max_length(&path, value, 32u64);"));
 }

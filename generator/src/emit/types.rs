@@ -142,13 +142,35 @@ fn struct_def(
         .iter()
         .all(|f| !f.required || f.nullable)
         .then(|| quote! { Default, });
-    let serde = struct_serde(name, s);
+    // `Debug` through the runtime (`object::debug`), but derived for a struct holding a file,
+    // whose derived `Debug` shows its size rather than its bytes.
+    let holds_file = s.fields.iter().any(|f| holds_file(model, &f.shape.ty, 0));
+    let derive_debug = holds_file.then(|| quote! { Debug, });
+    let serde = struct_serde(name, s, !holds_file);
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, #default)]
+        #[derive(#derive_debug Clone, PartialEq, #default)]
         pub struct #ident { #(#fields)* }
         #serde
         #request_items
+    }
+}
+
+/// Whether values of `ty` hold a file (`crate::FileUpload`) themselves, not inside another struct.
+fn holds_file(model: &Model, ty: &crate::model::TypeRef, depth: usize) -> bool {
+    use crate::model::TypeRef;
+    match ty {
+        _ if depth > 16 => false,
+        TypeRef::File => true,
+        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::OrEmpty(inner) => {
+            holds_file(model, inner, depth + 1)
+        }
+        TypeRef::Tuple(items) => items.iter().any(|item| holds_file(model, item, depth + 1)),
+        TypeRef::Named(n) => match model.types.get(n).map(|def| &def.kind) {
+            Some(TypeKind::Alias(shape)) => holds_file(model, &shape.ty, depth + 1),
+            _ => false,
+        },
+        _ => false,
     }
 }
 
@@ -156,7 +178,7 @@ fn struct_def(
 /// rather than derived: serde's derives were half of a generated crate's check time (see
 /// `runtime/object.rs`). Decoding reads only objects; encoding leaves unset optional fields out
 /// and writes the additional properties after the named ones.
-fn struct_serde(name: &str, s: &Struct) -> TokenStream {
+fn struct_serde(name: &str, s: &Struct, debug: bool) -> TokenStream {
     let ident = format_ident!("{}", name);
     let field = |f: &Field| format_ident!("{}", f.ident);
     let additional = s.fields.iter().find(|f| f.additional);
@@ -212,48 +234,93 @@ fn struct_serde(name: &str, s: &Struct) -> TokenStream {
             quote! { #id: ::std::option::Option<#ty>, }
         }
     });
-    let arms = named.iter().map(|f| {
+    let empty_fields = s.fields.iter().map(|f| {
         let id = field(f);
-        let wire = &f.wire_name;
-        quote! { #wire => crate::object::put(&mut partial.#id, #wire, map), }
-    });
-    // A struct with no named field matches on nothing; one with no field at all uses neither
-    // its partial value nor the key (a fuzzed spec's `type: object` without properties).
-    let other_call = match additional {
-        Some(f) => {
-            let id = field(f);
-            quote! { crate::object::extra(&mut partial.#id, key, map) }
+        if f.additional {
+            quote! { #id: ::std::default::Default::default(), }
+        } else {
+            quote! { #id: ::std::option::Option::None, }
         }
-        None => quote! { crate::object::skip(map) },
-    };
-    let no_fields = s.fields.is_empty();
-    let field_body = if named.is_empty() {
-        other_call
-    } else {
+    });
+    // A property that must be there: `finish` has nothing to put in the field without it.
+    let must = |f: &Field| f.required && !f.nullable && !f.explicit_null;
+    // The wire names the runtime looks keys up in, the required ones first.
+    let order: Vec<&Field> = named
+        .iter()
+        .filter(|f| must(f))
+        .chain(named.iter().filter(|f| !must(f)))
+        .copied()
+        .collect();
+    let wire_names = order.iter().map(|f| &f.wire_name);
+    let required = proc_macro2::Literal::usize_unsuffixed(named.iter().filter(|f| must(f)).count());
+    let arms = order.iter().enumerate().map(|(i, f)| {
+        let id = field(f);
+        let i = proc_macro2::Literal::usize_unsuffixed(i);
+        quote! { #i => crate::object::put(&mut partial.#id, map), }
+    });
+    let field_fn = (!named.is_empty()).then(|| {
         quote! {
-            match key {
-                #(#arms)*
-                _ => #other_call,
+            fn field<'de, __A: ::serde::de::MapAccess<'de>>(partial: &mut __Partial, index: usize, map: &mut __A) -> ::std::result::Result<(), __A::Error> {
+                match index {
+                    #(#arms)*
+                    _ => crate::object::skip(map),
+                }
             }
         }
-    };
-    let (partial_param, key_param) = if no_fields {
-        (quote! { _partial }, quote! { _key })
-    } else {
-        (quote! { partial }, quote! { key })
-    };
-    let finish = s.fields.iter().map(|f| {
-        let id = field(f);
-        if f.additional || f.explicit_null {
-            quote! { #id: partial.#id, }
-        } else if f.required && !f.nullable {
-            let wire = &f.wire_name;
-            quote! { #id: crate::object::required(partial.#id, #wire)?, }
-        } else {
-            quote! { #id: partial.#id.flatten(), }
+    });
+    // A struct without named fields reads every property as `other`.
+    let field_fn = field_fn.unwrap_or_else(|| {
+        quote! {
+            fn field<'de, __A: ::serde::de::MapAccess<'de>>(_partial: &mut __Partial, _index: usize, map: &mut __A) -> ::std::result::Result<(), __A::Error> {
+                crate::object::skip(map)
+            }
         }
     });
-    let write_body = if no_fields {
+    let other_fn = additional.map(|f| {
+        let id = field(f);
+        quote! {
+            fn other<'de, __A: ::serde::de::MapAccess<'de>>(partial: &mut __Partial, key: &str, map: &mut __A) -> ::std::result::Result<(), __A::Error> {
+                crate::object::extra(&mut partial.#id, key, map)
+            }
+        }
+    });
+    // One pattern over the partial value binds every field (the required ones only if there),
+    // then the struct is made of the bindings.
+    let bindings = s.fields.iter().map(|f| {
+        let id = field(f);
+        if must(f) {
+            quote! { #id: ::std::option::Option::Some(#id), }
+        } else {
+            quote! { #id, }
+        }
+    });
+    let values = s.fields.iter().map(|f| {
+        let id = field(f);
+        if f.additional || f.explicit_null || must(f) {
+            quote! { #id, }
+        } else {
+            quote! { #id: #id.flatten(), }
+        }
+    });
+    let finish_body = if s.fields.is_empty() {
+        quote! {
+            let __Partial {} = partial;
+            ::std::option::Option::Some(Self {})
+        }
+    } else if s.fields.iter().any(must) {
+        quote! {
+            let __Partial { #(#bindings)* } = partial else {
+                return ::std::option::Option::None;
+            };
+            ::std::option::Option::Some(Self { #(#values)* })
+        }
+    } else {
+        quote! {
+            let __Partial { #(#bindings)* } = partial;
+            ::std::option::Option::Some(Self { #(#values)* })
+        }
+    };
+    let write_body = if s.fields.is_empty() {
         quote! { crate::object::write(serializer, 0)?.end() }
     } else {
         quote! {
@@ -269,10 +336,20 @@ fn struct_serde(name: &str, s: &Struct) -> TokenStream {
         .iter()
         .any(|f| f.deprecated)
         .then(|| quote! { #[allow(deprecated)] });
+    let debug = debug.then(|| {
+        quote! {
+            impl ::std::fmt::Debug for #ident {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    crate::object::debug(self, f)
+                }
+            }
+        }
+    });
     // One block, so a feature gate covers it with one attribute; `__Partial` is local to it.
     quote! {
         #allow
         const _: () = {
+            #debug
             impl ::serde::Serialize for #ident {
                 fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> ::std::result::Result<__S::Ok, __S::Error> {
                     #write_body
@@ -283,16 +360,19 @@ fn struct_serde(name: &str, s: &Struct) -> TokenStream {
                     crate::object::deserialize(deserializer)
                 }
             }
-            #[derive(Default)]
             pub struct __Partial { #(#partial_fields)* }
             impl crate::object::Object for #ident {
                 type Partial = __Partial;
                 const NAME: &'static str = #name;
-                fn field<'de, __A: ::serde::de::MapAccess<'de>>(#partial_param: &mut __Partial, #key_param: &str, map: &mut __A) -> ::std::result::Result<(), __A::Error> {
-                    #field_body
+                const FIELDS: &'static [&'static str] = &[#(#wire_names),*];
+                const REQUIRED: usize = #required;
+                fn empty() -> __Partial {
+                    __Partial { #(#empty_fields)* }
                 }
-                fn finish<__E: ::serde::de::Error>(#partial_param: __Partial) -> ::std::result::Result<Self, __E> {
-                    Ok(Self { #(#finish)* })
+                #field_fn
+                #other_fn
+                fn finish(partial: __Partial) -> ::std::option::Option<Self> {
+                    #finish_body
                 }
             }
         };

@@ -201,6 +201,32 @@ pub(super) fn dedup_types(model: &mut Model) {
                 (name.clone(), to.clone())
             })
             .collect();
+        // Aliases of one shape (a union branch's `{type: string, format: date-time}`, once per
+        // GitHub webhook payload) are the same type to what holds them: compared as one, so
+        // that their holders merge, while each alias keeps its own definition and name.
+        let mut alike: BTreeMap<String, String> = BTreeMap::new();
+        {
+            let mut shapes: BTreeMap<u64, Vec<(&String, TypeKind)>> = BTreeMap::new();
+            for (name, def) in &model.types {
+                if !matches!(def.kind, TypeKind::Alias(_)) || resolved.contains_key(name) {
+                    continue;
+                }
+                let mut kind = def.kind.clone();
+                rename_in_kind(&mut kind, &resolved);
+                let bucket = shapes.entry(kind_hash(&kind)).or_default();
+                match bucket.iter().find(|(_, seen)| *seen == kind) {
+                    Some((first, _)) => {
+                        alike.insert(name.clone(), (*first).clone());
+                    }
+                    None => bucket.push((name, kind)),
+                }
+            }
+        }
+        let compared_as: BTreeMap<String, String> = resolved
+            .iter()
+            .chain(&alike)
+            .map(|(from, to)| (from.clone(), to.clone()))
+            .collect();
         // Each definition with the merged names in it replaced by the names kept.
         let normalised: BTreeMap<&String, TypeKind> = model
             .types
@@ -208,7 +234,7 @@ pub(super) fn dedup_types(model: &mut Model) {
             .filter(|(_, def)| !matches!(def.kind, TypeKind::Alias(_)))
             .map(|(name, def)| {
                 let mut kind = def.kind.clone();
-                rename_in_kind(&mut kind, &resolved);
+                rename_in_kind(&mut kind, &compared_as);
                 (name, kind)
             })
             .collect();

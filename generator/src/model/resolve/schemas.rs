@@ -320,6 +320,8 @@ impl<'a> Resolver<'a> {
             };
             let branch_at = pointer(at, &i.to_string());
             let mut resolved = self.shape_of(branch.into(), &hint, &branch_at);
+            // Named after the kind of value, constrained or not (`String`).
+            let ident = variant_ident(&resolved.shape.ty);
             // A variant holds a type, not constraints: a branch's own (`{type: string,
             // minLength: 2}`) go to an alias named after the branch, which validation checks.
             if resolved.shape.constraints.count() > 0 {
@@ -347,7 +349,7 @@ impl<'a> Resolver<'a> {
                 single = Some(resolved.shape.clone());
             }
             variants.push(UnionVariant {
-                ident: scope.claim(variant_ident(&resolved.shape.ty)),
+                ident: scope.claim(ident),
                 ty: resolved.shape.ty,
                 boxed: false,
                 tag: None,
