@@ -1416,9 +1416,15 @@ fn debug_shows_what_a_value_sends_and_never_a_files_bytes() {
     assert!(shown.starts_with("SubmitFormRequest { "), "{shown}");
     assert!(shown.contains(r#"email: "jane@example.com""#), "{shown}");
     assert!(shown.contains(r#"nickname: """#), "{shown}");
-    assert!(!shown.contains("shipping"), "unset fields are left out: {shown}");
+    assert!(
+        !shown.contains("shipping"),
+        "unset fields are left out: {shown}"
+    );
     let pretty = format!("{form:#?}");
-    assert!(pretty.contains("\n    email: \"jane@example.com\",\n"), "{pretty}");
+    assert!(
+        pretty.contains("\n    email: \"jane@example.com\",\n"),
+        "{pretty}"
+    );
 
     let upload = UploadRequest::builder()
         .file(FileUpload::new(b"secret contents".to_vec()))
