@@ -50,6 +50,17 @@ pub(crate) fn push_scalar(
     q.push((name.to_owned(), value.render()));
 }
 
+/// Adds `name=value` when the value is set.
+pub(crate) fn push_optional<T: ParamValue>(
+    q: &mut Vec<(String, String)>,
+    name: &str,
+    value: &Option<T>,
+) {
+    if let Some(value) = value {
+        push_scalar(q, name, value);
+    }
+}
+
 /// Adds the array `values` under `name` in `style`. An empty array adds nothing.
 pub(crate) fn push_array<T: ParamValue>(
     q: &mut Vec<(String, String)>,
@@ -263,6 +274,9 @@ mod tests {
         push_scalar(&mut q, "ok", &true);
         push_scalar(&mut q, "s", &String::from("a b"));
         assert_eq!(text(&q), "color=blue&n=42&x=1.5&ok=true&s=a b");
+        push_optional(&mut q, "unset", &None::<i64>);
+        push_optional(&mut q, "set", &Some(7_i64));
+        assert_eq!(text(&q), "color=blue&n=42&x=1.5&ok=true&s=a b&set=7");
     }
 
     #[test]

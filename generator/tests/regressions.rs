@@ -99,7 +99,10 @@ paths:
     );
     let ops = &generated.files["src/operations.rs"];
     assert!(ops.contains("v2: &str"), "{ops}");
-    assert!(ops.contains("if let Some(value) = &params.query"), "{ops}");
+    assert!(
+        ops.contains("crate::params::push_optional(&mut query_pairs, \"query\", &params.query);"),
+        "{ops}"
+    );
 }
 
 #[test]

@@ -341,7 +341,14 @@ fn operation(model: &Model, op: &Operation) -> TokenStream {
                 ParamLocation::Header => header = true,
                 ParamLocation::Cookie => cookie = true,
             }
-            pushes.extend(if b.required {
+            let wire = &b.wire_name;
+            let scalar_query = b.location == ParamLocation::Query && is_scalar(model, &b.ty);
+            pushes.extend(if scalar_query && b.required {
+                quote! { crate::params::push_scalar(&mut query_pairs, #wire, &params.#id); }
+            } else if scalar_query {
+                // One call, set or not: the most common parameter of all is one line.
+                quote! { crate::params::push_optional(&mut query_pairs, #wire, &params.#id); }
+            } else if b.required {
                 quote! { { let value = &params.#id; #push } }
             } else {
                 quote! { if let Some(value) = &params.#id { #push } }

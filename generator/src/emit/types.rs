@@ -187,28 +187,6 @@ fn struct_serde(name: &str, s: &Struct, debug: bool) -> TokenStream {
     // else only when set.
     let always = |f: &Field| f.required && !f.explicit_null;
 
-    let required_count = named.iter().filter(|f| always(f)).count();
-    let optional_set: Vec<TokenStream> = named
-        .iter()
-        .filter(|f| !always(f))
-        .map(|f| {
-            let id = field(f);
-            quote! { self.#id.is_some() }
-        })
-        .collect();
-    let mut terms = Vec::new();
-    if required_count > 0 || (optional_set.is_empty() && additional.is_none()) {
-        let count = proc_macro2::Literal::usize_unsuffixed(required_count);
-        terms.push(quote! { #count });
-    }
-    if !optional_set.is_empty() {
-        terms.push(quote! { crate::object::present(&[#(#optional_set),*]) });
-    }
-    if let Some(extra) = additional {
-        let id = field(extra);
-        terms.push(quote! { self.#id.len() });
-    }
-    let len = quote! { #(#terms)+* };
     let writes = named.iter().map(|f| {
         let id = field(f);
         let wire = &f.wire_name;
@@ -321,10 +299,10 @@ fn struct_serde(name: &str, s: &Struct, debug: bool) -> TokenStream {
         }
     };
     let write_body = if s.fields.is_empty() {
-        quote! { crate::object::write(serializer, 0)?.end() }
+        quote! { crate::object::write(serializer, self)?.end() }
     } else {
         quote! {
-            let mut object = crate::object::write(serializer, #len)?;
+            let mut object = crate::object::write(serializer, self)?;
             #(#writes)*
             #write_extra
             object.end()
