@@ -17,11 +17,20 @@ macro_rules! string_enum {
         unknown $unknown:ident;
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        // `PartialOrd` is written out below as the derived `Ord`'s order, so the two agree.
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, Ord)]
+        #[allow(clippy::derive_ord_xor_partial_ord)]
         pub enum $name {
             $( $(#[$variant_meta])* $variant, )*
             /// A value this version of the SDK does not know.
             $unknown(::std::string::String),
+        }
+
+        // `Ord`'s order, said once: a derived `PartialOrd` would compare everything again.
+        impl ::std::cmp::PartialOrd for $name {
+            fn partial_cmp(&self, other: &Self) -> ::std::option::Option<::std::cmp::Ordering> {
+                ::std::option::Option::Some(::std::cmp::Ord::cmp(self, other))
+            }
         }
 
         impl $name {

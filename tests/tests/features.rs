@@ -1403,6 +1403,28 @@ async fn submit_form_refuses_an_invalid_email_before_sending() {
     assert!(requests(&server).await.is_empty());
 }
 
+/// String enums order as declared, values the SDK does not know after them (by text), and
+/// `PartialOrd` says what `Ord` says.
+#[test]
+fn string_enums_order_as_declared() {
+    let values: Vec<Status> = ["zzz", "+1", "available", "1d", "aaa", "in-progress"]
+        .into_iter()
+        .map(Status::from)
+        .collect();
+    let mut sorted = values.clone();
+    sorted.sort();
+    let shown: Vec<&str> = sorted.iter().map(Status::as_str).collect();
+    assert_eq!(
+        shown,
+        ["available", "in-progress", "1d", "+1", "aaa", "zzz"]
+    );
+    for a in &values {
+        for b in &values {
+            assert_eq!(a.partial_cmp(b), Some(a.cmp(b)), "{a} against {b}");
+        }
+    }
+}
+
 /// `Debug` shows a struct's name and what it would send, by wire name; a struct holding a file
 /// shows the file's size, never its bytes.
 #[test]
