@@ -314,6 +314,7 @@ impl fmt::Debug for Client {
             .field("timeout", &inner.timeout)
             .field("max_retries", &inner.retry.max_retries)
             .field("initial_backoff", &inner.retry.initial_backoff)
+            .field("max_retry_after", &inner.retry.max_retry_after)
             .finish_non_exhaustive()
     }
 }
@@ -1065,6 +1066,7 @@ fn status_error(
             body,
             attempts,
             retry_note,
+            retry_after: response.retry_after,
         }
     }
 }
@@ -1078,6 +1080,7 @@ pub struct ClientBuilder {
     timeout: Duration,
     max_retries: u32,
     initial_backoff: Duration,
+    max_retry_after: Duration,
     http_client: Option<reqwest::Client>,
 }
 
@@ -1090,6 +1093,7 @@ impl Default for ClientBuilder {
             timeout: DEFAULT_TIMEOUT,
             max_retries: crate::retry::DEFAULT_MAX_RETRIES,
             initial_backoff: crate::retry::DEFAULT_INITIAL_BACKOFF,
+            max_retry_after: crate::retry::DEFAULT_MAX_RETRY_AFTER,
             http_client: None,
         }
     }
@@ -1113,6 +1117,7 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("max_retries", &self.max_retries)
             .field("initial_backoff", &self.initial_backoff)
+            .field("max_retry_after", &self.max_retry_after)
             .field("custom_http_client", &self.http_client.is_some())
             .finish()
     }
@@ -1157,6 +1162,14 @@ impl ClientBuilder {
     /// jittered (default 500 ms). A `Retry-After` header from the server takes precedence.
     pub fn initial_backoff(mut self, initial_backoff: Duration) -> Self {
         self.initial_backoff = initial_backoff;
+        self
+    }
+
+    /// The longest `Retry-After` the SDK waits for before retrying (default 60 s). When a server
+    /// asks for longer, the call ends at once with the error, and [`Error::retry_after`] says
+    /// how long the server asked the caller to wait, so it can schedule the call itself.
+    pub fn max_retry_after(mut self, max_retry_after: Duration) -> Self {
+        self.max_retry_after = max_retry_after;
         self
     }
 
@@ -1225,6 +1238,7 @@ impl ClientBuilder {
                 retry: RetryPolicy {
                     max_retries: self.max_retries,
                     initial_backoff: self.initial_backoff,
+                    max_retry_after: self.max_retry_after,
                 },
             }),
         })
@@ -1810,10 +1824,11 @@ mod tests {
                 body,
                 attempts,
                 retry_note,
+                retry_after,
             } => {
                 assert_eq!((status, operation_id, attempts), (418, "trackSale", 1));
                 assert_eq!(body, "\u{fffd}x");
-                assert_eq!(retry_note, None);
+                assert_eq!((retry_note, retry_after), (None, None));
             }
             other => panic!("{other:?}"),
         }

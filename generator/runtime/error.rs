@@ -35,6 +35,8 @@ pub enum Error {
         attempts: u32,
         /// Why the request was not retried, or `gave up after N attempts`.
         retry_note: Option<String>,
+        /// The wait the response's `Retry-After` header asked for, if it had one.
+        retry_after: Option<std::time::Duration>,
     },
 
     /// Connection-level failure (connection refused or reset, TLS, ...) after `attempts` tries.
@@ -146,6 +148,22 @@ impl Error {
             | Error::Decode { .. }
             | Error::Encode { .. }
             | Error::Config(_) => false,
+        }
+    }
+
+    /// How long the server asked the caller to wait before trying again (its `Retry-After`
+    /// header), when the call ended on a response that had one: a 429 or 503 asking for longer
+    /// than the client's `max_retry_after`, or the last of the attempts.
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        match self {
+            Error::Api(e) => e.retry_after,
+            Error::UnexpectedStatus { retry_after, .. } => *retry_after,
+            Error::Validation(_)
+            | Error::Decode { .. }
+            | Error::Transport { .. }
+            | Error::Timeout { .. }
+            | Error::Encode { .. }
+            | Error::Config(_) => None,
         }
     }
 
@@ -587,6 +605,7 @@ mod tests {
             body: "short and stout".into(),
             attempts: 1,
             retry_note: None,
+            retry_after: None,
         };
         assert_eq!(
             e.to_string(),
@@ -600,7 +619,9 @@ mod tests {
             body: String::new(),
             attempts: 1,
             retry_note: Some("not retried: POST /track/sale is not idempotent and the request carries no invoiceId (its idempotency key)".into()),
+            retry_after: Some(std::time::Duration::from_secs(30)),
         };
+        assert_eq!(e.retry_after(), Some(std::time::Duration::from_secs(30)));
         assert_eq!(
             e.to_string(),
             "HTTP 503 Service Unavailable (status not documented for trackSale): (empty body); not retried: POST /track/sale is not idempotent and the request carries no invoiceId (its idempotency key)"

@@ -12,8 +12,9 @@ pub(crate) const DEFAULT_MAX_RETRIES: u32 = 2;
 pub(crate) const DEFAULT_INITIAL_BACKOFF: Duration = Duration::from_millis(500);
 /// Longest computed backoff (unless the initial backoff itself is longer).
 pub(crate) const MAX_BACKOFF: Duration = Duration::from_secs(8);
-/// Longest wait a `Retry-After` header can impose.
-pub(crate) const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+/// Longest `Retry-After` the SDK waits for before retrying, unless the client says otherwise;
+/// beyond it the failure is returned, with the wait asked for, for the caller to schedule.
+pub(crate) const DEFAULT_MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 
 /// How an attempt failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,6 +129,8 @@ pub(crate) struct RetryPolicy {
     pub(crate) max_retries: u32,
     /// Wait before the first retry; doubled for each later one.
     pub(crate) initial_backoff: Duration,
+    /// Longest `Retry-After` waited for; a longer one ends the call.
+    pub(crate) max_retry_after: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -135,6 +138,7 @@ impl Default for RetryPolicy {
         RetryPolicy {
             max_retries: DEFAULT_MAX_RETRIES,
             initial_backoff: DEFAULT_INITIAL_BACKOFF,
+            max_retry_after: DEFAULT_MAX_RETRY_AFTER,
         }
     }
 }
@@ -158,11 +162,12 @@ impl RetryPolicy {
         half.saturating_add(Duration::from_nanos(fastrand::u64(0..=spread)))
     }
 
-    /// The wait before retry number `retry`: what the server asked for (capped at
-    /// [`MAX_RETRY_AFTER`]) when it sent `Retry-After`, else the jittered backoff.
+    /// The wait before retry number `retry`: what the server asked for when it sent
+    /// `Retry-After` ([`RetryPolicy::decide`] does not retry when that is longer than
+    /// `max_retry_after`), else the jittered backoff.
     pub(crate) fn delay(&self, retry: u32, retry_after: Option<Duration>) -> Duration {
         match retry_after {
-            Some(wait) => wait.min(MAX_RETRY_AFTER),
+            Some(wait) => wait.min(self.max_retry_after),
             None => self.backoff(retry),
         }
     }
@@ -192,6 +197,15 @@ impl RetryPolicy {
                 format!("gave up after {attempts} attempts")
             };
             return Verdict::Stop(Some(note));
+        }
+        // Retrying sooner than the server asked would only be refused again: the caller gets
+        // the failure and the wait (`Error::retry_after`) to schedule the call.
+        if let Some(wait) = retry_after.filter(|wait| *wait > self.max_retry_after) {
+            return Verdict::Stop(Some(format!(
+                "not retried: the server asked to wait {} s (Retry-After), longer than max_retry_after ({} s)",
+                wait.as_secs(),
+                self.max_retry_after.as_secs()
+            )));
         }
         Verdict::Retry(self.delay(retries_done, retry_after))
     }
@@ -240,6 +254,7 @@ mod tests {
         RetryPolicy {
             max_retries: 2,
             initial_backoff: Duration::from_millis(100),
+            max_retry_after: DEFAULT_MAX_RETRY_AFTER,
         }
     }
 
@@ -355,11 +370,13 @@ mod tests {
         let long = RetryPolicy {
             max_retries: 2,
             initial_backoff: Duration::from_secs(20),
+            max_retry_after: DEFAULT_MAX_RETRY_AFTER,
         };
         assert_eq!(long.backoff_ceiling(3), Duration::from_secs(20));
         let huge = RetryPolicy {
             max_retries: 2,
             initial_backoff: Duration::MAX,
+            max_retry_after: DEFAULT_MAX_RETRY_AFTER,
         };
         assert_eq!(huge.backoff_ceiling(1), Duration::MAX);
         assert!(huge.backoff(1) >= Duration::MAX / 2);
@@ -381,6 +398,7 @@ mod tests {
         let zero = RetryPolicy {
             max_retries: 2,
             initial_backoff: Duration::ZERO,
+            max_retry_after: DEFAULT_MAX_RETRY_AFTER,
         };
         assert_eq!(zero.backoff(3), Duration::ZERO);
     }
@@ -392,7 +410,26 @@ mod tests {
             p.delay(0, Some(Duration::from_secs(2))),
             Duration::from_secs(2)
         );
-        assert_eq!(p.delay(0, Some(Duration::from_secs(3600))), MAX_RETRY_AFTER);
+        assert_eq!(
+            p.delay(0, Some(Duration::from_secs(3600))),
+            DEFAULT_MAX_RETRY_AFTER
+        );
+        // Longer than max_retry_after: not retried, and the note says why.
+        let Verdict::Stop(Some(note)) = p.decide(
+            &TRACK_SALE,
+            false,
+            Failure::Status(429),
+            1,
+            Some(Duration::from_secs(3600)),
+        ) else {
+            panic!("a wait of an hour is not waited for");
+        };
+        assert!(note.contains("wait 3600 s"), "{note}");
+        assert!(note.contains("max_retry_after (60 s)"), "{note}");
+        assert!(matches!(
+            p.decide(&TRACK_SALE, false, Failure::Status(429), 1, Some(DEFAULT_MAX_RETRY_AFTER)),
+            Verdict::Retry(wait) if wait == DEFAULT_MAX_RETRY_AFTER
+        ));
         assert_eq!(p.delay(1, Some(Duration::ZERO)), Duration::ZERO);
         assert_eq!(
             p.decide(

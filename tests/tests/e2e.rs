@@ -543,6 +543,54 @@ async fn retry_after_seconds_is_honoured() {
     assert!(waited < Duration::from_secs(5), "waited {waited:?}");
 }
 
+/// A `Retry-After` longer than `max_retry_after` is not waited for (nor retried early): the
+/// error comes back at once with the wait, for the caller to schedule.
+#[tokio::test]
+async fn retry_after_beyond_the_cap_returns_the_wait() {
+    let server = MockServer::start().await;
+    sale_mock(
+        ResponseTemplate::new(429)
+            .insert_header("Retry-After", "3600")
+            .set_body_raw(
+                error_body("rate_limit_exceeded", "Try again in an hour."),
+                "application/json",
+            ),
+    )
+    .expect(1)
+    .mount(&server)
+    .await;
+    let started = Instant::now();
+    let err = client(&server)
+        .track()
+        .track_sale(minimal_sale())
+        .await
+        .expect_err("rate limited for an hour");
+    assert!(started.elapsed() < Duration::from_secs(5), "did not wait");
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(3600)));
+    assert_eq!(err.attempts(), Some(1));
+    let note = err.retry_note().expect("a note says why");
+    assert!(
+        note.contains("longer than max_retry_after (60 s)"),
+        "{note}"
+    );
+
+    // A client that allows less waits for less.
+    let server = MockServer::start().await;
+    sale_mock(ResponseTemplate::new(429).insert_header("Retry-After", "2"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let err = builder(&server)
+        .max_retry_after(Duration::from_secs(1))
+        .build()
+        .expect("client builds")
+        .track()
+        .track_sale(minimal_sale())
+        .await
+        .expect_err("2 s is more than the 1 s allowed");
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(2)));
+}
+
 #[tokio::test]
 async fn rate_limited_until_retries_run_out() {
     let server = MockServer::start().await;
