@@ -88,6 +88,20 @@ pub struct PreparedRequest {
     pub body: RequestBody,
     /// Whether the body carries the operation's idempotency key (so retrying it is harmless).
     pub carries_idempotency_key: bool,
+    /// What the caller set on this call ([`Call::timeout`], [`Call::max_retries`],
+    /// [`Call::header`]), over the client's settings.
+    pub options: CallOptions,
+}
+
+/// Settings of one call that override the client's.
+#[derive(Debug, Default, Clone)]
+pub struct CallOptions {
+    /// The timeout of each attempt.
+    pub timeout: Option<Duration>,
+    /// Extra attempts allowed after the first.
+    pub max_retries: Option<u32>,
+    /// Headers sent on every attempt, after (and over) the SDK's own.
+    pub headers: Vec<(HeaderName, HeaderValue)>,
 }
 
 /// A request body, serialized except for multipart forms (built again for each attempt).
@@ -419,6 +433,56 @@ impl<T> Call<T> {
     }
 }
 
+/// Per-call options: each applies to this call only, over the client's setting.
+impl<T> Call<T> {
+    /// The timeout of each attempt of this call, instead of the client's
+    /// ([`ClientBuilder::timeout`]).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        if let Ok(request) = &mut self.request {
+            request.options.timeout = Some(timeout);
+        }
+        self
+    }
+
+    /// How many extra attempts this call may get when retrying is safe, instead of the
+    /// client's ([`ClientBuilder::max_retries`]); 0 sends it once.
+    pub fn max_retries(mut self, max_retries: u32) -> Self {
+        if let Ok(request) = &mut self.request {
+            request.options.max_retries = Some(max_retries);
+        }
+        self
+    }
+
+    /// A header sent on every attempt of this call (replacing one the SDK would send under
+    /// that name). A name or value HTTP cannot carry makes the call fail with
+    /// [`Error::Config`] when awaited, before anything is sent; the value is not repeated in the
+    /// message (it may be a secret).
+    pub fn header(mut self, name: impl AsRef<str>, value: impl AsRef<str>) -> Self {
+        if let Ok(request) = &mut self.request {
+            let name = name.as_ref();
+            match (
+                HeaderName::try_from(name),
+                HeaderValue::try_from(value.as_ref()),
+            ) {
+                (Ok(header_name), Ok(header_value)) => {
+                    request.options.headers.push((header_name, header_value));
+                }
+                (Err(_), _) => {
+                    self.request = Err(Error::Config(format!(
+                        "{name:?} is not a valid HTTP header name"
+                    )));
+                }
+                (Ok(_), Err(_)) => {
+                    self.request = Err(Error::Config(format!(
+                        "the value given for header {name:?} cannot be sent in an HTTP header"
+                    )));
+                }
+            }
+        }
+        self
+    }
+}
+
 impl<T: serde::de::DeserializeOwned> Call<T> {
     /// A call whose success response is JSON, decoded into `T`.
     ///
@@ -673,6 +737,16 @@ impl Inner {
             value.set_sensitive(true);
             headers.insert(header::COOKIE, value);
         }
+        // The caller's own, last: a name set twice on the call is sent twice.
+        let mut replaced: Vec<&HeaderName> = Vec::new();
+        for (name, value) in &request.options.headers {
+            if replaced.contains(&name) {
+                headers.append(name.clone(), value.clone());
+            } else {
+                headers.insert(name.clone(), value.clone());
+                replaced.push(name);
+            }
+        }
 
         Ok(Prepared {
             url,
@@ -699,6 +773,15 @@ impl Inner {
         F: FnOnce(u16, bytes::Bytes) -> Result<R, Error> + Send + 'static,
     {
         let carries_idempotency_key = request.carries_idempotency_key;
+        // This call's settings: its own where it has them, the client's otherwise.
+        let retry = RetryPolicy {
+            max_retries: request
+                .options
+                .max_retries
+                .unwrap_or(self.retry.max_retries),
+            ..self.retry
+        };
+        let timeout = request.options.timeout.unwrap_or(self.timeout);
         let body_checked = check_body(&request.body);
         let body = AttemptBody::from(std::mem::take(&mut request.body));
         let first = match body_checked {
@@ -729,7 +812,7 @@ impl Inner {
                     }
                     Ok(response) => {
                         let failure = Failure::Status(response.status);
-                        match self.retry.decide(
+                        match retry.decide(
                             op,
                             carries_idempotency_key,
                             failure,
@@ -751,16 +834,10 @@ impl Inner {
                         } else {
                             Failure::Connection
                         };
-                        match self.retry.decide(
-                            op,
-                            carries_idempotency_key,
-                            failure,
-                            attempts,
-                            None,
-                        ) {
+                        match retry.decide(op, carries_idempotency_key, failure, attempts, None) {
                             Verdict::Stop(retry_note) if failure == Failure::Timeout => {
                                 return Err(Error::Timeout {
-                                    timeout: self.timeout,
+                                    timeout,
                                     attempts,
                                     retry_note,
                                 });
@@ -796,10 +873,11 @@ impl Inner {
             mut headers,
             secret_in_url,
         } = self.prepare(op, request, accept)?;
+        let timeout = request.options.timeout.unwrap_or(self.timeout);
         let builder = |url: reqwest::Url, headers: HeaderMap| {
             self.http
                 .request(op.method.clone(), url)
-                .timeout(self.timeout)
+                .timeout(timeout)
                 .headers(headers)
         };
         let built = match body {
@@ -813,7 +891,7 @@ impl Inner {
                     *attempt.body_mut() = Some(data.clone().into());
                 }
                 *attempt.headers_mut() = headers;
-                *attempt.timeout_mut() = Some(self.timeout);
+                *attempt.timeout_mut() = Some(timeout);
                 Ok(attempt)
             }
             AttemptBody::Form(pairs) => builder(url, headers).form(pairs).build(),

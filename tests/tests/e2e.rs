@@ -763,6 +763,110 @@ async fn client_errors_are_never_retried() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// per-call options: this call only, over the client's settings
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_calls_header_is_sent_on_that_call_only() {
+    let server = MockServer::start().await;
+    sale_mock(ok()).expect(2).mount(&server).await;
+    let client = client(&server);
+    client
+        .track()
+        .track_sale(minimal_sale())
+        .header("x-trace-id", "abc123")
+        .header("user-agent", "my-app/1.0")
+        .await
+        .expect("sent");
+    client
+        .track()
+        .track_sale(minimal_sale())
+        .await
+        .expect("sent");
+    let reqs = server.received_requests().await.expect("recorded");
+    assert_eq!(
+        reqs[0].headers.get("x-trace-id").map(|v| v.to_str().ok()),
+        Some(Some("abc123"))
+    );
+    let agents: Vec<_> = reqs[0].headers.get_all("user-agent").iter().collect();
+    assert_eq!(
+        agents,
+        ["my-app/1.0"],
+        "the caller's header replaces the SDK's"
+    );
+    assert!(reqs[1].headers.get("x-trace-id").is_none());
+    assert_track_sale_request(&reqs[1]);
+}
+
+#[tokio::test]
+async fn a_header_http_cannot_carry_fails_the_call_before_sending() {
+    let server = MockServer::start().await;
+    sale_mock(ok()).expect(0).mount(&server).await;
+    for (name, value) in [("bad name", "x"), ("x-ok", "line\nbreak")] {
+        let err = client(&server)
+            .track()
+            .track_sale(minimal_sale())
+            .header(name, value)
+            .await
+            .expect_err("refused");
+        assert!(matches!(err, Error::Config(_)), "{err:?}");
+        assert!(
+            !err.to_string().contains("break"),
+            "the value is not shown: {err}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_calls_max_retries_applies_to_that_call_only() {
+    let server = MockServer::start().await;
+    sale_mock(ResponseTemplate::new(503))
+        .expect(1 + 3)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let err = client
+        .track()
+        .track_sale(sale_with_invoice())
+        .max_retries(0)
+        .await
+        .expect_err("503");
+    assert_eq!(err.attempts(), Some(1));
+    let err = client
+        .track()
+        .track_sale(sale_with_invoice())
+        .await
+        .expect_err("503");
+    assert_eq!(err.attempts(), Some(3), "the client's 2 retries");
+}
+
+#[tokio::test]
+async fn a_calls_timeout_applies_to_that_call_only() {
+    let server = MockServer::start().await;
+    sale_mock(ok().set_delay(Duration::from_millis(600)))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let timeout = Duration::from_millis(100);
+    let err = client
+        .track()
+        .track_sale(minimal_sale())
+        .timeout(timeout)
+        .await
+        .expect_err("times out");
+    assert!(
+        matches!(err, Error::Timeout { timeout: t, .. } if t == timeout),
+        "{err:?}"
+    );
+    client
+        .track()
+        .track_sale(minimal_sale())
+        .await
+        .expect("the client's 5 s timeout");
+}
+
+// ---------------------------------------------------------------------------------------------
 // timeouts and transport failures
 // ---------------------------------------------------------------------------------------------
 
