@@ -23,6 +23,8 @@ fn fields_value_and_set_value_each_keep_their_setter() {
     let pet: types::Pet = types::Pet::builder()
         .name("Rex")
         .v("ok")
+        .foo("f") // clippy's placeholder names are fields like any other
+        .baz("b")
         .value(1) // the field `value`
         .set_value(7) // the field `setValue`: its plain setter wins the name
         .build_value(true) // the field `build`: `build()` is the builder's
@@ -32,6 +34,9 @@ fn fields_value_and_set_value_each_keep_their_setter() {
         .build()
         .expect("valid");
     let wire = serde_json::to_value(&pet).expect("encodes");
+    assert_eq!((&wire["foo"], &wire["baz"]), (&json!("f"), &json!("b")));
+    let decoded: types::Pet = serde_json::from_value(wire.clone()).expect("decodes");
+    assert_eq!(decoded, pet);
     assert_eq!(wire["value"], json!(1));
     assert_eq!(wire["setValue"], json!(7));
     assert_eq!(wire["build"], json!(true));
@@ -45,6 +50,7 @@ fn fields_value_and_set_value_each_keep_their_setter() {
     let pet = types::Pet::builder()
         .name("Rex")
         .v("ok")
+        .foo("f")
         .set_value2(Some(4))
         .set_set_value(None)
         .build()
@@ -63,6 +69,7 @@ fn a_required_field_named_v_does_not_shadow_the_validator() {
     let error = types::Pet::builder()
         .name("Rex")
         .v("abcdef")
+        .foo("f")
         .build()
         .unwrap_err();
     assert!(

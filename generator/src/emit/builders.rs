@@ -147,6 +147,7 @@ pub(crate) fn builder(model: &Model, name: &str, s: &Struct) -> TokenStream {
     let uses_path = !must_have.is_empty() || checks.is_some();
     let path_decl = uses_path.then(|| quote! { let path = crate::validation::FieldPath::root(); });
     let v_mut = uses_path.then(|| quote! { mut });
+    let placeholder = super::types::placeholder_names(s.fields.iter());
     quote! {
         #[doc = #builder_doc]
         #[derive(Debug, Clone, Default)]
@@ -155,6 +156,7 @@ pub(crate) fn builder(model: &Model, name: &str, s: &Struct) -> TokenStream {
             #(#methods)*
             /// Checks every constraint of the API and returns the value, or every violation found
             /// (missing required fields included).
+            #placeholder
             pub fn build(self) -> ::std::result::Result<#target, crate::validation::ValidationError> {
                 let #v_mut v = crate::validation::Validator::new();
                 #path_decl

@@ -156,6 +156,18 @@ fn struct_def(
     }
 }
 
+/// `#[allow(clippy::disallowed_names)]` for a function that binds fields by their names, when
+/// one is a name clippy flags by default as a placeholder (a Slack schema has a field `foo`).
+pub(crate) fn placeholder_names<'f>(
+    fields: impl Iterator<Item = &'f Field>,
+) -> Option<TokenStream> {
+    const CLIPPY_DEFAULT_DISALLOWED: [&str; 3] = ["foo", "baz", "quux"];
+    let mut fields = fields;
+    fields
+        .any(|f| CLIPPY_DEFAULT_DISALLOWED.contains(&f.ident.as_str()))
+        .then(|| quote! { #[allow(clippy::disallowed_names)] })
+}
+
 /// Whether values of `ty` hold a file (`crate::FileUpload`) themselves, not inside another struct.
 fn holds_file(model: &Model, ty: &crate::model::TypeRef, depth: usize) -> bool {
     use crate::model::TypeRef;
@@ -280,6 +292,7 @@ fn struct_serde(name: &str, s: &Struct, debug: bool) -> TokenStream {
             quote! { #id: #id.flatten(), }
         }
     });
+    let placeholder = placeholder_names(s.fields.iter());
     let finish_body = if s.fields.is_empty() {
         quote! {
             let __Partial {} = partial;
@@ -349,6 +362,7 @@ fn struct_serde(name: &str, s: &Struct, debug: bool) -> TokenStream {
                 }
                 #field_fn
                 #other_fn
+                #placeholder
                 fn finish(partial: __Partial) -> ::std::option::Option<Self> {
                     #finish_body
                 }

@@ -128,11 +128,13 @@ pub(crate) fn field_checks<'m>(
     }
     let ident = format_ident!("{}", name);
     let too_many = (params.len() > 5).then(|| quote! { #[allow(clippy::too_many_arguments)] });
+    let placeholder = super::types::placeholder_names(fields.iter().map(|(f, _)| *f));
     let item = quote! {
         impl #ident {
             /// Checks the fields given (`None`: not set) against the API's constraints; called
             /// by `validate_at` and by the builder's `build()` alike.
             #too_many
+            #placeholder
             pub(crate) fn check_fields(
                 path: &crate::validation::FieldPath<'_>,
                 v: &mut crate::validation::Validator,
