@@ -552,6 +552,10 @@ fn sdk_never_panics_or_hangs_on_hostile_responses() {
             && !got.ok
             && !(200..=299).contains(&code)
             && code != 304
+            // An attempt that timed out never read the answer whole (a 2 MB chunked body can take
+            // longer than ATTEMPT_TIMEOUT on a loaded machine: it failed CI once), so it has no
+            // status to keep.
+            && !got.text.contains(" / Timeout {")
         {
             // A complete, well-framed non-2xx answer is mapped with its status kept.
             prop_assert!(
