@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
 
-use crate::error::{ApiError, Error};
+use crate::error::{ApiError, Error, ErrorFormat};
 use crate::retry::{Failure, RetryPolicy, Verdict};
 use crate::validation::{Rule, ValidationError, Violation};
 
@@ -34,6 +34,9 @@ pub struct SdkInfo {
     /// Whether some operation takes the API key (as a bearer token or an API-key header, query
     /// parameter or cookie): then `ClientBuilder::build` wants an API key (or basic auth).
     pub requires_api_key: bool,
+    /// The response headers the spec documents whose names end in `request-id` (lower case), in
+    /// the order they are looked for; `x-request-id` is looked for after them.
+    pub request_id_headers: &'static [&'static str],
 }
 
 /// One way an operation accepts credentials.
@@ -66,8 +69,8 @@ pub struct OperationInfo {
     pub idempotency_key: Option<&'static str>,
     /// The documented success statuses.
     pub success_statuses: &'static [u16],
-    /// The documented error statuses.
-    pub documented_errors: &'static [u16],
+    /// The documented error statuses, each with the layout of its documented body.
+    pub documented_errors: &'static [(u16, ErrorFormat)],
     /// The ways the operation accepts credentials, in the description's order; empty when it
     /// takes none. The first one whose credential is configured is used.
     pub auth: &'static [Auth],
@@ -316,6 +319,8 @@ struct Inner {
     user_agent: HeaderValue,
     timeout: Duration,
     retry: RetryPolicy,
+    /// The response headers a request id is read from, the first present wins.
+    request_id_headers: Vec<HeaderName>,
 }
 
 impl fmt::Debug for Client {
@@ -536,6 +541,50 @@ impl Call<()> {
     }
 }
 
+impl<T: Send + 'static> Call<T> {
+    /// The call, answering with the response's status, headers, request id and attempt count
+    /// beside the decoded body: [`Response<T>`]. Set per-call options before this.
+    pub fn with_response(self) -> WithResponse<T> {
+        WithResponse { call: self }
+    }
+
+    /// Sends the call; the success response's parts, its body decoded.
+    async fn run(self) -> Result<Response<T>, Error> {
+        let request = self.request?;
+        let inner = &*self.client.inner;
+        let Success {
+            status,
+            headers,
+            body,
+            attempts,
+        } = inner.send(self.op, request, self.accept).await?;
+        match (self.finish)(status, body) {
+            Ok(body) => Ok(Response {
+                status,
+                request_id: inner.request_id(&headers),
+                headers,
+                attempts,
+                body,
+            }),
+            Err(error) => Err(with_response_head(error, inner, headers)),
+        }
+    }
+}
+
+/// A decode error given the headers and request id of the response it comes from.
+fn with_response_head(mut error: Error, inner: &Inner, response_headers: HeaderMap) -> Error {
+    if let Error::Decode {
+        headers,
+        request_id,
+        ..
+    } = &mut error
+    {
+        *request_id = inner.request_id(&response_headers);
+        **headers = response_headers;
+    }
+    error
+}
+
 impl<T: Send + 'static> std::future::IntoFuture for Call<T> {
     type Output = Result<T, Error>;
     /// Boxed: the future of an `async` block has no name. One allocation per call, beside the
@@ -545,11 +594,77 @@ impl<T: Send + 'static> std::future::IntoFuture for Call<T> {
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(async move {
             let request = self.request?;
-            self.client
-                .inner
-                .send(self.op, request, self.accept, self.finish)
-                .await
+            let inner = &*self.client.inner;
+            let success = inner.send(self.op, request, self.accept).await?;
+            (self.finish)(success.status, success.body)
+                .map_err(|error| with_response_head(error, inner, success.headers))
         })
+    }
+}
+
+/// A [`Call`] that answers with a [`Response<T>`]: what [`Call::with_response`] returns.
+#[must_use = "a call does nothing until it is awaited"]
+pub struct WithResponse<T> {
+    call: Call<T>,
+}
+
+impl<T: Send + 'static> std::future::IntoFuture for WithResponse<T> {
+    type Output = Result<Response<T>, Error>;
+    /// Boxed, as [`Call`]'s.
+    type IntoFuture = std::pin::Pin<Box<dyn Future<Output = Result<Response<T>, Error>> + Send>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.call.run())
+    }
+}
+
+impl<T> fmt::Debug for WithResponse<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("WithResponse").field(&self.call).finish()
+    }
+}
+
+/// A success response: the decoded body with the status, headers, request id and number of
+/// attempts it took. From [`Call::with_response`].
+#[derive(Debug, Clone)]
+pub struct Response<T> {
+    status: u16,
+    headers: HeaderMap,
+    request_id: Option<String>,
+    attempts: u32,
+    body: T,
+}
+
+impl<T> Response<T> {
+    /// The HTTP status.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// The response's headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// The id the server gave the request (see [`Error::request_id`] for the header it is
+    /// read from), if the response carried one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    /// How many requests were sent in total (1 when the first attempt succeeded).
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// The decoded body.
+    pub fn body(&self) -> &T {
+        &self.body
+    }
+
+    /// The decoded body, the rest dropped.
+    pub fn into_body(self) -> T {
+        self.body
     }
 }
 
@@ -568,8 +683,17 @@ impl<T> fmt::Debug for Call<T> {
 /// One response, read in full.
 struct RawResponse {
     status: u16,
+    headers: HeaderMap,
     retry_after: Option<Duration>,
     body: bytes::Bytes,
+}
+
+/// The final, successful response of a call, and how many attempts it took.
+struct Success {
+    status: u16,
+    headers: HeaderMap,
+    body: bytes::Bytes,
+    attempts: u32,
 }
 
 /// The credential chosen for one request.
@@ -755,23 +879,21 @@ impl Inner {
         })
     }
 
-    /// Sends `request` for `op`, retrying what is safe to retry, until it succeeds (and `finish`
-    /// turns the status and body into the result) or fails for good.
+    /// Sends `request` for `op`, retrying what is safe to retry, until it succeeds or fails for
+    /// good. Not generic over the call's result: the value is decoded by the caller, so this,
+    /// the largest future of the SDK, is compiled once per SDK rather than once per response
+    /// type.
     ///
     /// The first attempt's request is built before the future is made and sent as it is; a
     /// retry builds its own from `request` again. Building once and sending a clone per attempt
     /// cost every call a copy of the URL and headers that only a retry needs: about 4 % of a
     /// minimal call's time with 64 calls in flight (see BENCHMARKS.md, §2).
-    fn send<R, F>(
+    fn send(
         &self,
         op: &'static OperationInfo,
         mut request: PreparedRequest,
         accept: &'static str,
-        finish: F,
-    ) -> impl Future<Output = Result<R, Error>> + Send + '_
-    where
-        F: FnOnce(u16, bytes::Bytes) -> Result<R, Error> + Send + 'static,
-    {
+    ) -> impl Future<Output = Result<Success, Error>> + Send + '_ {
         let carries_idempotency_key = request.carries_idempotency_key;
         // This call's settings: its own where it has them, the client's otherwise.
         let retry = RetryPolicy {
@@ -808,7 +930,12 @@ impl Inner {
                 };
                 let verdict = match outcome {
                     Ok(response) if is_success(op, response.status) => {
-                        return finish(response.status, response.body);
+                        return Ok(Success {
+                            status: response.status,
+                            headers: response.headers,
+                            body: response.body,
+                            attempts,
+                        });
                     }
                     Ok(response) => {
                         let failure = Failure::Status(response.status);
@@ -820,7 +947,7 @@ impl Inner {
                             response.retry_after,
                         ) {
                             Verdict::Stop(note) => {
-                                return Err(status_error(op, response, attempts, note));
+                                return Err(self.status_error(op, response, attempts, note));
                             }
                             retry => retry,
                         }
@@ -858,6 +985,59 @@ impl Inner {
                 }
             }
         }
+    }
+
+    /// The error for a final non-success response.
+    fn status_error(
+        &self,
+        op: &OperationInfo,
+        response: RawResponse,
+        attempts: u32,
+        retry_note: Option<String>,
+    ) -> Error {
+        let body = into_text(Vec::from(response.body));
+        let request_id = self.request_id(&response.headers);
+        let documented = op
+            .documented_errors
+            .iter()
+            .find(|(status, _)| *status == response.status);
+        match documented {
+            Some((status, format)) => {
+                let content_type = response
+                    .headers
+                    .get(header::CONTENT_TYPE)
+                    .and_then(|value| value.to_str().ok());
+                let mut api = ApiError::read(*status, body, *format, content_type);
+                api.headers = response.headers;
+                api.request_id = request_id;
+                api.retry_after = response.retry_after;
+                api.attempts = attempts;
+                api.retry_note = retry_note;
+                Error::Api(Box::new(api))
+            }
+            None => Error::UnexpectedStatus {
+                status: response.status,
+                operation_id: op.operation_id,
+                body,
+                attempts,
+                retry_note,
+                retry_after: response.retry_after,
+                headers: Box::new(response.headers),
+                request_id,
+            },
+        }
+    }
+
+    /// The response's request id: from the header set with
+    /// [`ClientBuilder::request_id_header`], or else the first the spec documents, or else
+    /// `x-request-id`.
+    fn request_id(&self, headers: &HeaderMap) -> Option<String> {
+        self.request_id_headers.iter().find_map(|name| {
+            headers
+                .get(name)
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_owned)
+        })
     }
 
     /// The request of one attempt: URL and headers prepared, the body built from `body`.
@@ -937,12 +1117,15 @@ fn hide_secret(error: reqwest::Error, secret_in_url: bool) -> reqwest::Error {
 async fn read_response(
     pending: impl Future<Output = Result<reqwest::Response, reqwest::Error>>,
 ) -> Result<RawResponse, reqwest::Error> {
-    let response = pending.await?;
+    let mut response = pending.await?;
     let status = response.status().as_u16();
-    let retry_after = crate::retry::retry_after(response.headers());
+    // Taken, not copied: the body is decoded by then (reqwest chose its decoder from them).
+    let headers = std::mem::take(response.headers_mut());
+    let retry_after = crate::retry::retry_after(&headers);
     let body = response.bytes().await?;
     Ok(RawResponse {
         status,
+        headers,
         retry_after,
         body,
     })
@@ -1101,7 +1284,8 @@ fn is_success(op: &OperationInfo, status: u16) -> bool {
     op.success_statuses.contains(&status) || (200..300).contains(&status)
 }
 
-/// Decodes a success body; an empty body reads as `null`.
+/// Decodes a success body; an empty body reads as `null`. The error's headers and request id
+/// are filled in by the caller, which owns them.
 fn decode<T: serde::de::DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, Error> {
     let json: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
         b"null"
@@ -1112,6 +1296,8 @@ fn decode<T: serde::de::DeserializeOwned>(status: u16, body: &[u8]) -> Result<T,
         status,
         body: String::from_utf8_lossy(body).into_owned(),
         source,
+        headers: Box::default(),
+        request_id: None,
     })
 }
 
@@ -1120,32 +1306,6 @@ fn into_text(body: Vec<u8>) -> String {
     match String::from_utf8(body) {
         Ok(text) => text,
         Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
-    }
-}
-
-/// The error for a final non-success response.
-fn status_error(
-    op: &OperationInfo,
-    response: RawResponse,
-    attempts: u32,
-    retry_note: Option<String>,
-) -> Error {
-    let body = into_text(Vec::from(response.body));
-    if op.documented_errors.contains(&response.status) {
-        let mut api = ApiError::from_body(response.status, body);
-        api.retry_after = response.retry_after;
-        api.attempts = attempts;
-        api.retry_note = retry_note;
-        Error::Api(Box::new(api))
-    } else {
-        Error::UnexpectedStatus {
-            status: response.status,
-            operation_id: op.operation_id,
-            body,
-            attempts,
-            retry_note,
-            retry_after: response.retry_after,
-        }
     }
 }
 
@@ -1159,6 +1319,7 @@ pub struct ClientBuilder {
     max_retries: u32,
     initial_backoff: Duration,
     max_retry_after: Duration,
+    request_id_header: Option<String>,
     http_client: Option<reqwest::Client>,
 }
 
@@ -1172,6 +1333,7 @@ impl Default for ClientBuilder {
             max_retries: crate::retry::DEFAULT_MAX_RETRIES,
             initial_backoff: crate::retry::DEFAULT_INITIAL_BACKOFF,
             max_retry_after: crate::retry::DEFAULT_MAX_RETRY_AFTER,
+            request_id_header: None,
             http_client: None,
         }
     }
@@ -1196,6 +1358,7 @@ impl fmt::Debug for ClientBuilder {
             .field("max_retries", &self.max_retries)
             .field("initial_backoff", &self.initial_backoff)
             .field("max_retry_after", &self.max_retry_after)
+            .field("request_id_header", &self.request_id_header)
             .field("custom_http_client", &self.http_client.is_some())
             .finish()
     }
@@ -1251,6 +1414,14 @@ impl ClientBuilder {
         self
     }
 
+    /// The response header that carries the server's id for each request, read into
+    /// [`Response::request_id`] and [`Error::request_id`]. By default: the first header the
+    /// spec documents whose name ends in `request-id`, or else `x-request-id`.
+    pub fn request_id_header(mut self, name: impl Into<String>) -> Self {
+        self.request_id_header = Some(name.into());
+        self
+    }
+
     /// Sends requests through this `reqwest::Client` (for proxies, custom TLS, connection
     /// settings...). The timeout set here still applies to each attempt.
     ///
@@ -1298,6 +1469,21 @@ impl ClientBuilder {
                 "the timeout must be longer than zero",
             )));
         }
+        let request_id_headers = match self.request_id_header.as_deref() {
+            Some(name) => vec![HeaderName::try_from(name.trim()).map_err(|_| {
+                Error::Config(format!(
+                    "the request id header {name:?} is not a valid HTTP header name"
+                ))
+            })?],
+            // Names the generator wrote; one that is not a header name is skipped.
+            None => info
+                .request_id_headers
+                .iter()
+                .copied()
+                .chain(["x-request-id"])
+                .filter_map(|name| HeaderName::try_from(name).ok())
+                .collect(),
+        };
         let http = match self.http_client {
             Some(http) => http,
             None => reqwest::Client::builder()
@@ -1318,6 +1504,7 @@ impl ClientBuilder {
                     initial_backoff: self.initial_backoff,
                     max_retry_after: self.max_retry_after,
                 },
+                request_id_headers,
             }),
         })
     }
@@ -1415,7 +1602,13 @@ mod tests {
         idempotent: false,
         idempotency_key: Some("invoiceId"),
         success_statuses: &[200],
-        documented_errors: &[400, 403, 429, 500],
+        documented_errors: &[
+            (400, ErrorFormat::Nested),
+            (403, ErrorFormat::Nested),
+            (422, ErrorFormat::Problem),
+            (429, ErrorFormat::Nested),
+            (500, ErrorFormat::Opaque),
+        ],
         auth: &[Auth::Bearer],
     };
 
@@ -1872,19 +2065,42 @@ mod tests {
         assert_eq!(into_text(vec![b'a', 0xff]), "a\u{fffd}");
     }
 
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        pairs
+            .iter()
+            .map(|(name, value)| {
+                (
+                    HeaderName::from_static(name),
+                    HeaderValue::from_static(value),
+                )
+            })
+            .collect()
+    }
+
+    fn client() -> Client {
+        Client::builder().api_key(KEY).build().unwrap()
+    }
+
     #[test]
     fn status_errors() {
         let response = RawResponse {
             status: 429,
+            headers: headers(&[("x-request-id", "req_1"), ("retry-after", "2")]),
             retry_after: Some(Duration::from_secs(2)),
             body: bytes::Bytes::from_static(
                 br#"{"error":{"code":"rate_limit_exceeded","message":"Slow down"}}"#,
             ),
         };
-        let e = status_error(&OP, response, 3, Some("gave up after 3 attempts".into()));
+        let client = client();
+        let e =
+            client
+                .inner
+                .status_error(&OP, response, 3, Some("gave up after 3 attempts".into()));
         let api = e.api_error().unwrap();
         assert_eq!(api.retry_after, Some(Duration::from_secs(2)));
         assert_eq!(api.attempts, 3);
+        assert_eq!(e.request_id(), Some("req_1"));
+        assert_eq!(e.headers().unwrap()["retry-after"], "2");
         assert_eq!(
             e.to_string(),
             "HTTP 429 Too Many Requests: Slow down (code: rate_limit_exceeded); gave up after 3 attempts"
@@ -1892,10 +2108,11 @@ mod tests {
 
         let response = RawResponse {
             status: 418,
+            headers: headers(&[("x-example-request-id", "req_2"), ("x-request-id", "no")]),
             retry_after: None,
             body: bytes::Bytes::from_static(&[0xff, b'x']),
         };
-        match status_error(&OP, response, 1, None) {
+        match client.inner.status_error(&OP, response, 1, None) {
             Error::UnexpectedStatus {
                 status,
                 operation_id,
@@ -1903,13 +2120,82 @@ mod tests {
                 attempts,
                 retry_note,
                 retry_after,
+                headers,
+                request_id,
             } => {
                 assert_eq!((status, operation_id, attempts), (418, "trackSale", 1));
                 assert_eq!(body, "\u{fffd}x");
                 assert_eq!((retry_note, retry_after), (None, None));
+                assert_eq!(headers.len(), 2);
+                // The header the spec documents comes before `x-request-id`.
+                assert_eq!(request_id.as_deref(), Some("req_2"));
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn error_bodies_are_read_as_documented() {
+        let client = client();
+        let error = |status: u16, content_type: &'static str, body: &'static str| {
+            let response = RawResponse {
+                status,
+                headers: headers(&[("content-type", content_type)]),
+                retry_after: None,
+                body: bytes::Bytes::from_static(body.as_bytes()),
+            };
+            match client.inner.status_error(&OP, response, 1, None) {
+                Error::Api(api) => *api,
+                other => panic!("{other:?}"),
+            }
+        };
+        // Documented as problem details.
+        let problem = r#"{"type":"https://example.com/probs/out-of-credit","title":"You do not have enough credit.","status":422,"detail":"Your current balance is 30, but that costs 50.","instance":"/account/12345/msgs/abc"}"#;
+        let api = error(422, "application/json", problem);
+        let details = api.problem.clone().unwrap();
+        assert_eq!(details.status, Some(422));
+        assert_eq!(details.title.as_deref(), Some("You do not have enough credit."));
+        assert_eq!(details.instance.as_deref(), Some("/account/12345/msgs/abc"));
+        assert_eq!(
+            api.to_string(),
+            "HTTP 422 Unprocessable Entity: Your current balance is 30, but that costs 50. (docs: https://example.com/probs/out-of-credit)"
+        );
+        // Problem details by the content type, whatever the spec says (500 is opaque).
+        let api = error(500, "application/problem+json; charset=utf-8", r#"{"title":"Boom"}"#);
+        assert_eq!(api.message.as_deref(), Some("Boom"));
+        assert_eq!(api.problem.unwrap().problem_type, None);
+        // Opaque: a body that looks like CodeQR's is not read as such where the spec does not
+        // say so.
+        let codeqr = r#"{"error":{"code":"x","message":"looks documented"}}"#;
+        let api = error(500, "application/json", codeqr);
+        assert_eq!((api.code, api.message, api.problem), (None, None, None));
+        assert_eq!(api.body, codeqr);
+        // Nested where documented; a flat body under a nested layout gives nothing.
+        let api = error(400, "application/json", codeqr);
+        assert_eq!(api.message.as_deref(), Some("looks documented"));
+        let api = error(400, "application/json", r#"{"message":"flat"}"#);
+        assert_eq!(api.message, None);
+    }
+
+    #[test]
+    fn request_id_header_is_configurable() {
+        let client = Client::builder()
+            .api_key(KEY)
+            .request_id_header("CF-Ray")
+            .build()
+            .unwrap();
+        let found = client.inner.request_id(&headers(&[
+            ("x-request-id", "not this"),
+            ("cf-ray", "8a1b"),
+        ]));
+        assert_eq!(found.as_deref(), Some("8a1b"));
+        assert_eq!(client.inner.request_id(&headers(&[("x-request-id", "x")])), None);
+        let bad = Client::builder()
+            .api_key(KEY)
+            .request_id_header("bad header")
+            .build()
+            .unwrap_err();
+        assert!(bad.to_string().contains("\"bad header\""), "{bad}");
     }
 
     #[test]

@@ -1,9 +1,13 @@
 // The SDK's one error type, `Error`, and `ApiError`/`ApiErrorKind` for the error responses the
-// API documents. Error bodies are read leniently: parsing one never fails, and the raw body is
-// always kept. The API key never enters an error.
+// API documents. Error bodies are read leniently, in the layout the spec documents for the status
+// (`ErrorFormat`): parsing one never fails, the raw body, the headers and the request id are
+// always kept, and nothing is read from a body whose layout the spec does not give. The API key
+// never enters an error.
 
 use std::fmt;
 use std::time::Duration;
+
+use reqwest::header::HeaderMap;
 
 /// Everything that can go wrong when calling the API.
 #[derive(Debug, thiserror::Error)]
@@ -37,6 +41,10 @@ pub enum Error {
         retry_note: Option<String>,
         /// The wait the response's `Retry-After` header asked for, if it had one.
         retry_after: Option<std::time::Duration>,
+        /// The response's headers.
+        headers: Box<HeaderMap>,
+        /// The response's request id (see [`Error::request_id`]).
+        request_id: Option<String>,
     },
 
     /// Connection-level failure (connection refused or reset, TLS, ...) after `attempts` tries.
@@ -70,6 +78,10 @@ pub enum Error {
         body: String,
         /// What did not match.
         source: serde_json::Error,
+        /// The response's headers.
+        headers: Box<HeaderMap>,
+        /// The response's request id (see [`Error::request_id`]).
+        request_id: Option<String>,
     },
 
     /// The request body could not be encoded as JSON (a map with non-string keys, a number
@@ -183,6 +195,39 @@ impl Error {
         }
     }
 
+    /// The response's headers, when there was a response.
+    pub fn headers(&self) -> Option<&HeaderMap> {
+        match self {
+            Error::Api(e) => Some(&e.headers),
+            Error::UnexpectedStatus { headers, .. } | Error::Decode { headers, .. } => {
+                Some(headers)
+            }
+            Error::Validation(_)
+            | Error::Transport { .. }
+            | Error::Timeout { .. }
+            | Error::Encode { .. }
+            | Error::Config(_) => None,
+        }
+    }
+
+    /// The id the server gave the request, when there was a response carrying one: the
+    /// response header set with `ClientBuilder::request_id_header`, or else one the spec
+    /// documents whose name ends in `request-id`, or else `x-request-id`. Quote it when
+    /// reporting a problem to the API's provider.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(e) => e.request_id.as_deref(),
+            Error::UnexpectedStatus { request_id, .. } | Error::Decode { request_id, .. } => {
+                request_id.as_deref()
+            }
+            Error::Validation(_)
+            | Error::Transport { .. }
+            | Error::Timeout { .. }
+            | Error::Encode { .. }
+            | Error::Config(_) => None,
+        }
+    }
+
     /// The raw response body, when there was a response.
     pub fn body(&self) -> Option<&str> {
         match self {
@@ -256,10 +301,46 @@ impl ApiErrorKind {
     }
 }
 
+/// The layout of an error body, as the spec documents it for one status of one operation: what
+/// [`ApiError`]'s `code`, `message`, `doc_url` and `problem` are read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorFormat {
+    /// `{"error": {"code", "message", "doc_url"}}`, or `{"error": "message"}`.
+    Nested,
+    /// `{"code", "message", "doc_url" or "documentation_url"}` at the top level.
+    Flat,
+    /// RFC 9457 (formerly 7807) problem details: `type`, `title`, `status`, `detail`, `instance`.
+    /// A response whose `Content-Type` is `application/problem+json` is read this way whatever
+    /// the spec says.
+    Problem,
+    /// No schema, or one of another shape: only the raw body is kept (use
+    /// [`ApiError::body_as`] with the type the operation's docs name).
+    Opaque,
+}
+
+/// RFC 9457 problem details (`application/problem+json`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct ProblemDetails {
+    /// `type`: a URI naming the kind of problem (`about:blank` when the status says it all).
+    pub problem_type: Option<String>,
+    /// `title`: a short summary of the kind of problem.
+    pub title: Option<String>,
+    /// `status`: the HTTP status the server meant.
+    pub status: Option<u16>,
+    /// `detail`: what went wrong with this request.
+    pub detail: Option<String>,
+    /// `instance`: a URI naming this occurrence.
+    pub instance: Option<String>,
+}
+
 /// An error response the API documents for the operation.
 ///
 /// Displays as `HTTP 403 Forbidden: <message> (code: forbidden, docs: <doc_url>)`, followed by
-/// the retry note if there is one.
+/// the retry note if there is one. `code`, `message` and `doc_url` are read only from a body laid
+/// out as the spec documents for the status ([`ErrorFormat`]); the raw body is always kept, and
+/// [`ApiError::body_as`] decodes it into the documented type.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ApiError {
@@ -267,15 +348,23 @@ pub struct ApiError {
     pub status: u16,
     /// The kind of `status`.
     pub kind: ApiErrorKind,
-    /// The API's error code (`{"error": {"code": ...}}` or `{"code": ...}`), if readable.
+    /// The API's error code (`{"error": {"code": ...}}` or `{"code": ...}`), if the documented
+    /// layout has one and the body gave it.
     pub code: Option<String>,
-    /// The API's explanation (`{"error": {"message": ...}}`, `{"message": ...}` or
-    /// `{"error": "..."}`), if readable.
+    /// The API's explanation (`{"error": {"message": ...}}`, `{"error": "..."}`,
+    /// `{"message": ...}`, or a problem's `detail`, else its `title`), if readable.
     pub message: Option<String>,
-    /// A link to documentation about the error (`{"error": {"doc_url": ...}}`), if given.
+    /// A link to documentation about the error (`doc_url`, `documentation_url`, or a problem's
+    /// `type` when it is an `http(s)` URL), if given.
     pub doc_url: Option<String>,
+    /// The problem details, when the body is `application/problem+json` or documented as such.
+    pub problem: Option<ProblemDetails>,
     /// The raw response body, always kept.
     pub body: String,
+    /// The response's headers.
+    pub headers: HeaderMap,
+    /// The response's request id (see [`Error::request_id`]).
+    pub request_id: Option<String>,
     /// How long the server asked to wait before trying again (`Retry-After`), if it said.
     pub retry_after: Option<Duration>,
     /// How many requests were sent in total.
@@ -285,23 +374,73 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    /// Reads an error response body leniently: any JSON shape (or none) is accepted; fields
-    /// that cannot be found are `None`, and the raw body is kept. `attempts` is 1, with no
-    /// `retry_after` and no `retry_note`.
+    /// Reads an error response body leniently, trying every layout [`ErrorFormat`] knows (for
+    /// tests and mocks; the SDK reads each response in the layout its spec documents): any JSON
+    /// shape (or none) is accepted; fields that cannot be found are `None`, and the raw body is
+    /// kept. `attempts` is 1, with no headers, `retry_after` or `retry_note`.
     pub fn from_body(status: u16, body: impl Into<String>) -> Self {
         let body = body.into();
-        let (code, message, doc_url) = parse_error_body(&body);
+        let read = read_any(&body);
+        ApiError::with_fields(status, body, read)
+    }
+
+    /// Reads `body` in the layout `format` (problem details when `content_type` says so).
+    pub(crate) fn read(
+        status: u16,
+        body: String,
+        format: ErrorFormat,
+        content_type: Option<&str>,
+    ) -> Self {
+        let format = if content_type.is_some_and(is_problem_json) {
+            ErrorFormat::Problem
+        } else {
+            format
+        };
+        let read = match serde_json::from_str::<serde_json::Value>(&body) {
+            Ok(serde_json::Value::Object(top)) => match format {
+                ErrorFormat::Nested => read_nested(&top),
+                ErrorFormat::Flat => read_flat(&top),
+                ErrorFormat::Problem => read_problem(&top),
+                ErrorFormat::Opaque => Fields::default(),
+            },
+            _ => Fields::default(),
+        };
+        ApiError::with_fields(status, body, read)
+    }
+
+    fn with_fields(status: u16, body: String, read: Fields) -> Self {
         ApiError {
             status,
             kind: ApiErrorKind::from_status(status),
-            code,
-            message,
-            doc_url,
+            code: read.code,
+            message: read.message,
+            doc_url: read.doc_url,
+            problem: read.problem,
             body,
+            headers: HeaderMap::new(),
+            request_id: None,
             retry_after: None,
             attempts: 1,
             retry_note: None,
         }
+    }
+
+    /// The body decoded into `T`: the type the operation's docs name for this status (the
+    /// schema the spec gives it), or any other that fits. Fails with [`Error::Decode`] when the
+    /// body does not decode.
+    pub fn body_as<T: serde::de::DeserializeOwned>(&self) -> Result<T, Error> {
+        let json = if self.body.trim().is_empty() {
+            "null"
+        } else {
+            &self.body
+        };
+        serde_json::from_str(json).map_err(|source| Error::Decode {
+            status: self.status,
+            body: self.body.clone(),
+            source,
+            headers: Box::new(self.headers.clone()),
+            request_id: self.request_id.clone(),
+        })
     }
 
     /// Whether the failure is transient (429, 408, 500, 502, 503, 504); see [`Error::is_retryable`].
@@ -330,32 +469,100 @@ impl fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
-/// `(code, message, doc_url)` from an error body, from the first of these shapes that has them:
-/// `{"error": {"code", "message", "doc_url"}}`, `{"error": "message"}`,
-/// `{"code", "message", "doc_url"}` (also `detail`/`title` for RFC 7807 problem details).
-fn parse_error_body(body: &str) -> (Option<String>, Option<String>, Option<String>) {
-    let Ok(serde_json::Value::Object(top)) = serde_json::from_str::<serde_json::Value>(body) else {
-        return (None, None, None);
-    };
-    let mut code = None;
-    let mut message = None;
-    let mut doc_url = None;
+/// What an error body says, in the fields `ApiError` shows.
+#[derive(Default)]
+struct Fields {
+    code: Option<String>,
+    message: Option<String>,
+    doc_url: Option<String>,
+    problem: Option<ProblemDetails>,
+}
+
+type JsonObject = serde_json::Map<String, serde_json::Value>;
+
+/// Whether a `Content-Type` is `application/problem+json` (parameters and case aside).
+fn is_problem_json(content_type: &str) -> bool {
+    content_type
+        .split(';')
+        .next()
+        .is_some_and(|media| media.trim().eq_ignore_ascii_case("application/problem+json"))
+}
+
+/// `{"error": {"code", "message", "doc_url"}}` or `{"error": "message"}`.
+fn read_nested(top: &JsonObject) -> Fields {
     match top.get("error") {
-        Some(serde_json::Value::Object(inner)) => {
-            code = text_field(inner, "code");
-            message = text_field(inner, "message");
-            doc_url = text_field(inner, "doc_url");
-        }
-        Some(serde_json::Value::String(text)) => message = Some(text.clone()),
-        _ => {}
+        Some(serde_json::Value::Object(inner)) => Fields {
+            code: text_field(inner, "code"),
+            message: text_field(inner, "message"),
+            doc_url: text_field(inner, "doc_url").or_else(|| text_field(inner, "documentation_url")),
+            problem: None,
+        },
+        Some(serde_json::Value::String(text)) => Fields {
+            message: Some(text.clone()),
+            ..Fields::default()
+        },
+        _ => Fields::default(),
     }
-    let code = code.or_else(|| text_field(&top, "code"));
-    let message = message
-        .or_else(|| text_field(&top, "message"))
-        .or_else(|| text_field(&top, "detail"))
-        .or_else(|| text_field(&top, "title"));
-    let doc_url = doc_url.or_else(|| text_field(&top, "doc_url"));
-    (code, message, doc_url)
+}
+
+/// `{"code", "message", "doc_url"}` at the top level.
+fn read_flat(top: &JsonObject) -> Fields {
+    Fields {
+        code: text_field(top, "code"),
+        message: text_field(top, "message"),
+        doc_url: text_field(top, "doc_url").or_else(|| text_field(top, "documentation_url")),
+        problem: None,
+    }
+}
+
+/// RFC 9457 problem details.
+fn read_problem(top: &JsonObject) -> Fields {
+    let problem = ProblemDetails {
+        problem_type: text_field(top, "type"),
+        title: text_field(top, "title"),
+        status: top
+            .get("status")
+            .and_then(serde_json::Value::as_u64)
+            .and_then(|status| u16::try_from(status).ok()),
+        detail: text_field(top, "detail"),
+        instance: text_field(top, "instance"),
+    };
+    let doc_url = problem
+        .problem_type
+        .clone()
+        .filter(|uri| uri.starts_with("https://") || uri.starts_with("http://"));
+    Fields {
+        code: None,
+        message: problem.detail.clone().or_else(|| problem.title.clone()),
+        doc_url,
+        problem: Some(problem),
+    }
+}
+
+/// The first layout that gives something: nested, flat (`message` or `code`), problem details
+/// (`title` or `detail`).
+fn read_any(body: &str) -> Fields {
+    let Ok(serde_json::Value::Object(top)) = serde_json::from_str::<serde_json::Value>(body) else {
+        return Fields::default();
+    };
+    let nested = read_nested(&top);
+    if nested.code.is_some() || nested.message.is_some() || nested.doc_url.is_some() {
+        let flat = read_flat(&top);
+        return Fields {
+            code: nested.code.or(flat.code),
+            message: nested.message.or(flat.message),
+            doc_url: nested.doc_url.or(flat.doc_url),
+            problem: None,
+        };
+    }
+    let flat = read_flat(&top);
+    if flat.code.is_some() || flat.message.is_some() {
+        return flat;
+    }
+    if top.contains_key("title") || top.contains_key("detail") {
+        return read_problem(&top);
+    }
+    flat
 }
 
 /// A string (or number) field of a JSON object, as text.
@@ -606,6 +813,8 @@ mod tests {
             attempts: 1,
             retry_note: None,
             retry_after: None,
+            headers: Box::default(),
+            request_id: None,
         };
         assert_eq!(
             e.to_string(),
@@ -620,7 +829,10 @@ mod tests {
             attempts: 1,
             retry_note: Some("not retried: POST /track/sale is not idempotent and the request carries no invoiceId (its idempotency key)".into()),
             retry_after: Some(std::time::Duration::from_secs(30)),
+            headers: Box::default(),
+            request_id: Some("req_9".into()),
         };
+        assert_eq!(e.request_id(), Some("req_9"));
         assert_eq!(e.retry_after(), Some(std::time::Duration::from_secs(30)));
         assert_eq!(
             e.to_string(),
@@ -645,6 +857,8 @@ mod tests {
             status: 200,
             body: "\"x\"".into(),
             source,
+            headers: Box::default(),
+            request_id: None,
         };
         assert_eq!(
             e.to_string(),
@@ -655,6 +869,36 @@ mod tests {
 
         let e = Error::Config("no API key".into());
         assert_eq!(e.to_string(), "invalid client configuration: no API key");
+    }
+
+    #[test]
+    fn body_as_decodes_the_documented_type() {
+        #[derive(serde::Deserialize, Debug, PartialEq)]
+        struct Details {
+            code: String,
+        }
+        #[derive(serde::Deserialize, Debug, PartialEq)]
+        struct Documented {
+            error: Details,
+        }
+        let mut api = ApiError::from_body(403, FORBIDDEN);
+        api.request_id = Some("req_7".into());
+        let documented: Documented = api.body_as().unwrap();
+        assert_eq!(documented.error.code, "forbidden");
+        let e = api.body_as::<Vec<u32>>().unwrap_err();
+        assert!(matches!(e, Error::Decode { status: 403, .. }), "{e:?}");
+        assert_eq!(e.body(), Some(FORBIDDEN));
+        assert_eq!(e.request_id(), Some("req_7"));
+        // An empty body reads as `null`.
+        let empty = ApiError::from_body(404, " ");
+        assert_eq!(empty.body_as::<Option<Documented>>().unwrap(), None);
+    }
+
+    #[test]
+    fn error_stays_small() {
+        // clippy's `result_large_err` flags results whose error is 128 bytes or more: every
+        // operation returns one.
+        assert!(std::mem::size_of::<Error>() < 128, "{}", std::mem::size_of::<Error>());
     }
 
     #[test]

@@ -36,8 +36,11 @@ mod string_enum;
 #[allow(dead_code, unreachable_pub, unused_imports, unused_macros)]
 pub mod validation;
 
-pub use client::{Call, Client, ClientBuilder, FileUpload};
-pub use error::{ApiError, ApiErrorKind, Error};
+pub use client::{Call, Client, ClientBuilder, FileUpload, Response, WithResponse};
+pub use error::{ApiError, ApiErrorKind, Error, ErrorFormat, ProblemDetails};
+/// The `http` crate, whose types (`HeaderMap`, `StatusCode`...) the SDK's responses and errors
+/// carry.
+pub use http;
 pub use json_text::JsonText;
 pub use or_empty::OrEmpty;
 
@@ -48,4 +51,5 @@ pub(crate) const SDK_INFO: client::SdkInfo = client::SdkInfo {
     base_url_env: "EXAMPLE_BASE_URL",
     user_agent: concat!("example-rust/", env!("CARGO_PKG_VERSION")),
     requires_api_key: true,
+    request_id_headers: &["x-example-request-id"],
 };

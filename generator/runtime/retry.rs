@@ -224,7 +224,7 @@ mod tests {
         idempotent: false,
         idempotency_key: Some("invoiceId"),
         success_statuses: &[200],
-        documented_errors: &[400, 401, 403, 404, 409, 410, 422, 429, 500],
+        documented_errors: &[],
         auth: &[Auth::Bearer],
     };
 
@@ -246,7 +246,7 @@ mod tests {
         idempotent: true,
         idempotency_key: None,
         success_statuses: &[200],
-        documented_errors: &[404],
+        documented_errors: &[(404, crate::error::ErrorFormat::Opaque)],
         auth: &[],
     };
 

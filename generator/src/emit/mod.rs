@@ -85,6 +85,8 @@ pub const DEPENDENCIES: &[(&str, &str)] = &[
     ("bytes", r#""1""#),
     ("email_address", r#""0.2""#),
     ("fastrand", r#""2""#),
+    // Re-exported (`crate::http`): the header map of responses and errors is its type.
+    ("http", r#""1""#),
     ("httpdate", r#""1""#),
     ("percent-encoding", r#""2""#),
     ("regress", r#""0.12""#),
@@ -511,13 +513,17 @@ fn root(model: &Model, info: &CrateInfo, layout: Layout) -> TokenStream {
     // it; otherwise operations that need credentials say so when called.
     let requires_api_key =
         model.operations().next().is_some() && model.operations().all(|op| !op.auth.is_empty());
+    let request_id_headers = &model.api.request_id_headers;
     quote! {
         #(#runtime)*
         #types
         #builders
         #operations
-        pub use client::{Call, Client, ClientBuilder, FileUpload};
-        pub use error::{ApiError, ApiErrorKind, Error};
+        pub use client::{Call, Client, ClientBuilder, FileUpload, Response, WithResponse};
+        pub use error::{ApiError, ApiErrorKind, Error, ErrorFormat, ProblemDetails};
+        /// The `http` crate, whose types (`HeaderMap`, `StatusCode`...) the SDK's responses and
+        /// errors carry.
+        pub use http;
         pub use json_text::JsonText;
         pub use or_empty::OrEmpty;
 
@@ -528,6 +534,7 @@ fn root(model: &Model, info: &CrateInfo, layout: Layout) -> TokenStream {
             base_url_env: #base_url_env,
             user_agent: concat!(#user_agent, env!("CARGO_PKG_VERSION")),
             requires_api_key: #requires_api_key,
+            request_id_headers: &[#(#request_id_headers),*],
         };
     }
 }

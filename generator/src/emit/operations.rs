@@ -7,7 +7,7 @@ use super::docs;
 use super::rust_type::{self, From};
 use super::validation;
 use crate::model::{
-    AuthScheme, BodyEncoding, Group, Model, Operation, Param, ParamBinding, ParamLocation,
+    AuthScheme, BodyEncoding, ErrorFormat, Group, Model, Operation, Param, ParamBinding, ParamLocation,
     ParamStyle, RequestBody, ResponseBody, TypeKind, TypeRef,
 };
 use proc_macro2::{Literal, TokenStream};
@@ -159,6 +159,36 @@ fn operation_doc(op: &Operation) -> TokenStream {
             "Errors: [`crate::Error::Validation`] before anything is sent; [`crate::Error::Api`] for the documented statuses {}; see [`crate::Error`] for the rest.",
             statuses.join(", ")
         ));
+        // The documented body of each status, statuses of one type together, for
+        // `ApiError::body_as`.
+        let mut typed: Vec<(String, Vec<String>)> = Vec::new();
+        for error in &op.errors {
+            let Some(ty) = &error.body else { continue };
+            // A named type is linked; another (an array of one, a map) is spelled out.
+            let name = match ty {
+                TypeRef::Named(name) => format!("[`crate::types::{name}`]"),
+                _ => {
+                    let text: String = rust_type::tokens(ty, From::Crate)
+                        .to_string()
+                        .split_whitespace()
+                        .collect();
+                    format!("`{text}`")
+                }
+            };
+            match typed.iter_mut().find(|(seen, _)| *seen == name) {
+                Some((_, statuses)) => statuses.push(error.status.to_string()),
+                None => typed.push((name, vec![error.status.to_string()])),
+            }
+        }
+        if !typed.is_empty() {
+            let mut text = String::from(
+                "Error bodies, as documented (read one with [`crate::ApiError::body_as`]):",
+            );
+            for (name, statuses) in typed {
+                text.push_str(&format!("\n- {}: {name}", statuses.join(", ")));
+            }
+            parts.push(text);
+        }
     }
     let mut doc = docs::paragraphs(&parts);
     if op.deprecated {
@@ -464,7 +494,16 @@ fn operation(model: &Model, op: &Operation) -> TokenStream {
         .statuses
         .iter()
         .map(|s| Literal::u16_unsuffixed(*s));
-    let errors = op.errors.iter().map(|e| Literal::u16_unsuffixed(e.status));
+    let errors = op.errors.iter().map(|e| {
+        let status = Literal::u16_unsuffixed(e.status);
+        let format = match e.format {
+            ErrorFormat::Nested => quote! { Nested },
+            ErrorFormat::Flat => quote! { Flat },
+            ErrorFormat::Problem => quote! { Problem },
+            ErrorFormat::Opaque => quote! { Opaque },
+        };
+        quote! { (#status, crate::ErrorFormat::#format) }
+    });
     let auth = op.auth.iter().map(|scheme| match scheme {
         AuthScheme::Bearer => quote! { crate::client::Auth::Bearer },
         AuthScheme::Basic => quote! { crate::client::Auth::Basic },

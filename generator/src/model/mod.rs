@@ -30,6 +30,9 @@ pub struct ApiInfo {
     pub description: Option<String>,
     /// The first server's URL, the client's default base URL.
     pub default_base_url: String,
+    /// The response headers some operation documents whose names end in `request-id` (lower
+    /// case, sorted): where the SDK looks for the server's request id.
+    pub request_id_headers: Vec<String>,
 }
 
 /// A named Rust type.
@@ -622,6 +625,25 @@ pub struct ErrorResponse {
     pub status: u16,
     /// What it means, from the spec.
     pub description: Option<String>,
+    /// The type of its JSON body, when the spec gives a schema.
+    pub body: Option<TypeRef>,
+    /// The layout of that body, as far as `ApiError` reads it (set by
+    /// `passes::mark_error_formats`).
+    pub format: ErrorFormat,
+}
+
+/// The layout of an error body: which of `ApiError`'s fields the runtime reads from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ErrorFormat {
+    /// `{"error": {"code", "message", "doc_url"}}` or `{"error": "message"}`.
+    Nested,
+    /// `{"message", "code"...}` at the top level.
+    Flat,
+    /// RFC 9457 problem details (`title`, `detail`, `type`...).
+    Problem,
+    /// Anything else, or no schema: only the raw body is kept.
+    #[default]
+    Opaque,
 }
 
 /// One way an operation accepts credentials.

@@ -16,7 +16,7 @@ use openapiv3::{
 use std::collections::{BTreeMap, BTreeSet};
 
 use passes::{
-    box_recursion, break_alias_cycles, dedup_types, mark_explicit_nulls, mark_groups,
+    box_recursion, break_alias_cycles, dedup_types, mark_error_formats, mark_explicit_nulls, mark_groups,
     mark_request_types, or_empty_unions,
 };
 
@@ -63,6 +63,7 @@ pub fn resolve(spec: &OpenAPI, diags: &mut Diagnostics) -> Model {
         in_progress: BTreeSet::new(),
         provisional: BTreeMap::new(),
         unchecked_formats: BTreeMap::new(),
+        request_id_headers: BTreeSet::new(),
     };
     resolver.name_components();
     resolver.define_components();
@@ -89,6 +90,7 @@ pub fn resolve(spec: &OpenAPI, diags: &mut Diagnostics) -> Model {
                 .first()
                 .map(|s| s.url.trim_end_matches('/').to_owned())
                 .unwrap_or_default(),
+            request_id_headers: resolver.request_id_headers.into_iter().collect(),
         },
         types: resolver.types,
         groups,
@@ -100,6 +102,7 @@ pub fn resolve(spec: &OpenAPI, diags: &mut Diagnostics) -> Model {
     mark_groups(&mut model);
     mark_explicit_nulls(&mut model);
     box_recursion(&mut model);
+    mark_error_formats(&mut model);
     model
 }
 
@@ -124,6 +127,8 @@ struct Resolver<'a> {
     /// `format` values the SDK does not check → (first place seen, how many places): reported
     /// once each, since GitHub alone has thousands of `uri-template`s.
     unchecked_formats: BTreeMap<String, (String, usize)>,
+    /// Documented response headers whose names end in `request-id`, lower case.
+    request_id_headers: BTreeSet<String>,
 }
 
 /// A schema or a reference to one, whichever box it came in.

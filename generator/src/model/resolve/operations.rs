@@ -461,6 +461,12 @@ impl<'a> Resolver<'a> {
                     continue;
                 }
             };
+            for name in response.headers.keys() {
+                let name = name.trim().to_ascii_lowercase();
+                if name.ends_with("request-id") {
+                    self.request_id_headers.insert(name);
+                }
+            }
             if (200..300).contains(&status) {
                 success.statuses.push(status);
                 if decided || status == 204 {
@@ -487,9 +493,29 @@ impl<'a> Resolver<'a> {
                     (None, None) => ResponseBody::Empty,
                 };
             } else if status >= 300 {
+                let json = response.content.iter().find(|(media, _)| is_json(media));
+                let problem = json.is_some_and(|(media, _)| is_problem_json(media));
+                let body = json.and_then(|(media, content)| {
+                    let schema = content.schema.as_ref()?;
+                    let schema_at =
+                        pointer(&pointer(&pointer(&code_at, "content"), media), "schema");
+                    Some(
+                        self.shape_of(schema.into(), &format!("{stem}Error{status}"), &schema_at)
+                            .shape
+                            .ty,
+                    )
+                });
                 errors.push(ErrorResponse {
                     status,
                     description: Some(response.description.clone()).filter(|d| !d.is_empty()),
+                    body,
+                    // Problem details by their media type; other layouts are read from the
+                    // schema once every type is resolved (`passes::mark_error_formats`).
+                    format: if problem {
+                        ErrorFormat::Problem
+                    } else {
+                        ErrorFormat::Opaque
+                    },
                 });
             }
         }
@@ -625,6 +651,11 @@ pub(super) fn media_encoding(media: &str) -> BodyEncoding {
     } else {
         BodyEncoding::Bytes(essence)
     }
+}
+
+/// Whether a media type is RFC 9457's `application/problem+json`.
+fn is_problem_json(media: &str) -> bool {
+    media.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/problem+json")
 }
 
 pub(super) fn is_json(media: &str) -> bool {

@@ -48,6 +48,11 @@ pub(super) fn mark_groups(model: &mut Model) {
             if let ResponseBody::Json(ty) = &op.success.body {
                 collect_named(ty, &mut roots);
             }
+            for error in &op.errors {
+                if let Some(ty) = &error.body {
+                    collect_named(ty, &mut roots);
+                }
+            }
         }
         for name in reachable(model, roots) {
             reached.entry(name).or_default().push(group.feature.clone());
@@ -73,6 +78,79 @@ pub(super) fn mark_groups(model: &mut Model) {
             && groups.len() < all
         {
             def.groups = groups;
+        }
+    }
+}
+
+/// Decides the layout of each documented error body from its type, so that `ApiError` reads
+/// `code`, `message` and `doc_url` only where the spec puts them: `{"error": {"message"...}}`
+/// (or `{"error": "text"}`) is nested, a top-level string `message` is flat, `title` or
+/// `detail` beside `type` or `status` are problem details (already decided where the media type
+/// says `application/problem+json`), and anything else is opaque.
+pub(super) fn mark_error_formats(model: &mut Model) {
+    let types = &model.types;
+    let fields_of = |ty: &TypeRef| -> Option<&Vec<Field>> {
+        match base_type(types, ty) {
+            TypeRef::Named(name) => match types.get(&name).map(|d| &d.kind) {
+                Some(TypeKind::Struct(s)) => Some(&s.fields),
+                _ => None,
+            },
+            _ => None,
+        }
+    };
+    let field = |fields: &'_ Vec<Field>, wire: &str| -> Option<TypeRef> {
+        fields
+            .iter()
+            .find(|f| f.wire_name == wire)
+            .map(|f| base_type(types, &f.shape.ty))
+    };
+    let is_text = |ty: &Option<TypeRef>| matches!(ty, Some(TypeRef::String));
+    let format_of = |ty: &TypeRef| -> ErrorFormat {
+        let Some(fields) = fields_of(ty) else {
+            return ErrorFormat::Opaque;
+        };
+        if let Some(inner) = field(fields, "error") {
+            if inner == TypeRef::String {
+                return ErrorFormat::Nested;
+            }
+            if let Some(inner) = fields_of(&inner)
+                && (is_text(&field(inner, "message")) || field(inner, "code").is_some())
+            {
+                return ErrorFormat::Nested;
+            }
+        }
+        if is_text(&field(fields, "message")) {
+            return ErrorFormat::Flat;
+        }
+        let problem_words = ["type", "title", "status", "detail", "instance"]
+            .iter()
+            .filter(|w| field(fields, w).is_some())
+            .count();
+        if (is_text(&field(fields, "title")) || is_text(&field(fields, "detail")))
+            && problem_words >= 2
+        {
+            return ErrorFormat::Problem;
+        }
+        ErrorFormat::Opaque
+    };
+    let decided: Vec<Vec<ErrorFormat>> = model
+        .groups
+        .iter()
+        .flat_map(|g| &g.operations)
+        .map(|op| {
+            op.errors
+                .iter()
+                .map(|e| match (&e.body, e.format) {
+                    (_, ErrorFormat::Problem) | (None, _) => e.format,
+                    (Some(ty), _) => format_of(ty),
+                })
+                .collect()
+        })
+        .collect();
+    let ops = model.groups.iter_mut().flat_map(|g| &mut g.operations);
+    for (op, formats) in ops.zip(decided) {
+        for (error, format) in op.errors.iter_mut().zip(formats) {
+            error.format = format;
         }
     }
 }
