@@ -867,6 +867,155 @@ async fn a_calls_timeout_applies_to_that_call_only() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// response metadata
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn with_response_gives_status_headers_request_id_and_attempts() {
+    let server = MockServer::start().await;
+    sale_mock(
+        ResponseTemplate::new(429)
+            .insert_header("retry-after", "0")
+            .set_body_string(error_body("rate_limit_exceeded", "Slow down")),
+    )
+    .up_to_n_times(1)
+    .mount(&server)
+    .await;
+    sale_mock(
+        ok().insert_header("x-request-id", "req_abc123")
+            .insert_header("x-ratelimit-remaining", "41"),
+    )
+    .mount(&server)
+    .await;
+    let response: codeqr::Response<TrackSaleResponse> = client(&server)
+        .track()
+        .track_sale(minimal_sale())
+        .with_response()
+        .await
+        .expect("second attempt succeeds");
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.request_id(), Some("req_abc123"));
+    let headers: &codeqr::http::HeaderMap = response.headers();
+    assert_eq!(headers["x-ratelimit-remaining"], "41");
+    assert_eq!(response.attempts(), 2, "a 429, then the success");
+    assert_eq!(response.body().customer_id, "cust_9f8e");
+    let body: TrackSaleResponse = response.into_body();
+    assert_eq!(body.amount, 1999.0);
+}
+
+#[tokio::test]
+async fn with_response_keeps_per_call_options_set_before_it() {
+    let server = MockServer::start().await;
+    sale_mock(ResponseTemplate::new(503)).expect(1).mount(&server).await;
+    let err = client(&server)
+        .track()
+        .track_sale(sale_with_invoice())
+        .max_retries(0)
+        .header("x-trace-id", "abc123")
+        .with_response()
+        .await
+        .expect_err("503");
+    assert_eq!(err.attempts(), Some(1));
+    assert_eq!(header(&requests(&server).await[0], "x-trace-id"), "abc123");
+}
+
+#[tokio::test]
+async fn errors_carry_headers_request_id_and_the_documented_body() {
+    let server = MockServer::start().await;
+    sale_mock(
+        ResponseTemplate::new(403)
+            .insert_header("x-request-id", "req_denied")
+            .set_body_raw(
+                error_body("forbidden", "Business plan required"),
+                "application/json",
+            ),
+    )
+    .mount(&server)
+    .await;
+    let err = client(&server)
+        .track()
+        .track_sale(minimal_sale())
+        .await
+        .expect_err("403");
+    let (status, request_id): (Option<u16>, Option<&str>) = (err.status(), err.request_id());
+    assert_eq!((status, request_id), (Some(403), Some("req_denied")));
+    let headers: Option<&codeqr::http::HeaderMap> = err.headers();
+    assert_eq!(headers.expect("there was a response")["content-type"], "application/json");
+    let api = err.api_error().expect("403 is documented");
+    let documented: codeqr::types::ErrorResponse = api.body_as().expect("the documented type");
+    assert_eq!(documented.error.message, "Business plan required");
+    assert_eq!(api.code.as_deref(), Some("forbidden"), "CodeQR's documented layout");
+    assert_eq!(api.request_id.as_deref(), Some("req_denied"));
+}
+
+#[tokio::test]
+async fn undocumented_statuses_and_bad_bodies_keep_the_response_head() {
+    let server = MockServer::start().await;
+    sale_mock(
+        ResponseTemplate::new(418)
+            .insert_header("x-request-id", "req_teapot")
+            .set_body_string("short and stout"),
+    )
+    .up_to_n_times(1)
+    .mount(&server)
+    .await;
+    sale_mock(
+        ResponseTemplate::new(200)
+            .insert_header("x-request-id", "req_garbled")
+            .set_body_string("{not json"),
+    )
+    .mount(&server)
+    .await;
+    let client = client(&server);
+    let err = client
+        .track()
+        .track_sale(minimal_sale())
+        .await
+        .expect_err("418");
+    assert!(matches!(err, Error::UnexpectedStatus { status: 418, .. }), "{err:?}");
+    assert_eq!(err.request_id(), Some("req_teapot"));
+    assert!(err.headers().is_some());
+    for with_response in [false, true] {
+        let call = client.track().track_sale(minimal_sale());
+        let err = if with_response {
+            call.with_response().await.map(|_| ()).expect_err("garbled")
+        } else {
+            call.await.map(|_| ()).expect_err("garbled")
+        };
+        assert!(matches!(err, Error::Decode { status: 200, .. }), "{err:?}");
+        assert_eq!(err.request_id(), Some("req_garbled"));
+        assert_eq!(err.body(), Some("{not json"));
+    }
+    let nothing_sent = client
+        .track()
+        .track_sale(
+            serde_json::from_value(json!({"customerExternalId": "", "amount": -1}))
+                .expect("decoding is lenient"),
+        )
+        .await
+        .expect_err("invalid");
+    assert_eq!((nothing_sent.headers(), nothing_sent.request_id()), (None, None));
+}
+
+#[tokio::test]
+async fn request_id_header_can_be_set_on_the_client() {
+    let server = MockServer::start().await;
+    sale_mock(ok().insert_header("x-request-id", "not-this").insert_header("cf-ray", "8a1b2c"))
+        .mount(&server)
+        .await;
+    let response = builder(&server)
+        .request_id_header("CF-Ray")
+        .build()
+        .expect("client")
+        .track()
+        .track_sale(minimal_sale())
+        .with_response()
+        .await
+        .expect("200");
+    assert_eq!(response.request_id(), Some("8a1b2c"));
+}
+
+// ---------------------------------------------------------------------------------------------
 // timeouts and transport failures
 // ---------------------------------------------------------------------------------------------
 

@@ -1667,6 +1667,103 @@ async fn get_pet_not_found_is_an_api_error() {
 }
 
 #[tokio::test]
+async fn get_pet_reads_the_request_id_header_the_spec_documents() {
+    let server = MockServer::start().await;
+    answer_all(
+        &server,
+        ResponseTemplate::new(200)
+            .insert_header("x-request-id", "generic")
+            .insert_header("x-fixture-request-id", "fixture-7")
+            .set_body_json(json!({"id": 1, "name": "One"})),
+    )
+    .await;
+    let response = client(&server)
+        .pets()
+        .get_pet(1)
+        .with_response()
+        .await
+        .expect("pet 1");
+    assert_eq!(response.request_id(), Some("fixture-7"));
+    assert_eq!(response.body().name, "One");
+}
+
+#[tokio::test]
+async fn get_pet_error_without_a_documented_body_says_nothing_it_does_not_know() {
+    let server = MockServer::start().await;
+    let body = r#"{"error":{"code":"not_found","message":"No pet 9"}}"#;
+    answer_all(&server, ResponseTemplate::new(404).set_body_raw(body, "application/json")).await;
+    let e = client(&server).pets().get_pet(9).await.expect_err("404");
+    let api = e.api_error().expect("404 is documented");
+    // The spec gives 404 no schema: the body is kept, not guessed at.
+    assert_eq!((&api.code, &api.message, &api.problem), (&None, &None, &None));
+    assert_eq!(api.body, body);
+    assert_eq!(e.to_string(), format!("HTTP 404 Not Found: {body}"));
+    let value: Value = api.body_as().expect("any JSON reads as a Value");
+    assert_eq!(value["error"]["code"], "not_found");
+}
+
+#[tokio::test]
+async fn create_pet_errors_read_as_their_documented_types() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/pets"))
+        .respond_with(ResponseTemplate::new(409).set_body_raw(
+            r#"{"message":"Rex exists","code":"duplicate","existingId":41}"#,
+            "application/json",
+        ))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    let problem = json!({
+        "type": "https://example.com/problems/too-young",
+        "title": "Too young",
+        "status": 422,
+        "detail": "Pets born this year cannot be registered.",
+        "invalidParams": [{"name": "birthday", "reason": "this year"}]
+    });
+    Mock::given(method("POST"))
+        .and(path("/pets"))
+        .respond_with(
+            ResponseTemplate::new(422).set_body_raw(problem.to_string(), "application/problem+json"),
+        )
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let pet = || {
+        CreatePetRequest::builder()
+            .name("Rex")
+            .kind(Kind::Dog)
+            .build()
+            .expect("valid pet")
+    };
+
+    let e = client.pets().create_pet(pet()).await.expect_err("409");
+    let api = e.api_error().expect("409 is documented");
+    assert_eq!(api.message.as_deref(), Some("Rex exists"), "a flat layout");
+    assert_eq!(api.code.as_deref(), Some("duplicate"));
+    let conflict: features_sdk::types::PetConflict = api.body_as().expect("documented type");
+    assert_eq!(conflict.existing_id, Some(41));
+    assert_eq!(e.to_string(), "HTTP 409 Conflict: Rex exists (code: duplicate)");
+
+    let e = client.pets().create_pet(pet()).await.expect_err("422");
+    let api = e.api_error().expect("422 is documented");
+    let details = api.problem.as_ref().expect("problem details");
+    assert_eq!(details.title.as_deref(), Some("Too young"));
+    assert_eq!(details.status, Some(422));
+    assert_eq!(
+        e.to_string(),
+        "HTTP 422 Unprocessable Entity: Pets born this year cannot be registered. (docs: https://example.com/problems/too-young)"
+    );
+    let documented: features_sdk::types::CreatePetError422 = api.body_as().expect("documented");
+    let params = documented.invalid_params.expect("given");
+    assert_eq!(params[0].name.as_deref(), Some("birthday"));
+    // A body that is not the documented type is a decode error that keeps the body.
+    let wrong = api.body_as::<features_sdk::types::PetConflict>().expect_err("no message");
+    assert!(matches!(wrong, Error::Decode { status: 422, .. }), "{wrong:?}");
+    assert_eq!(wrong.body(), Some(problem.to_string().as_str()));
+}
+
+#[tokio::test]
 async fn get_pet_response_missing_a_required_field_is_a_decode_error() {
     let server = MockServer::start().await;
     // `name` is required by Pet's own allOf member, `id` by Base's.
