@@ -25,6 +25,52 @@
 //! # }
 //! ```
 //!
+//! ## One call under your control
+//!
+//! A call is a builder until it is awaited: per-call options, the response's metadata, and
+//! errors that keep what the server said (the whole program: `examples/call_options.rs`).
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use codeqr::{Client, Response, types::{ErrorResponse, TrackSaleRequest, TrackSaleResponse}};
+//!
+//! # async fn run(client: Client, request: TrackSaleRequest) -> Result<(), codeqr::Error> {
+//! // A call is a builder until it is awaited; the plain form is unchanged.
+//! let sale = client.track().track_sale(request.clone()).await?;
+//!
+//! // Per-call options override the client's, for this call only.
+//! let sale = client.track().track_sale(request.clone())
+//!     .timeout(Duration::from_secs(5))          // per attempt
+//!     .max_retries(0)
+//!     .header("x-trace-id", "abc123")           // sent on every attempt of this call
+//!     .await?;
+//!
+//! // The response with its metadata.
+//! let response: Response<TrackSaleResponse> =
+//!     client.track().track_sale(request.clone()).with_response().await?;
+//! let status: u16 = response.status();
+//! let request_id: Option<&str> = response.request_id();
+//! let headers: &codeqr::http::HeaderMap = response.headers();   // `http` re-exported
+//! let attempts: u32 = response.attempts();
+//! let body: &TrackSaleResponse = response.body();
+//! let body: TrackSaleResponse = response.into_body();
+//!
+//! // Errors carry what the server said.
+//! if let Err(e) = client.track().track_sale(request).await {
+//!     let _: (Option<u16>, Option<&str>) = (e.status(), e.request_id());
+//!     let _: Option<&codeqr::http::HeaderMap> = e.headers();
+//!     if let Some(api) = e.api_error() {
+//!         let documented: ErrorResponse = api.body_as()?;      // the schema the spec gives that status
+//!     }
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! The request id is read from the response header set with
+//! [`ClientBuilder::request_id_header`], or else one the spec documents whose name ends in
+//! `request-id`, or else `x-request-id`.
+//!
 //! ## Crate organisation
 //! - [`Client`] / [`ClientBuilder`]: configuration (API key, base URL, timeout, retries).
 //! - [`operations`]: the API's operations grouped by tag; `client.track()` returns [`operations::TrackApi`].

@@ -2154,14 +2154,21 @@ mod tests {
         let api = error(422, "application/json", problem);
         let details = api.problem.clone().unwrap();
         assert_eq!(details.status, Some(422));
-        assert_eq!(details.title.as_deref(), Some("You do not have enough credit."));
+        assert_eq!(
+            details.title.as_deref(),
+            Some("You do not have enough credit.")
+        );
         assert_eq!(details.instance.as_deref(), Some("/account/12345/msgs/abc"));
         assert_eq!(
             api.to_string(),
             "HTTP 422 Unprocessable Entity: Your current balance is 30, but that costs 50. (docs: https://example.com/probs/out-of-credit)"
         );
         // Problem details by the content type, whatever the spec says (500 is opaque).
-        let api = error(500, "application/problem+json; charset=utf-8", r#"{"title":"Boom"}"#);
+        let api = error(
+            500,
+            "application/problem+json; charset=utf-8",
+            r#"{"title":"Boom"}"#,
+        );
         assert_eq!(api.message.as_deref(), Some("Boom"));
         assert_eq!(api.problem.unwrap().problem_type, None);
         // Opaque: a body that looks like CodeQR's is not read as such where the spec does not
@@ -2189,7 +2196,10 @@ mod tests {
             ("cf-ray", "8a1b"),
         ]));
         assert_eq!(found.as_deref(), Some("8a1b"));
-        assert_eq!(client.inner.request_id(&headers(&[("x-request-id", "x")])), None);
+        assert_eq!(
+            client.inner.request_id(&headers(&[("x-request-id", "x")])),
+            None
+        );
         let bad = Client::builder()
             .api_key(KEY)
             .request_id_header("bad header")

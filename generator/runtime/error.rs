@@ -482,10 +482,11 @@ type JsonObject = serde_json::Map<String, serde_json::Value>;
 
 /// Whether a `Content-Type` is `application/problem+json` (parameters and case aside).
 fn is_problem_json(content_type: &str) -> bool {
-    content_type
-        .split(';')
-        .next()
-        .is_some_and(|media| media.trim().eq_ignore_ascii_case("application/problem+json"))
+    content_type.split(';').next().is_some_and(|media| {
+        media
+            .trim()
+            .eq_ignore_ascii_case("application/problem+json")
+    })
 }
 
 /// `{"error": {"code", "message", "doc_url"}}` or `{"error": "message"}`.
@@ -494,7 +495,8 @@ fn read_nested(top: &JsonObject) -> Fields {
         Some(serde_json::Value::Object(inner)) => Fields {
             code: text_field(inner, "code"),
             message: text_field(inner, "message"),
-            doc_url: text_field(inner, "doc_url").or_else(|| text_field(inner, "documentation_url")),
+            doc_url: text_field(inner, "doc_url")
+                .or_else(|| text_field(inner, "documentation_url")),
             problem: None,
         },
         Some(serde_json::Value::String(text)) => Fields {
@@ -898,7 +900,11 @@ mod tests {
     fn error_stays_small() {
         // clippy's `result_large_err` flags results whose error is 128 bytes or more: every
         // operation returns one.
-        assert!(std::mem::size_of::<Error>() < 128, "{}", std::mem::size_of::<Error>());
+        assert!(
+            std::mem::size_of::<Error>() < 128,
+            "{}",
+            std::mem::size_of::<Error>()
+        );
     }
 
     #[test]

@@ -288,3 +288,52 @@ async fn methods_are_named_as_users_say_them() {
     // x-fern-sdk-group-name (nested groups, one level here) and x-fern-sdk-method-name.
     client.users_notifications().get_settings().await.unwrap();
 }
+
+#[tokio::test]
+async fn error_and_response_types_named_like_the_runtimes_stay_apart() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/pets"))
+        .respond_with(
+            ResponseTemplate::new(409)
+                .insert_header("x-collisions-request-id", "col-1")
+                .set_body_raw(r#"{"message":"taken","status":409}"#, "application/json"),
+        )
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/pets"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("x-collisions-request-id", "col-2")
+                .set_body_raw(r#"{"built":true}"#, "application/json"),
+        )
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let pet = || {
+        types::Pet::builder()
+            .name("Rex")
+            .v("ok")
+            .foo("f")
+            .build()
+            .expect("valid")
+    };
+    let e: collisions_sdk::Error = client.builder2().create_pet(pet()).await.unwrap_err();
+    // A spec that names a schema `Response` (the flat layout: `message`).
+    let api = e.api_error().expect("409 is documented");
+    assert_eq!(api.message.as_deref(), Some("taken"));
+    let body: types::Response = api.body_as().expect("the documented type");
+    assert_eq!(body.status, Some(409));
+    // The documented request-id header, after one that is not a header name.
+    assert_eq!(e.request_id(), Some("col-1"));
+    let response: collisions_sdk::Response<types::PetBuilder> = client
+        .builder2()
+        .create_pet(pet())
+        .with_response()
+        .await
+        .expect("200");
+    assert_eq!(response.request_id(), Some("col-2"));
+    assert_eq!(response.body().built, Some(true));
+}

@@ -906,7 +906,10 @@ async fn with_response_gives_status_headers_request_id_and_attempts() {
 #[tokio::test]
 async fn with_response_keeps_per_call_options_set_before_it() {
     let server = MockServer::start().await;
-    sale_mock(ResponseTemplate::new(503)).expect(1).mount(&server).await;
+    sale_mock(ResponseTemplate::new(503))
+        .expect(1)
+        .mount(&server)
+        .await;
     let err = client(&server)
         .track()
         .track_sale(sale_with_invoice())
@@ -940,11 +943,18 @@ async fn errors_carry_headers_request_id_and_the_documented_body() {
     let (status, request_id): (Option<u16>, Option<&str>) = (err.status(), err.request_id());
     assert_eq!((status, request_id), (Some(403), Some("req_denied")));
     let headers: Option<&codeqr::http::HeaderMap> = err.headers();
-    assert_eq!(headers.expect("there was a response")["content-type"], "application/json");
+    assert_eq!(
+        headers.expect("there was a response")["content-type"],
+        "application/json"
+    );
     let api = err.api_error().expect("403 is documented");
     let documented: codeqr::types::ErrorResponse = api.body_as().expect("the documented type");
     assert_eq!(documented.error.message, "Business plan required");
-    assert_eq!(api.code.as_deref(), Some("forbidden"), "CodeQR's documented layout");
+    assert_eq!(
+        api.code.as_deref(),
+        Some("forbidden"),
+        "CodeQR's documented layout"
+    );
     assert_eq!(api.request_id.as_deref(), Some("req_denied"));
 }
 
@@ -972,7 +982,10 @@ async fn undocumented_statuses_and_bad_bodies_keep_the_response_head() {
         .track_sale(minimal_sale())
         .await
         .expect_err("418");
-    assert!(matches!(err, Error::UnexpectedStatus { status: 418, .. }), "{err:?}");
+    assert!(
+        matches!(err, Error::UnexpectedStatus { status: 418, .. }),
+        "{err:?}"
+    );
     assert_eq!(err.request_id(), Some("req_teapot"));
     assert!(err.headers().is_some());
     for with_response in [false, true] {
@@ -994,15 +1007,21 @@ async fn undocumented_statuses_and_bad_bodies_keep_the_response_head() {
         )
         .await
         .expect_err("invalid");
-    assert_eq!((nothing_sent.headers(), nothing_sent.request_id()), (None, None));
+    assert_eq!(
+        (nothing_sent.headers(), nothing_sent.request_id()),
+        (None, None)
+    );
 }
 
 #[tokio::test]
 async fn request_id_header_can_be_set_on_the_client() {
     let server = MockServer::start().await;
-    sale_mock(ok().insert_header("x-request-id", "not-this").insert_header("cf-ray", "8a1b2c"))
-        .mount(&server)
-        .await;
+    sale_mock(
+        ok().insert_header("x-request-id", "not-this")
+            .insert_header("cf-ray", "8a1b2c"),
+    )
+    .mount(&server)
+    .await;
     let response = builder(&server)
         .request_id_header("CF-Ray")
         .build()

@@ -1691,11 +1691,18 @@ async fn get_pet_reads_the_request_id_header_the_spec_documents() {
 async fn get_pet_error_without_a_documented_body_says_nothing_it_does_not_know() {
     let server = MockServer::start().await;
     let body = r#"{"error":{"code":"not_found","message":"No pet 9"}}"#;
-    answer_all(&server, ResponseTemplate::new(404).set_body_raw(body, "application/json")).await;
+    answer_all(
+        &server,
+        ResponseTemplate::new(404).set_body_raw(body, "application/json"),
+    )
+    .await;
     let e = client(&server).pets().get_pet(9).await.expect_err("404");
     let api = e.api_error().expect("404 is documented");
     // The spec gives 404 no schema: the body is kept, not guessed at.
-    assert_eq!((&api.code, &api.message, &api.problem), (&None, &None, &None));
+    assert_eq!(
+        (&api.code, &api.message, &api.problem),
+        (&None, &None, &None)
+    );
     assert_eq!(api.body, body);
     assert_eq!(e.to_string(), format!("HTTP 404 Not Found: {body}"));
     let value: Value = api.body_as().expect("any JSON reads as a Value");
@@ -1724,7 +1731,8 @@ async fn create_pet_errors_read_as_their_documented_types() {
     Mock::given(method("POST"))
         .and(path("/pets"))
         .respond_with(
-            ResponseTemplate::new(422).set_body_raw(problem.to_string(), "application/problem+json"),
+            ResponseTemplate::new(422)
+                .set_body_raw(problem.to_string(), "application/problem+json"),
         )
         .mount(&server)
         .await;
@@ -1743,7 +1751,10 @@ async fn create_pet_errors_read_as_their_documented_types() {
     assert_eq!(api.code.as_deref(), Some("duplicate"));
     let conflict: features_sdk::types::PetConflict = api.body_as().expect("documented type");
     assert_eq!(conflict.existing_id, Some(41));
-    assert_eq!(e.to_string(), "HTTP 409 Conflict: Rex exists (code: duplicate)");
+    assert_eq!(
+        e.to_string(),
+        "HTTP 409 Conflict: Rex exists (code: duplicate)"
+    );
 
     let e = client.pets().create_pet(pet()).await.expect_err("422");
     let api = e.api_error().expect("422 is documented");
@@ -1758,8 +1769,13 @@ async fn create_pet_errors_read_as_their_documented_types() {
     let params = documented.invalid_params.expect("given");
     assert_eq!(params[0].name.as_deref(), Some("birthday"));
     // A body that is not the documented type is a decode error that keeps the body.
-    let wrong = api.body_as::<features_sdk::types::PetConflict>().expect_err("no message");
-    assert!(matches!(wrong, Error::Decode { status: 422, .. }), "{wrong:?}");
+    let wrong = api
+        .body_as::<features_sdk::types::PetConflict>()
+        .expect_err("no message");
+    assert!(
+        matches!(wrong, Error::Decode { status: 422, .. }),
+        "{wrong:?}"
+    );
     assert_eq!(wrong.body(), Some(problem.to_string().as_str()));
 }
 

@@ -7,8 +7,8 @@ use super::docs;
 use super::rust_type::{self, From};
 use super::validation;
 use crate::model::{
-    AuthScheme, BodyEncoding, ErrorFormat, Group, Model, Operation, Param, ParamBinding, ParamLocation,
-    ParamStyle, RequestBody, ResponseBody, TypeKind, TypeRef,
+    AuthScheme, BodyEncoding, ErrorFormat, Group, Model, Operation, Param, ParamBinding,
+    ParamLocation, ParamStyle, RequestBody, ResponseBody, TypeKind, TypeRef,
 };
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};

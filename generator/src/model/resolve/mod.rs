@@ -16,8 +16,8 @@ use openapiv3::{
 use std::collections::{BTreeMap, BTreeSet};
 
 use passes::{
-    box_recursion, break_alias_cycles, dedup_types, mark_error_formats, mark_explicit_nulls, mark_groups,
-    mark_request_types, or_empty_unions,
+    box_recursion, break_alias_cycles, dedup_types, mark_error_formats, mark_explicit_nulls,
+    mark_groups, mark_request_types, or_empty_unions,
 };
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";

@@ -655,7 +655,12 @@ pub(super) fn media_encoding(media: &str) -> BodyEncoding {
 
 /// Whether a media type is RFC 9457's `application/problem+json`.
 fn is_problem_json(media: &str) -> bool {
-    media.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case("application/problem+json")
+    media
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .eq_ignore_ascii_case("application/problem+json")
 }
 
 pub(super) fn is_json(media: &str) -> bool {
