@@ -67,6 +67,10 @@ pub struct OperationInfo {
     pub idempotent: bool,
     /// The wire name of the body field that makes repeating the request harmless, if any.
     pub idempotency_key: Option<&'static str>,
+    /// The header parameter that carries an idempotency key (`Idempotency-Key`), if the
+    /// operation has one: a call that sets none gets a generated one, the same on every
+    /// attempt, and is then retried as safely as an idempotent request.
+    pub idempotency_header: Option<&'static str>,
     /// The documented success statuses.
     pub success_statuses: &'static [u16],
     /// The documented error statuses, each with the layout of its documented body.
@@ -894,7 +898,8 @@ impl Inner {
         mut request: PreparedRequest,
         accept: &'static str,
     ) -> impl Future<Output = Result<Success, Error>> + Send + '_ {
-        let carries_idempotency_key = request.carries_idempotency_key;
+        let carries_idempotency_key =
+            request.carries_idempotency_key || with_idempotency_header(op, &mut request);
         // This call's settings: its own where it has them, the client's otherwise.
         let retry = RetryPolicy {
             max_retries: request
@@ -1094,6 +1099,36 @@ impl Inner {
                 }
             })
     }
+}
+
+/// Gives a request for an operation with an idempotency-key header a key, when the caller set
+/// none (as a parameter or with [`Call::header`]) or an empty one: a UUID v4, made once per call
+/// so that every attempt carries the same. Whether the request now carries a key.
+fn with_idempotency_header(op: &OperationInfo, request: &mut PreparedRequest) -> bool {
+    let Some(name) = op.idempotency_header else {
+        return false;
+    };
+    let set_on_call = request
+        .options
+        .headers
+        .iter()
+        .any(|(header, value)| header.as_str().eq_ignore_ascii_case(name) && !value.is_empty());
+    if set_on_call {
+        return true;
+    }
+    request
+        .headers
+        .retain(|(header, value)| !(header.eq_ignore_ascii_case(name) && value.is_empty()));
+    if !request
+        .headers
+        .iter()
+        .any(|(header, _)| header.eq_ignore_ascii_case(name))
+    {
+        request
+            .headers
+            .push((name, uuid::Uuid::new_v4().to_string()));
+    }
+    true
 }
 
 /// One attempt's request.
@@ -1601,6 +1636,7 @@ mod tests {
         path_template: "/track/sale",
         idempotent: false,
         idempotency_key: Some("invoiceId"),
+        idempotency_header: None,
         success_statuses: &[200],
         documented_errors: &[
             (400, ErrorFormat::Nested),
@@ -1619,6 +1655,7 @@ mod tests {
             path_template: "/op",
             idempotent: true,
             idempotency_key: None,
+            idempotency_header: None,
             success_statuses: &[200],
             documented_errors: &[],
             auth,
@@ -2182,6 +2219,67 @@ mod tests {
         assert_eq!(api.message.as_deref(), Some("looks documented"));
         let api = error(400, "application/json", r#"{"message":"flat"}"#);
         assert_eq!(api.message, None);
+    }
+
+    #[test]
+    fn an_idempotency_header_is_generated_once_unless_the_caller_set_one() {
+        static KEYED: OperationInfo = OperationInfo {
+            operation_id: "placeOrder",
+            method: reqwest::Method::POST,
+            path_template: "/orders",
+            idempotent: false,
+            idempotency_key: None,
+            idempotency_header: Some("Idempotency-Key"),
+            success_statuses: &[201],
+            documented_errors: &[],
+            auth: &[],
+        };
+        let keys = |request: &PreparedRequest| -> Vec<String> {
+            request
+                .headers
+                .iter()
+                .filter(|(name, _)| name.eq_ignore_ascii_case("idempotency-key"))
+                .map(|(_, value)| value.clone())
+                .collect()
+        };
+        // None set: one UUID v4 (version nibble 4, RFC 4122 variant).
+        let mut request = PreparedRequest::default();
+        assert!(with_idempotency_header(&KEYED, &mut request));
+        let generated = keys(&request);
+        assert_eq!(generated.len(), 1);
+        let key = uuid::Uuid::parse_str(&generated[0]).unwrap();
+        assert_eq!(key.get_version_num(), 4);
+        assert_eq!(key.get_variant(), uuid::Variant::RFC4122);
+        // Each call its own.
+        let mut other = PreparedRequest::default();
+        with_idempotency_header(&KEYED, &mut other);
+        assert_ne!(keys(&other), generated);
+        // The caller's, as a parameter: kept; an empty one replaced.
+        let mut request = PreparedRequest {
+            headers: vec![("idempotency-key", "mine".to_owned())],
+            ..PreparedRequest::default()
+        };
+        assert!(with_idempotency_header(&KEYED, &mut request));
+        assert_eq!(keys(&request), ["mine"]);
+        let mut request = PreparedRequest {
+            headers: vec![("Idempotency-Key", String::new())],
+            ..PreparedRequest::default()
+        };
+        with_idempotency_header(&KEYED, &mut request);
+        assert_eq!(keys(&request).len(), 1);
+        assert!(!keys(&request)[0].is_empty());
+        // The caller's, as a per-call header: nothing added.
+        let mut request = PreparedRequest::default();
+        request.options.headers.push((
+            HeaderName::from_static("idempotency-key"),
+            HeaderValue::from_static("per-call"),
+        ));
+        assert!(with_idempotency_header(&KEYED, &mut request));
+        assert!(keys(&request).is_empty());
+        // An operation without the header: nothing.
+        let mut request = PreparedRequest::default();
+        assert!(!with_idempotency_header(&OP, &mut request));
+        assert!(request.headers.is_empty());
     }
 
     #[test]

@@ -2400,3 +2400,98 @@ fn a_union_with_a_named_branch_keeps_the_property_and_decodes_by_it() {
         serde_json::from_value(json!({"kind": "by_id", "id": 3, "name": "x"})).expect("decodes");
     assert!(matches!(by_id, Pointer::PointerById(ref p) if p.id == 3));
 }
+
+// ---------------------------------------------------------------------------------------------
+// placeOrder: an `Idempotency-Key` header parameter the SDK fills in
+// ---------------------------------------------------------------------------------------------
+
+fn order() -> features_sdk::types::PlaceOrderRequest {
+    features_sdk::types::PlaceOrderRequest::builder()
+        .pet_id(7)
+        .build()
+        .expect("valid order")
+}
+
+fn idempotency_keys(reqs: &[Request]) -> Vec<String> {
+    reqs.iter()
+        .map(|r| header(r, "idempotency-key").to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn place_order_generates_one_idempotency_key_per_call_and_retries_with_it() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/orders"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/orders"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"orderId": "o_1"})))
+        .mount(&server)
+        .await;
+    let client = client(&server);
+    let params = || {
+        features_sdk::types::PlaceOrderParams::builder()
+            .build()
+            .expect("valid")
+    };
+    // A 503 on a POST is retried: the key makes the repeat harmless.
+    let response = client
+        .pets()
+        .place_order(order(), params())
+        .with_response()
+        .await
+        .expect("retried");
+    assert_eq!(response.attempts(), 2);
+    client
+        .pets()
+        .place_order(order(), params())
+        .await
+        .expect("second call");
+    let keys = idempotency_keys(&requests(&server).await);
+    assert_eq!(keys.len(), 3);
+    assert_eq!(
+        keys[0], keys[1],
+        "both attempts of the first call carry one key"
+    );
+    assert_ne!(keys[1], keys[2], "the next call has its own");
+    for key in &keys {
+        // A UUID v4: 8-4-4-4-12 hex digits, version 4, variant 10xx.
+        let groups: Vec<&str> = key.split('-').collect();
+        let lengths: Vec<usize> = groups.iter().map(|g| g.len()).collect();
+        assert_eq!(lengths, [8, 4, 4, 4, 12], "{key}");
+        assert!(groups[2].starts_with('4'), "{key}");
+        assert!(matches!(&groups[3][..1], "8" | "9" | "a" | "b"), "{key}");
+    }
+}
+
+#[tokio::test]
+async fn place_order_keeps_the_callers_idempotency_key() {
+    let server = MockServer::start().await;
+    answer_all(&server, ResponseTemplate::new(201).set_body_json(json!({}))).await;
+    let client = client(&server);
+    let params = features_sdk::types::PlaceOrderParams::builder()
+        .idempotency_key("order-7-attempt")
+        .build()
+        .expect("valid");
+    client
+        .pets()
+        .place_order(order(), params)
+        .await
+        .expect("201");
+    let empty = features_sdk::types::PlaceOrderParams::builder()
+        .build()
+        .expect("valid");
+    client
+        .pets()
+        .place_order(order(), empty)
+        .header("Idempotency-Key", "per-call-key")
+        .await
+        .expect("201");
+    let reqs = requests(&server).await;
+    assert_eq!(idempotency_keys(&reqs), ["order-7-attempt", "per-call-key"]);
+    assert_eq!(reqs[1].headers.get_all("idempotency-key").iter().count(), 1);
+}

@@ -102,6 +102,8 @@ pub const DEPENDENCIES: &[(&str, &str)] = &[
     ),
     ("thiserror", r#""2""#),
     ("tokio", r#"{ version = "1", features = ["time"] }"#),
+    // Idempotency keys the SDK generates (UUID v4, from the operating system's randomness).
+    ("uuid", r#"{ version = "1", features = ["v4"] }"#),
 ];
 
 /// How the generated files are laid out.

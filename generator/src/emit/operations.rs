@@ -145,6 +145,10 @@ fn operation_doc(op: &Operation) -> TokenStream {
         op.operation_id
     ));
     let retry = match (&op.idempotency_key, op.idempotent) {
+        (_, false) if op.idempotency_header.is_some() => format!(
+            "Retries: 429, 408, 5xx, timeouts and connection failures are retried: every attempt of a call carries the same `{}` (one the SDK generates unless you set it), so a repeat is harmless.",
+            op.idempotency_header.as_deref().unwrap_or_default()
+        ),
         (_, true) => "Retries: 429, 408, 5xx, timeouts and connection failures are retried (the method is idempotent).".to_owned(),
         (Some(key), false) => format!(
             "Retries: 429 always; 408, 5xx, timeouts and connection failures only when `{}` is set, since it makes a repeat harmless.",
@@ -489,6 +493,10 @@ fn operation(model: &Model, op: &Operation) -> TokenStream {
         }
         None => quote! { None },
     };
+    let header_key = match &op.idempotency_header {
+        Some(name) => quote! { Some(#name) },
+        None => quote! { None },
+    };
     let successes = op
         .success
         .statuses
@@ -533,6 +541,7 @@ fn operation(model: &Model, op: &Operation) -> TokenStream {
                 path_template: #template,
                 idempotent: #idempotent,
                 idempotency_key: #key,
+                idempotency_header: #header_key,
                 success_statuses: &[#(#successes),*],
                 documented_errors: &[#(#errors),*],
                 auth: &[#(#auth),*],

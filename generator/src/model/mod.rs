@@ -447,6 +447,11 @@ pub struct Operation {
     pub idempotent: bool,
     /// The request field whose presence makes a repeat harmless (`x-idempotency-key`).
     pub idempotency_key: Option<IdempotencyKey>,
+    /// The header parameter that carries an idempotency key (`Idempotency-Key`, Stripe's and
+    /// Adyen's style), as the spec spells it: the SDK sends one it generates when the caller
+    /// sets none, the same on every attempt, so the call is retried as safely as an idempotent
+    /// one.
+    pub idempotency_header: Option<String>,
     /// `deprecated: true`.
     pub deprecated: bool,
 }

@@ -123,6 +123,18 @@ impl<'a> Resolver<'a> {
         let (success, errors) = self.responses(op, &type_stem, &pointer(at, "responses"));
         let auth = self.auth(op, at);
         let idempotency_key = self.idempotency_key(op, body.as_ref(), at);
+        let idempotency_header = params.as_ref().and_then(|params| {
+            params
+                .bindings
+                .iter()
+                .find(|b| {
+                    b.location == ParamLocation::Header
+                        && ["idempotency-key", "x-idempotency-key"]
+                            .iter()
+                            .any(|name| b.wire_name.trim().eq_ignore_ascii_case(name))
+                })
+                .map(|b| b.wire_name.clone())
+        });
         Some(Operation {
             operation_id,
             method_name,
@@ -139,6 +151,7 @@ impl<'a> Resolver<'a> {
             auth,
             idempotent: http_method.is_idempotent(),
             idempotency_key,
+            idempotency_header,
             deprecated: op.deprecated,
         })
     }
