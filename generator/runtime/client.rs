@@ -315,6 +315,10 @@ pub struct Client {
 
 struct Inner {
     http: reqwest::Client,
+    /// `http` behind the middleware added to the builder, in the order added; `None` when none
+    /// were.
+    #[cfg(feature = "middleware")]
+    middleware: Option<reqwest_middleware::ClientWithMiddleware>,
     base_url: String,
     /// The API key; kept nowhere else.
     api_key: Option<ApiKey>,
@@ -916,7 +920,7 @@ impl Inner {
             // The URL's and headers' errors first, as they come first in the request.
             Err(error) => self.prepare(op, &request, accept).and(Err(error)),
         };
-        async move {
+        let exchange = async move {
             let mut next = Some(first);
             let mut attempts: u32 = 0;
             loop {
@@ -926,14 +930,12 @@ impl Inner {
                     None => self.attempt(op, &request, accept, &body),
                 };
                 let (outcome, secret_in_url) = match attempt {
-                    Ok(attempt) => (
-                        read_response(self.http.execute(attempt.request)).await,
-                        attempt.secret_in_url,
-                    ),
+                    Ok(attempt) => (self.exchange(attempt.request).await, attempt.secret_in_url),
                     // Refused before anything was sent (and the same on every attempt).
                     Err(error) => return Err(error),
                 };
-                let verdict = match outcome {
+                #[cfg_attr(not(feature = "tracing"), allow(unused_variables))]
+                let (verdict, failure) = match outcome {
                     Ok(response) if is_success(op, response.status) => {
                         return Ok(Success {
                             status: response.status,
@@ -954,10 +956,16 @@ impl Inner {
                             Verdict::Stop(note) => {
                                 return Err(self.status_error(op, response, attempts, note));
                             }
-                            retry => retry,
+                            retry => (retry, failure),
                         }
                     }
-                    Err(error) => {
+                    #[cfg(feature = "middleware")]
+                    Err(AttemptError::Middleware(source)) => {
+                        // A middleware's own failure: the SDK cannot tell what it means, so it
+                        // is not retried.
+                        return Err(Error::Middleware { source, attempts });
+                    }
+                    Err(AttemptError::Http(error)) => {
                         let error = hide_secret(error, secret_in_url);
                         let failure = if error.is_timeout() {
                             Failure::Timeout
@@ -981,13 +989,101 @@ impl Inner {
                                     retry_note,
                                 });
                             }
-                            retry => retry,
+                            retry => (retry, failure),
                         }
                     }
                 };
                 if let Verdict::Retry(delay) = verdict {
+                    #[cfg(feature = "tracing")]
+                    tracing::info!(
+                        attempt = attempts,
+                        reason = %failure,
+                        delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                        "retrying"
+                    );
                     tokio::time::sleep(delay).await;
                 }
+            }
+        };
+        #[cfg(feature = "tracing")]
+        let exchange = self.traced(op, exchange);
+        exchange
+    }
+
+    /// `exchange` in a span of its own (the `tracing` feature): operation, method and path
+    /// template from the start; attempts, final status and request id once it ends. Never the
+    /// URL (it may hold an API key), headers or bodies.
+    #[cfg(feature = "tracing")]
+    fn traced<'a>(
+        &'a self,
+        op: &'static OperationInfo,
+        exchange: impl Future<Output = Result<Success, Error>> + Send + 'a,
+    ) -> impl Future<Output = Result<Success, Error>> + Send + 'a {
+        let span = tracing::info_span!(
+            "call",
+            operation = op.operation_id,
+            method = %op.method,
+            path = op.path_template,
+            attempts = tracing::field::Empty,
+            status = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+        );
+        let ended = span.clone();
+        let traced = async move {
+            let result = exchange.await;
+            let (attempts, status, request_id) = match &result {
+                Ok(success) => (
+                    Some(success.attempts),
+                    Some(success.status),
+                    self.request_id(&success.headers),
+                ),
+                Err(error) => (
+                    error.attempts(),
+                    error.status(),
+                    error.request_id().map(str::to_owned),
+                ),
+            };
+            if let Some(attempts) = attempts {
+                ended.record("attempts", attempts);
+            }
+            if let Some(status) = status {
+                ended.record("status", status);
+            }
+            if let Some(request_id) = request_id {
+                ended.record("request_id", request_id.as_str());
+            }
+            result
+        };
+        tracing::Instrument::instrument(traced, span)
+    }
+
+    /// Sends one attempt's request and reads its response whole. A plain function returning
+    /// the future of reqwest's small pending request, not an `async fn` holding the request for
+    /// the whole exchange (see [`read_response`]).
+    #[cfg(not(feature = "middleware"))]
+    fn exchange(
+        &self,
+        request: reqwest::Request,
+    ) -> impl Future<Output = Result<RawResponse, AttemptError>> + Send + 'static {
+        let pending = self.http.execute(request);
+        async move { read_response(pending).await.map_err(AttemptError::Http) }
+    }
+
+    /// Sends one attempt's request, through the middleware when some were added, and reads
+    /// its response whole.
+    #[cfg(feature = "middleware")]
+    fn exchange(
+        &self,
+        request: reqwest::Request,
+    ) -> impl Future<Output = Result<RawResponse, AttemptError>> + Send + '_ {
+        let through = match &self.middleware {
+            Some(stack) => Ok(stack.execute(request)),
+            None => Err(self.http.execute(request)),
+        };
+        async move {
+            match through {
+                Ok(pending) => read_response(pending).await.map_err(AttemptError::from),
+                Err(pending) => read_response(pending).await.map_err(AttemptError::Http),
             }
         }
     }
@@ -1147,11 +1243,30 @@ fn hide_secret(error: reqwest::Error, secret_in_url: bool) -> reqwest::Error {
     }
 }
 
+/// Why an attempt got no response.
+enum AttemptError {
+    /// The HTTP exchange failed.
+    Http(reqwest::Error),
+    /// A middleware failed the request itself.
+    #[cfg(feature = "middleware")]
+    Middleware(reqwest_middleware::Error),
+}
+
+#[cfg(feature = "middleware")]
+impl From<reqwest_middleware::Error> for AttemptError {
+    fn from(error: reqwest_middleware::Error) -> Self {
+        match error {
+            reqwest_middleware::Error::Reqwest(error) => AttemptError::Http(error),
+            other => AttemptError::Middleware(other),
+        }
+    }
+}
+
 /// Waits for one attempt's response and reads it whole. Takes reqwest's small pending future,
 /// not the request, which it would otherwise keep in its state for the whole exchange.
-async fn read_response(
-    pending: impl Future<Output = Result<reqwest::Response, reqwest::Error>>,
-) -> Result<RawResponse, reqwest::Error> {
+async fn read_response<E: From<reqwest::Error>>(
+    pending: impl Future<Output = Result<reqwest::Response, E>>,
+) -> Result<RawResponse, E> {
     let mut response = pending.await?;
     let status = response.status().as_u16();
     // Taken, not copied: the body is decoded by then (reqwest chose its decoder from them).
@@ -1356,6 +1471,8 @@ pub struct ClientBuilder {
     max_retry_after: Duration,
     request_id_header: Option<String>,
     http_client: Option<reqwest::Client>,
+    #[cfg(feature = "middleware")]
+    middleware: Vec<Arc<dyn reqwest_middleware::Middleware>>,
 }
 
 impl Default for ClientBuilder {
@@ -1370,6 +1487,8 @@ impl Default for ClientBuilder {
             max_retry_after: crate::retry::DEFAULT_MAX_RETRY_AFTER,
             request_id_header: None,
             http_client: None,
+            #[cfg(feature = "middleware")]
+            middleware: Vec::new(),
         }
     }
 }
@@ -1395,7 +1514,7 @@ impl fmt::Debug for ClientBuilder {
             .field("max_retry_after", &self.max_retry_after)
             .field("request_id_header", &self.request_id_header)
             .field("custom_http_client", &self.http_client.is_some())
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
@@ -1454,6 +1573,26 @@ impl ClientBuilder {
     /// spec documents whose name ends in `request-id`, or else `x-request-id`.
     pub fn request_id_header(mut self, name: impl Into<String>) -> Self {
         self.request_id_header = Some(name.into());
+        self
+    }
+
+    /// Adds a middleware (any [`reqwest_middleware::Middleware`]: `reqwest-tracing`,
+    /// `http-cache-reqwest`, your own) that every attempt passes through, in the order added:
+    /// the first added sees the request first and the response last.
+    ///
+    /// Middleware run inside the SDK's retry loop, once per attempt: a call retried after a
+    /// 429 passes through them twice, and they see each attempt's real request and response.
+    ///
+    /// **Do not add a retrying middleware** (`reqwest-retry` and the like). The SDK already
+    /// retries exactly what is safe to repeat: a `POST` that timed out or got a 5xx is repeated
+    /// only when it carries its idempotency key, since the server may have processed it (a sale
+    /// tracked twice is revenue counted twice). A retrying middleware would repeat such requests
+    /// behind the SDK's back, and multiply its attempts.
+    ///
+    /// A middleware's own error ends the call with [`Error::Middleware`], not retried.
+    #[cfg(feature = "middleware")]
+    pub fn middleware(mut self, middleware: impl reqwest_middleware::Middleware) -> Self {
+        self.middleware.push(Arc::new(middleware));
         self
     }
 
@@ -1526,8 +1665,13 @@ impl ClientBuilder {
                 .build()
                 .map_err(|e| Error::Config(format!("cannot create the HTTP client: {e}")))?,
         };
+        #[cfg(feature = "middleware")]
+        let middleware = (!self.middleware.is_empty())
+            .then(|| reqwest_middleware::ClientWithMiddleware::new(http.clone(), self.middleware));
         Ok(Client {
             inner: Arc::new(Inner {
+                #[cfg(feature = "middleware")]
+                middleware,
                 http,
                 base_url,
                 api_key,

@@ -95,6 +95,17 @@ pub enum Error {
     /// The client was misconfigured (no API key, bad base URL, ...).
     #[error("invalid client configuration: {0}")]
     Config(String),
+
+    /// A middleware added with `ClientBuilder::middleware` failed the request itself (its own
+    /// error, not an HTTP failure it passed on); not retried.
+    #[cfg(feature = "middleware")]
+    #[error("a middleware failed the request: {source}")]
+    Middleware {
+        /// The middleware's error.
+        source: reqwest_middleware::Error,
+        /// How many requests were sent in total, this one included.
+        attempts: u32,
+    },
 }
 
 impl Error {
@@ -108,6 +119,8 @@ impl Error {
             | Error::Timeout { .. }
             | Error::Encode { .. }
             | Error::Config(_) => None,
+            #[cfg(feature = "middleware")]
+            Error::Middleware { .. } => None,
         }
     }
 
@@ -123,6 +136,8 @@ impl Error {
             | Error::Decode { .. }
             | Error::Encode { .. }
             | Error::Config(_) => None,
+            #[cfg(feature = "middleware")]
+            Error::Middleware { attempts, .. } => Some(*attempts),
         }
     }
 
@@ -138,6 +153,8 @@ impl Error {
             | Error::Decode { .. }
             | Error::Encode { .. }
             | Error::Config(_) => None,
+            #[cfg(feature = "middleware")]
+            Error::Middleware { .. } => None,
         }
     }
 
@@ -160,6 +177,8 @@ impl Error {
             | Error::Decode { .. }
             | Error::Encode { .. }
             | Error::Config(_) => false,
+            #[cfg(feature = "middleware")]
+            Error::Middleware { .. } => false,
         }
     }
 
@@ -176,6 +195,8 @@ impl Error {
             | Error::Timeout { .. }
             | Error::Encode { .. }
             | Error::Config(_) => None,
+            #[cfg(feature = "middleware")]
+            Error::Middleware { .. } => None,
         }
     }
 
@@ -207,6 +228,8 @@ impl Error {
             | Error::Timeout { .. }
             | Error::Encode { .. }
             | Error::Config(_) => None,
+            #[cfg(feature = "middleware")]
+            Error::Middleware { .. } => None,
         }
     }
 
@@ -225,6 +248,8 @@ impl Error {
             | Error::Timeout { .. }
             | Error::Encode { .. }
             | Error::Config(_) => None,
+            #[cfg(feature = "middleware")]
+            Error::Middleware { .. } => None,
         }
     }
 
@@ -238,6 +263,8 @@ impl Error {
             | Error::Timeout { .. }
             | Error::Encode { .. }
             | Error::Config(_) => None,
+            #[cfg(feature = "middleware")]
+            Error::Middleware { .. } => None,
         }
     }
 }

@@ -29,6 +29,18 @@ pub(crate) enum Failure {
     Other,
 }
 
+/// In a few words, for the `tracing` feature's retry events.
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Status(status) => write!(f, "HTTP {status}"),
+            Failure::Timeout => f.write_str("timeout"),
+            Failure::Connection => f.write_str("connection failed"),
+            Failure::Other => f.write_str("request failed"),
+        }
+    }
+}
+
 /// What a failure says about repeating the request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Class {

@@ -24,7 +24,7 @@ pub mod names;
 pub mod read;
 
 pub use diagnostics::{Diagnostic, Severity};
-pub use emit::DEPENDENCIES;
+pub use emit::{DEPENDENCIES, OPTIONAL_DEPENDENCIES};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -134,9 +134,13 @@ pub const CLIENT_METHODS: &[&str] = &[
 /// dependencies (`crate::emit::DEPENDENCIES`), whose names Cargo keeps for features of its own.
 pub const RESERVED_FEATURES: &[&str] = &[
     "default",
+    // The optional features every generated crate has (`crate::emit::OPTIONAL_DEPENDENCIES`).
+    "middleware",
+    "tracing",
     "bytes",
     "email_address",
     "fastrand",
+    "http",
     "httpdate",
     "percent-encoding",
     "regress",
@@ -145,6 +149,7 @@ pub const RESERVED_FEATURES: &[&str] = &[
     "serde_json",
     "thiserror",
     "tokio",
+    "uuid",
 ];
 
 /// The cargo feature of the spec's schemas that no operation reaches (webhook payloads, say),

@@ -190,14 +190,29 @@ fn the_workspace_sdk_declares_what_generated_crates_declare() {
         .expect("a [dependencies] table");
     let declared: Vec<&str> = dependencies
         .lines()
+        .filter(|line| !line.trim_start().starts_with('#'))
         .filter_map(|line| line.split(['.', ' ', '=']).next())
         .filter(|name| !name.is_empty())
         .collect();
-    let expected: Vec<&str> = codeqr_codegen::DEPENDENCIES
+    let mut expected: Vec<&str> = codeqr_codegen::DEPENDENCIES
         .iter()
         .map(|(name, _)| *name)
+        .chain(
+            codeqr_codegen::OPTIONAL_DEPENDENCIES
+                .iter()
+                .map(|(_, name, _)| *name),
+        )
         .collect();
+    expected.sort_unstable();
     let mut declared_sorted = declared.clone();
     declared_sorted.sort_unstable();
     assert_eq!(declared_sorted, expected);
+    // And the features that turn the optional ones on.
+    for (feature, name, _) in codeqr_codegen::OPTIONAL_DEPENDENCIES {
+        let line = format!("{feature} = [\"dep:{name}\"]");
+        assert!(
+            manifest.contains(&line),
+            "generated/Cargo.toml lacks `{line}`"
+        );
+    }
 }

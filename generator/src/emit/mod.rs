@@ -106,6 +106,22 @@ pub const DEPENDENCIES: &[(&str, &str)] = &[
     ("uuid", r#"{ version = "1", features = ["v4"] }"#),
 ];
 
+/// The dependencies behind a cargo feature of the same purpose (`middleware`, `tracing`): a
+/// crate built without the feature does not depend on them.
+pub const OPTIONAL_DEPENDENCIES: &[(&str, &str, &str)] = &[
+    (
+        "middleware",
+        "reqwest-middleware",
+        r#"{ version = "0.5", optional = true }"#,
+    ),
+    // Without `attributes`: the SDK writes its spans by hand, and proc macros cost build time.
+    (
+        "tracing",
+        "tracing",
+        r#"{ version = "0.1", default-features = false, features = ["std"], optional = true }"#,
+    ),
+];
+
 /// How the generated files are laid out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Layout {
@@ -458,7 +474,11 @@ fn module_item(name: &str, file: &str, public: bool, doc: &str, layout: Layout) 
                 clippy::doc_nested_refdefs
             )]
         },
-        _ => quote! { #[allow(dead_code, unreachable_pub, unused_imports, unused_macros)] },
+        // `unexpected_cfgs`: built by `build.rs` into a crate that does not declare the
+        // `middleware` and `tracing` features, the runtime compiles without them.
+        _ => {
+            quote! { #[allow(dead_code, unreachable_pub, unused_imports, unused_macros, unexpected_cfgs)] }
+        }
     };
     let vis = public.then(|| quote! { pub });
     let doc = format!(" {doc}");
@@ -661,24 +681,29 @@ fn cargo_toml(model: &Model, info: &CrateInfo) -> String {
     for (name, spec) in DEPENDENCIES {
         toml.push_str(&format!("{name} = {spec}\n"));
     }
+    for (_, name, spec) in OPTIONAL_DEPENDENCIES {
+        toml.push_str(&format!("{name} = {spec}\n"));
+    }
     // A feature per group, all on by default: `default-features = false, features = ["repos"]`
     // compiles one group and the types it reaches. The schemas no operation reaches are not on
     // by default: a type compiles when an enabled operation reaches it (GitHub's 705 webhook
     // payload structs were a third of its crate), unless `other-schemas` asks for them all.
     let features = feature_list(model);
+    toml.push_str("\n[features]\n");
     if !features.is_empty() {
         let quoted: Vec<String> = features
             .iter()
             .filter(|(f, _)| f != crate::names::OTHER_SCHEMAS_FEATURE)
             .map(|(f, _)| format!("\"{f}\""))
             .collect();
-        toml.push_str(&format!(
-            "\n[features]\ndefault = [{}]\n",
-            quoted.join(", ")
-        ));
+        toml.push_str(&format!("default = [{}]\n", quoted.join(", ")));
         for (feature, _) in &features {
             toml.push_str(&format!("{feature} = []\n"));
         }
+    }
+    // Not on by default: each adds a dependency.
+    for (feature, name, _) in OPTIONAL_DEPENDENCIES {
+        toml.push_str(&format!("{feature} = [\"dep:{name}\"]\n"));
     }
     // An empty workspace table: the crate builds on its own even inside another workspace's tree.
     toml.push_str("\n[workspace]\n");
