@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use reqwest::header::{self, HeaderMap, HeaderName, HeaderValue};
 
+use crate::auth::{Credential, Credentials, Given, GivenCredentials, Secret, SecurityScheme};
 use crate::error::{ApiError, Error, ErrorFormat};
 use crate::retry::{Failure, RetryPolicy, Verdict};
 use crate::validation::{Rule, ValidationError, Violation};
@@ -31,27 +32,13 @@ pub struct SdkInfo {
     pub base_url_env: &'static str,
     /// The `User-Agent` header sent with every request.
     pub user_agent: &'static str,
-    /// Whether some operation takes the API key (as a bearer token or an API-key header, query
-    /// parameter or cookie): then `ClientBuilder::build` wants an API key (or basic auth).
-    pub requires_api_key: bool,
+    /// Whether every operation needs credentials: then `ClientBuilder::build` wants some.
+    pub requires_credentials: bool,
+    /// The API's security schemes that operations use.
+    pub security_schemes: &'static [SecurityScheme],
     /// The response headers the spec documents whose names end in `request-id` (lower case), in
     /// the order they are looked for; `x-request-id` is looked for after them.
     pub request_id_headers: &'static [&'static str],
-}
-
-/// One way an operation accepts credentials.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Auth {
-    /// `Authorization: Bearer <API key>` (HTTP bearer, OAuth 2, OpenID Connect).
-    Bearer,
-    /// `Authorization: Basic base64(username:password)`, from [`ClientBuilder::basic_auth`].
-    Basic,
-    /// The API key in the header with this name.
-    ApiKeyHeader(&'static str),
-    /// The API key in the query parameter with this name.
-    ApiKeyQuery(&'static str),
-    /// The API key in the cookie with this name.
-    ApiKeyCookie(&'static str),
 }
 
 /// The fixed facts of one operation, generated from the API description.
@@ -75,9 +62,10 @@ pub struct OperationInfo {
     pub success_statuses: &'static [u16],
     /// The documented error statuses, each with the layout of its documented body.
     pub documented_errors: &'static [(u16, ErrorFormat)],
-    /// The ways the operation accepts credentials, in the description's order; empty when it
-    /// takes none. The first one whose credential is configured is used.
-    pub auth: &'static [Auth],
+    /// The operation's security requirements, in the description's order: each the names of
+    /// the schemes sent together (an empty one allows an anonymous call). The first whose
+    /// schemes all have a credential is used; none at all, no credentials are sent.
+    pub auth: &'static [&'static [&'static str]],
 }
 
 /// One request, ready to send (already validated and serialized).
@@ -261,49 +249,6 @@ pub(crate) fn encode_path_segment(value: &str) -> String {
     percent_encoding::utf8_percent_encode(value, PATH_SEGMENT).to_string()
 }
 
-/// Standard base64 (RFC 4648, with padding), written out here so that every generated SDK does
-/// not need a dependency for the one `Authorization: Basic` header that uses it.
-fn base64(input: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(input.len().div_ceil(3) * 4);
-    for chunk in input.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 0x3f) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
-/// A secret kept as text (for a query parameter or cookie); `Debug` never shows it.
-#[derive(Clone)]
-struct Secret(String);
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[redacted]")
-    }
-}
-
-/// The configured API key, prepared for each place it can go. Every header value is sensitive.
-struct ApiKey {
-    /// `Bearer <key>`.
-    bearer: HeaderValue,
-    /// `<key>`, for an API-key header.
-    header: HeaderValue,
-    /// `<key>`, for a query parameter or cookie.
-    text: Secret,
-}
-
 /// A client for the API. Cheap to clone: clones share one connection pool.
 ///
 /// Build one with [`Client::builder`] or [`Client::from_env`]. Credentials are never shown by
@@ -320,10 +265,8 @@ struct Inner {
     #[cfg(feature = "middleware")]
     middleware: Option<reqwest_middleware::ClientWithMiddleware>,
     base_url: String,
-    /// The API key; kept nowhere else.
-    api_key: Option<ApiKey>,
-    /// `Basic base64(username:password)`, sensitive; kept nowhere else.
-    basic: Option<HeaderValue>,
+    /// The credential of each security scheme; kept nowhere else.
+    credentials: Credentials,
     user_agent: HeaderValue,
     timeout: Duration,
     retry: RetryPolicy,
@@ -336,8 +279,7 @@ impl fmt::Debug for Client {
         let inner = &*self.inner;
         f.debug_struct("Client")
             .field("base_url", &inner.base_url)
-            .field("api_key", &inner.api_key.as_ref().map(|_| "[redacted]"))
-            .field("basic_auth", &inner.basic.as_ref().map(|_| "[redacted]"))
+            .field("credentials", &inner.credentials)
             .field("timeout", &inner.timeout)
             .field("max_retries", &inner.retry.max_retries)
             .field("initial_backoff", &inner.retry.initial_backoff)
@@ -378,7 +320,7 @@ impl Client {
         let mut builder = Client::builder();
         match api_key {
             Some(key) => builder = builder.api_key(key),
-            None if info.requires_api_key => {
+            None if info.requires_credentials => {
                 return Err(Error::Config(format!(
                     "no API key: the environment variable {} is not set or empty",
                     info.api_key_env
@@ -704,16 +646,12 @@ struct Success {
     attempts: u32,
 }
 
-/// The credential chosen for one request.
-enum Credential<'a> {
-    /// None is needed.
-    None,
-    /// This header.
-    Header(HeaderName, &'a HeaderValue),
-    /// This query parameter.
-    Query(&'static str, &'a str),
-    /// This cookie.
-    Cookie(&'static str, &'a str),
+/// The credentials of one attempt: the schemes of the security requirement chosen for the
+/// call, and the access token fetched for it when one of them is OAuth 2 client credentials.
+#[derive(Clone, Copy)]
+struct AttemptAuth<'a> {
+    schemes: &'static [&'static str],
+    token: Option<&'a HeaderValue>,
 }
 
 /// The parts of a request that stay the same for every attempt.
@@ -725,46 +663,12 @@ struct Prepared {
 }
 
 impl Inner {
-    /// The credential `op` takes: the first alternative whose secret is configured.
-    fn credential(&self, op: &OperationInfo) -> Result<Credential<'_>, Error> {
-        if op.auth.is_empty() {
-            return Ok(Credential::None);
-        }
-        for auth in op.auth {
-            match (*auth, &self.api_key, &self.basic) {
-                (Auth::Basic, _, Some(basic)) => {
-                    return Ok(Credential::Header(header::AUTHORIZATION, basic));
-                }
-                (Auth::Bearer, Some(key), _) => {
-                    return Ok(Credential::Header(header::AUTHORIZATION, &key.bearer));
-                }
-                (Auth::ApiKeyHeader(name), Some(key), _) => {
-                    let name = HeaderName::try_from(name).map_err(|_| {
-                        Error::Config(format!("{name:?} is not a valid HTTP header name"))
-                    })?;
-                    return Ok(Credential::Header(name, &key.header));
-                }
-                (Auth::ApiKeyQuery(name), Some(key), _) => {
-                    return Ok(Credential::Query(name, &key.text.0));
-                }
-                (Auth::ApiKeyCookie(name), Some(key), _) => {
-                    return Ok(Credential::Cookie(name, &key.text.0));
-                }
-                _ => {}
-            }
-        }
-        Err(Error::Config(format!(
-            "operation {} needs credentials: set ClientBuilder::api_key (or basic_auth)",
-            op.operation_id
-        )))
-    }
-
-    /// `base_url` + `path`, with the query (and an API-key query parameter) appended and
-    /// percent-encoded.
+    /// `base_url` + `path`, with the query (and API-key query parameters, `extra`) appended
+    /// and percent-encoded.
     fn url(
         &self,
         request: &PreparedRequest,
-        extra: Option<(&str, &str)>,
+        extra: &[(&str, &str)],
     ) -> Result<reqwest::Url, Error> {
         let slash = if request.path.starts_with('/') {
             ""
@@ -779,7 +683,7 @@ impl Inner {
             .query
             .iter()
             .map(|(name, value)| (name.as_str(), value.as_str()))
-            .chain(extra);
+            .chain(extra.iter().copied());
         let mut separator = '?';
         for (name, value) in pairs {
             text.push(separator);
@@ -792,7 +696,7 @@ impl Inner {
             ));
         }
         reqwest::Url::parse(&text).map_err(|e| {
-            let shown = if extra.is_some() {
+            let shown = if !extra.is_empty() {
                 format!("{}{slash}{}", self.base_url, request.path)
             } else {
                 text.clone()
@@ -801,20 +705,27 @@ impl Inner {
         })
     }
 
-    /// The URL and headers of `request` for `op`.
+    /// The URL and headers of `request` for `op`, with the credentials of `auth`.
     fn prepare(
         &self,
         op: &OperationInfo,
         request: &PreparedRequest,
         accept: &'static str,
+        auth: AttemptAuth<'_>,
     ) -> Result<Prepared, Error> {
         check_path(op, &request.path)?;
-        let credential = self.credential(op)?;
-        let query_key = match credential {
-            Credential::Query(name, key) => Some((name, key)),
-            _ => None,
-        };
-        let url = self.url(request, query_key)?;
+        let credentials = auth
+            .schemes
+            .iter()
+            .filter_map(|name| self.credentials.get(name));
+        let query_keys: Vec<(&str, &str)> = credentials
+            .clone()
+            .filter_map(|credential| match credential {
+                Credential::Query(name, key) => Some((*name, key.0.as_str())),
+                _ => None,
+            })
+            .collect();
+        let url = self.url(request, &query_keys)?;
 
         let mut headers = HeaderMap::new();
         headers.insert(header::USER_AGENT, self.user_agent.clone());
@@ -839,8 +750,18 @@ impl Inner {
         if !violations.is_empty() {
             return Err(Error::Validation(ValidationError { violations }));
         }
-        if let Credential::Header(name, value) = &credential {
-            headers.insert(name.clone(), (*value).clone());
+        for credential in credentials.clone() {
+            match credential {
+                Credential::Header(name, value) => {
+                    headers.insert(name.clone(), value.clone());
+                }
+                Credential::OAuth2(_) => {
+                    if let Some(token) = auth.token {
+                        headers.insert(header::AUTHORIZATION, token.clone());
+                    }
+                }
+                Credential::Query(..) | Credential::Cookie(..) | Credential::Unusable(_) => {}
+            }
         }
 
         let mut cookies = request
@@ -848,8 +769,10 @@ impl Inner {
             .iter()
             .map(|(name, value)| (*name, value.as_str()))
             .collect::<Vec<_>>();
-        if let Credential::Cookie(name, key) = credential {
-            cookies.push((name, key));
+        for credential in credentials {
+            if let Credential::Cookie(name, key) = credential {
+                cookies.push((name, key.0.as_str()));
+            }
         }
         if !cookies.is_empty() {
             let mut text = String::new();
@@ -883,7 +806,7 @@ impl Inner {
         Ok(Prepared {
             url,
             headers,
-            secret_in_url: query_key.is_some(),
+            secret_in_url: !query_keys.is_empty(),
         })
     }
 
@@ -915,19 +838,50 @@ impl Inner {
         let timeout = request.options.timeout.unwrap_or(self.timeout);
         let body_checked = check_body(&request.body);
         let body = AttemptBody::from(std::mem::take(&mut request.body));
-        let first = match body_checked {
-            Ok(()) => self.attempt(op, &request, accept, &body),
-            // The URL's and headers' errors first, as they come first in the request.
-            Err(error) => self.prepare(op, &request, accept).and(Err(error)),
+        // The credentials to send, decided once per call; an OAuth 2 token is fetched for each
+        // attempt (from the cache, mostly), so that attempt is built in the loop.
+        let (schemes, first) = match self.credentials.choose(op) {
+            Err(error) => (&[][..], Some(Err(error))),
+            Ok(schemes) => {
+                let auth = AttemptAuth {
+                    schemes,
+                    token: None,
+                };
+                let first = match body_checked {
+                    Ok(()) if self.credentials.token_source(schemes).is_some() => None,
+                    Ok(()) => Some(self.attempt(op, &request, accept, &body, auth)),
+                    // The URL's and headers' errors first, as they come first in the request.
+                    Err(error) => Some(self.prepare(op, &request, accept, auth).and(Err(error))),
+                };
+                (schemes, first)
+            }
         };
+        let source = self.credentials.token_source(schemes);
         let exchange = async move {
-            let mut next = Some(first);
+            let mut next = first;
             let mut attempts: u32 = 0;
+            // Whether a 401 already made this call fetch a new token.
+            let mut refreshed = false;
             loop {
                 attempts = attempts.saturating_add(1);
+                let mut serial = None;
                 let attempt = match next.take() {
                     Some(first) => first,
-                    None => self.attempt(op, &request, accept, &body),
+                    None => {
+                        let token = match source {
+                            Some(source) => {
+                                let (token, fetched) = source.bearer(&self.http, timeout).await?;
+                                serial = Some(fetched);
+                                Some(token)
+                            }
+                            None => None,
+                        };
+                        let auth = AttemptAuth {
+                            schemes,
+                            token: token.as_ref(),
+                        };
+                        self.attempt(op, &request, accept, &body, auth)
+                    }
                 };
                 let (outcome, secret_in_url) = match attempt {
                     Ok(attempt) => (self.exchange(attempt.request).await, attempt.secret_in_url),
@@ -943,6 +897,22 @@ impl Inner {
                             body: response.body,
                             attempts,
                         });
+                    }
+                    // The server refused the token: fetch another, once per call, and send
+                    // again (a 401 was not processed, so the repeat is harmless).
+                    Ok(response)
+                        if response.status == 401
+                            && !refreshed
+                            && let (Some(source), Some(serial)) = (source, serial) =>
+                    {
+                        refreshed = true;
+                        source.invalidate(serial).await;
+                        #[cfg(feature = "tracing")]
+                        tracing::info!(
+                            attempt = attempts,
+                            "refreshing the OAuth 2 token after a 401"
+                        );
+                        continue;
                     }
                     Ok(response) => {
                         let failure = Failure::Status(response.status);
@@ -1148,12 +1118,13 @@ impl Inner {
         request: &PreparedRequest,
         accept: &'static str,
         body: &AttemptBody,
+        auth: AttemptAuth<'_>,
     ) -> Result<Attempt, Error> {
         let Prepared {
             url,
             mut headers,
             secret_in_url,
-        } = self.prepare(op, request, accept)?;
+        } = self.prepare(op, request, accept, auth)?;
         let timeout = request.options.timeout.unwrap_or(self.timeout);
         let builder = |url: reqwest::Url, headers: HeaderMap| {
             self.http
@@ -1462,8 +1433,7 @@ fn into_text(body: Vec<u8>) -> String {
 /// Configures and builds a [`Client`]. Credentials are never shown by `Debug`.
 #[derive(Clone)]
 pub struct ClientBuilder {
-    api_key: Option<Secret>,
-    basic_auth: Option<(Secret, Secret)>,
+    credentials: GivenCredentials,
     base_url: Option<String>,
     timeout: Duration,
     max_retries: u32,
@@ -1478,8 +1448,7 @@ pub struct ClientBuilder {
 impl Default for ClientBuilder {
     fn default() -> Self {
         ClientBuilder {
-            api_key: None,
-            basic_auth: None,
+            credentials: GivenCredentials::default(),
             base_url: None,
             timeout: DEFAULT_TIMEOUT,
             max_retries: crate::retry::DEFAULT_MAX_RETRIES,
@@ -1496,11 +1465,7 @@ impl Default for ClientBuilder {
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("api_key", &self.api_key.as_ref().map(|_| "[redacted]"))
-            .field(
-                "basic_auth",
-                &self.basic_auth.as_ref().map(|_| "[redacted]"),
-            )
+            .field("credentials", &self.credentials)
             .field(
                 "base_url",
                 &self
@@ -1519,17 +1484,65 @@ impl fmt::Debug for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// The API key (surrounding whitespace is ignored), sent the way each operation takes it:
-    /// `Authorization: Bearer <key>`, or an API-key header, query parameter or cookie.
+    /// The API key or token (surrounding whitespace is ignored) for every security scheme that
+    /// takes one, sent the way each operation takes it: `Authorization: Bearer <key>`, or an
+    /// API-key header, query parameter or cookie. A scheme's own method (named after the
+    /// scheme) sets that scheme's alone, and wins over this.
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
-        self.api_key = Some(Secret(key.into()));
+        self.credentials.api_key = Some(Secret(key.into()));
         self
     }
 
-    /// A username and password, sent as `Authorization: Basic ...` to operations that take
-    /// HTTP basic authentication.
+    /// A username and password for every HTTP basic scheme, sent as `Authorization: Basic ...`.
     pub fn basic_auth(mut self, username: impl Into<String>, password: impl Into<String>) -> Self {
-        self.basic_auth = Some((Secret(username.into()), Secret(password.into())));
+        self.credentials.basic = Some((Secret(username.into()), Secret(password.into())));
+        self
+    }
+
+    /// OAuth 2 client credentials (RFC 6749 §4.4) for every OAuth 2 scheme with a
+    /// client-credentials flow: the SDK asks the scheme's token URL (relative to the base URL
+    /// if relative) for an access token, sends it as `Authorization: Bearer ...`, keeps it
+    /// until shortly before it expires (concurrent calls share one fetch), and when the API
+    /// answers 401 fetches a new one and sends the call again, once. The client id and secret
+    /// go to the token URL as HTTP basic authentication; neither they nor any token appear in
+    /// `Debug` or an error.
+    pub fn oauth2_client_credentials(
+        mut self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+    ) -> Self {
+        self.credentials.client_credentials =
+            Some((Secret(client_id.into()), Secret(client_secret.into())));
+        self
+    }
+
+    /// The scopes to ask for with [`ClientBuilder::oauth2_client_credentials`] (by default
+    /// none: the token endpoint grants its default).
+    pub fn oauth2_scopes<S: Into<String>>(mut self, scopes: impl IntoIterator<Item = S>) -> Self {
+        self.credentials.scopes = scopes.into_iter().map(Into::into).collect();
+        self
+    }
+
+    /// The token or key of the scheme `scheme` alone (what the generated method named after
+    /// the scheme calls).
+    pub(crate) fn credential(mut self, scheme: &'static str, token: impl Into<String>) -> Self {
+        self.credentials
+            .per_scheme
+            .push((scheme, Given::Token(Secret(token.into()))));
+        self
+    }
+
+    /// The username and password of the basic scheme `scheme` alone.
+    pub(crate) fn basic_credential(
+        mut self,
+        scheme: &'static str,
+        username: impl Into<String>,
+        password: impl Into<String>,
+    ) -> Self {
+        self.credentials.per_scheme.push((
+            scheme,
+            Given::Basic(Secret(username.into()), Secret(password.into())),
+        ));
         self
     }
 
@@ -1607,37 +1620,33 @@ impl ClientBuilder {
         self
     }
 
-    /// Builds the client. Fails with [`Error::Config`] when the API takes an API key and
-    /// neither an API key nor basic auth is set, a credential cannot be sent in a header, the
-    /// base URL is not an `http(s)` URL, or the timeout is zero.
+    /// Builds the client. Fails with [`Error::Config`] when every operation of the API needs
+    /// credentials and none are set, a credential cannot be sent in a header, the base URL is
+    /// not an `http(s)` URL, or the timeout is zero.
     pub fn build(self) -> Result<Client, Error> {
         self.build_with(&crate::SDK_INFO)
     }
 
     /// [`ClientBuilder::build`] for the SDK described by `info`.
     fn build_with(self, info: &SdkInfo) -> Result<Client, Error> {
-        let api_key = self
-            .api_key
-            .as_ref()
-            .map(|key| key.0.trim())
-            .filter(|key| !key.is_empty())
-            .map(prepare_api_key)
-            .transpose()?;
-        let basic = self
-            .basic_auth
-            .as_ref()
-            .map(|(user, password)| prepare_basic(&user.0, &password.0))
-            .transpose()?;
-        if info.requires_api_key && api_key.is_none() && basic.is_none() {
+        let base_url =
+            normalize_base_url(self.base_url.as_deref().unwrap_or(info.default_base_url))?;
+        let credentials =
+            Credentials::prepare(&self.credentials, info.security_schemes, &base_url)?;
+        if info.requires_credentials && credentials.is_empty() {
+            let own: Vec<String> = info
+                .security_schemes
+                .iter()
+                .map(|scheme| format!("ClientBuilder::{}", scheme.method))
+                .collect();
             return Err(Error::Config(format!(
-                "no API key: pass one to ClientBuilder::api_key, or set {} and use Client::from_env",
-                info.api_key_env
+                "no credentials: pass an API key to ClientBuilder::api_key (or set {} and use Client::from_env), or set a scheme's own with {}",
+                info.api_key_env,
+                own.join(" or ")
             )));
         }
         let user_agent = HeaderValue::try_from(info.user_agent)
             .map_err(|_| Error::Config(format!("invalid User-Agent {:?}", info.user_agent)))?;
-        let base_url =
-            normalize_base_url(self.base_url.as_deref().unwrap_or(info.default_base_url))?;
         if self.timeout.is_zero() {
             return Err(Error::Config(String::from(
                 "the timeout must be longer than zero",
@@ -1674,8 +1683,7 @@ impl ClientBuilder {
                 middleware,
                 http,
                 base_url,
-                api_key,
-                basic,
+                credentials,
                 user_agent,
                 timeout: self.timeout,
                 retry: RetryPolicy {
@@ -1704,40 +1712,6 @@ fn same_origin_redirects(attempt: reqwest::redirect::Attempt<'_>) -> reqwest::re
     } else {
         attempt.stop()
     }
-}
-
-/// The sensitive header values for an API key (already trimmed, not empty).
-fn prepare_api_key(key: &str) -> Result<ApiKey, Error> {
-    let invalid = || {
-        Error::Config(String::from(
-            "the API key contains characters that cannot be sent in an HTTP header",
-        ))
-    };
-    let mut bearer = HeaderValue::try_from(format!("Bearer {key}")).map_err(|_| invalid())?;
-    bearer.set_sensitive(true);
-    let mut header = HeaderValue::try_from(key).map_err(|_| invalid())?;
-    header.set_sensitive(true);
-    Ok(ApiKey {
-        bearer,
-        header,
-        text: Secret(key.to_owned()),
-    })
-}
-
-/// The sensitive `Authorization: Basic` value for a username and password.
-fn prepare_basic(username: &str, password: &str) -> Result<HeaderValue, Error> {
-    if username.contains(':') {
-        return Err(Error::Config(String::from(
-            "the basic-auth username must not contain ':' (RFC 7617)",
-        )));
-    }
-    let mut value = HeaderValue::try_from(format!(
-        "Basic {}",
-        base64(format!("{username}:{password}").as_bytes())
-    ))
-    .map_err(|_| Error::Config(String::from("the basic-auth credentials are invalid")))?;
-    value.set_sensitive(true);
-    Ok(value)
 }
 
 /// Checks a base URL (`http` or `https`, with a host, no query or fragment) and drops any
@@ -1789,10 +1763,10 @@ mod tests {
             (429, ErrorFormat::Nested),
             (500, ErrorFormat::Opaque),
         ],
-        auth: &[Auth::Bearer],
+        auth: &[&["bearer"]],
     };
 
-    fn op(auth: &'static [Auth]) -> OperationInfo {
+    fn op(auth: &'static [&'static [&'static str]]) -> OperationInfo {
         OperationInfo {
             operation_id: "op",
             method: reqwest::Method::GET,
@@ -1806,6 +1780,21 @@ mod tests {
         }
     }
 
+    /// What `send` prepares for one attempt of `op`: its credentials chosen, no OAuth token.
+    fn prepared(
+        client: &Client,
+        op: &OperationInfo,
+        request: &PreparedRequest,
+        accept: &'static str,
+    ) -> Result<Prepared, Error> {
+        let schemes = client.inner.credentials.choose(op)?;
+        let auth = AttemptAuth {
+            schemes,
+            token: None,
+        };
+        client.inner.prepare(op, request, accept, auth)
+    }
+
     /// `Client::builder()`, with a base URL when the spec names no server (the SDK then has no
     /// default, and `build()` asks for one: see `defaults`).
     fn client_builder() -> ClientBuilder {
@@ -1817,9 +1806,9 @@ mod tests {
         }
     }
 
-    fn info(requires_api_key: bool) -> SdkInfo {
+    fn info(requires_credentials: bool) -> SdkInfo {
         SdkInfo {
-            requires_api_key,
+            requires_credentials,
             ..crate::SDK_INFO
         }
     }
@@ -1837,23 +1826,6 @@ mod tests {
         assert_eq!(encode_path_segment("a b/c?d#e%f"), "a%20b%2Fc%3Fd%23e%25f");
         assert_eq!(encode_path_segment("lnk_1.2-3~x"), "lnk_1.2-3~x");
         assert_eq!(encode_path_segment("é"), "%C3%A9");
-    }
-
-    #[test]
-    fn base64_matches_rfc_4648() {
-        for (input, output) in [
-            ("", ""),
-            ("f", "Zg=="),
-            ("fo", "Zm8="),
-            ("foo", "Zm9v"),
-            ("foob", "Zm9vYg=="),
-            ("fooba", "Zm9vYmE="),
-            ("foobar", "Zm9vYmFy"),
-            ("Aladdin:open sesame", "QWxhZGRpbjpvcGVuIHNlc2FtZQ=="),
-        ] {
-            assert_eq!(base64(input.as_bytes()), output, "{input}");
-        }
-        assert_eq!(base64(&[0xff, 0xfe, 0xfd, 0x00]), "//79AA==");
     }
 
     #[test]
@@ -1898,13 +1870,24 @@ mod tests {
         let client = builder.build().unwrap();
         let shown = format!("{client:?} {client:#?}");
         assert!(!shown.contains("s3cr3t"), "{shown}");
-        assert!(shown.contains(r#"api_key: Some("[redacted]")"#), "{shown}");
+        assert!(!shown.contains(KEY), "{shown}");
+        // The schemes that have a credential, by name only.
+        assert!(
+            shown.contains(r#"credentials: {"bearer": "[redacted]", "basic": "[redacted]", "headerKey": "[redacted]", "queryKey": "[redacted]", "cookieKey": "[redacted]", "sessionCookie": "[redacted]", "badHeader": "[redacted]", "oauth": "[redacted]"}"#),
+            "{shown}"
+        );
         assert!(shown.contains("http://localhost:8080"), "{shown}");
-        let key = client.inner.api_key.as_ref().unwrap();
-        assert!(key.bearer.is_sensitive() && key.header.is_sensitive());
-        assert_eq!(format!("{:?}", key.bearer), "Sensitive");
-        assert_eq!(format!("{:?}", key.text), "[redacted]");
-        assert!(client.inner.basic.as_ref().unwrap().is_sensitive());
+        for name in ["bearer", "basic", "headerKey"] {
+            let Some(Credential::Header(_, value)) = client.inner.credentials.get(name) else {
+                panic!("{name}");
+            };
+            assert!(value.is_sensitive(), "{name}");
+            assert_eq!(format!("{value:?}"), "Sensitive");
+        }
+        let Some(Credential::Query(_, key)) = client.inner.credentials.get("queryKey") else {
+            panic!("queryKey");
+        };
+        assert_eq!(format!("{key:?}"), "[redacted]");
 
         let unset = format!("{:?}", client_builder());
         assert!(unset.contains("api_key: None"), "{unset}");
@@ -1970,22 +1953,22 @@ mod tests {
         );
         // An API without API-key auth builds without credentials.
         let client = client_builder().build_with(&info(false)).unwrap();
-        assert!(client.inner.api_key.is_none() && client.inner.basic.is_none());
+        assert!(client.inner.credentials.is_empty());
         let blank = client_builder()
             .api_key(" ")
             .build_with(&info(false))
             .unwrap();
-        assert!(blank.inner.api_key.is_none());
+        assert!(blank.inner.credentials.is_empty());
     }
 
     #[test]
     fn credentials_follow_the_first_configured_alternative() {
-        static NONE: [Auth; 0] = [];
-        static BEARER: [Auth; 1] = [Auth::Bearer];
-        static BASIC_THEN_KEY: [Auth; 2] = [Auth::Basic, Auth::ApiKeyHeader("X-Api-Key")];
-        static QUERY: [Auth; 1] = [Auth::ApiKeyQuery("api_key")];
-        static COOKIE: [Auth; 1] = [Auth::ApiKeyCookie("sid")];
-        static BAD_HEADER: [Auth; 1] = [Auth::ApiKeyHeader("bad header")];
+        static NONE: [&[&str]; 0] = [];
+        static BEARER: [&[&str]; 1] = [&["bearer"]];
+        static BASIC_THEN_KEY: [&[&str]; 2] = [&["basic"], &["headerKey"]];
+        static QUERY: [&[&str]; 1] = [&["queryKey"]];
+        static COOKIE: [&[&str]; 1] = [&["cookieKey"]];
+        static BAD_HEADER: [&[&str]; 1] = [&["badHeader"]];
 
         let keyed = client_builder().api_key(KEY).build().unwrap();
         let basic = client_builder()
@@ -1999,11 +1982,8 @@ mod tests {
             .unwrap();
         let nothing = client_builder().build_with(&info(false)).unwrap();
 
-        let auth_header = |client: &Client, auth: &'static [Auth]| {
-            let p = client
-                .inner
-                .prepare(&op(auth), &PreparedRequest::default(), ANY)
-                .unwrap();
+        let auth_header = |client: &Client, auth: &'static [&'static [&'static str]]| {
+            let p = prepared(&client, &op(auth), &PreparedRequest::default(), ANY).unwrap();
             (
                 header_text(&p, "authorization"),
                 header_text(&p, "x-api-key"),
@@ -2039,25 +2019,38 @@ mod tests {
         assert!(secret_in_url);
         assert_eq!(auth_header(&keyed, &COOKIE).2, vec![format!("sid={KEY}")]);
 
-        for (client, auth) in [
-            (&basic, &BEARER[..]),
-            (&basic, &QUERY[..]),
-            (&nothing, &BEARER[..]),
-            (&keyed, &[Auth::Basic][..]),
+        static BASIC: [&[&str]; 1] = [&["basic"]];
+        for (client, auth, wanted) in [
+            (
+                &basic,
+                &BEARER[..],
+                "set ClientBuilder::bearer or api_key (a bearer token for `bearer`)",
+            ),
+            (
+                &basic,
+                &QUERY[..],
+                "set ClientBuilder::query_key or api_key (an API key for `queryKey`)",
+            ),
+            (
+                &nothing,
+                &BEARER[..],
+                "set ClientBuilder::bearer or api_key (a bearer token for `bearer`)",
+            ),
+            (
+                &keyed,
+                &BASIC[..],
+                "set ClientBuilder::basic or basic_auth (a username and password for `basic`)",
+            ),
         ] {
-            let e = client
-                .inner
-                .prepare(&op(auth), &PreparedRequest::default(), ANY)
+            let e = prepared(client, &op(auth), &PreparedRequest::default(), ANY)
                 .err()
                 .unwrap();
             assert_eq!(
                 e.to_string(),
-                "invalid client configuration: operation op needs credentials: set ClientBuilder::api_key (or basic_auth)"
+                format!("invalid client configuration: operation op needs credentials: {wanted}")
             );
         }
-        let e = keyed
-            .inner
-            .prepare(&op(&BAD_HEADER), &PreparedRequest::default(), ANY)
+        let e = prepared(&keyed, &op(&BAD_HEADER), &PreparedRequest::default(), ANY)
             .err()
             .unwrap();
         assert!(matches!(e, Error::Config(_)), "{e}");
@@ -2083,7 +2076,7 @@ mod tests {
             ..PreparedRequest::default()
         };
         assert_eq!(
-            client.inner.url(&request, None).unwrap().as_str(),
+            client.inner.url(&request, &[]).unwrap().as_str(),
             "https://example.com/v1/track/sale?a=x%20y&b=1%262%3D3%2B4\
              &filter%5Bstatus%5D=open,paid&p=1%7C2&%C3%A9=%C3%BC%2F%3F%23%25"
         );
@@ -2092,32 +2085,25 @@ mod tests {
             ..PreparedRequest::default()
         };
         assert_eq!(
-            client.inner.url(&bare, None).unwrap().as_str(),
+            client.inner.url(&bare, &[]).unwrap().as_str(),
             "https://example.com/v1/ping"
         );
         assert_eq!(
-            client
-                .inner
-                .url(&bare, Some(("key", "k y")))
-                .unwrap()
-                .as_str(),
+            client.inner.url(&bare, &[("key", "k y")]).unwrap().as_str(),
             "https://example.com/v1/ping?key=k%20y"
         );
     }
 
     #[test]
     fn headers_and_cookies_are_prepared() {
-        static COOKIE_KEY: [Auth; 1] = [Auth::ApiKeyCookie("session")];
+        static COOKIE_KEY: [&[&str]; 1] = [&["sessionCookie"]];
         let client = client_builder().api_key(KEY).build().unwrap();
         let request = PreparedRequest {
             headers: vec![("X-Trace", "abc".into()), ("X-List", "1,2".into())],
             cookies: vec![("theme", "dark mode;x".into()), ("ids", "1,2".into())],
             ..PreparedRequest::default()
         };
-        let p = client
-            .inner
-            .prepare(&op(&COOKIE_KEY), &request, APPLICATION_JSON)
-            .unwrap();
+        let p = prepared(&client, &op(&COOKIE_KEY), &request, APPLICATION_JSON).unwrap();
         assert_eq!(header_text(&p, "x-trace"), ["abc"]);
         assert_eq!(header_text(&p, "x-list"), ["1,2"]);
         assert_eq!(header_text(&p, "accept"), ["application/json"]);
@@ -2133,7 +2119,7 @@ mod tests {
             headers: vec![("X-Trace", "a\r\nInjected: 1".into())],
             ..PreparedRequest::default()
         };
-        let e = client.inner.prepare(&OP, &bad, ANY).err().unwrap();
+        let e = prepared(&client, &OP, &bad, ANY).err().unwrap();
         let violations = e.validation_error().unwrap().violations();
         assert_eq!(violations.len(), 1);
         assert_eq!(violations[0].path, "X-Trace");

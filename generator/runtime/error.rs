@@ -96,6 +96,19 @@ pub enum Error {
     #[error("invalid client configuration: {0}")]
     Config(String),
 
+    /// No OAuth 2 access token could be had with the client credentials: the token endpoint
+    /// could not be reached, refused them, or answered something else than a token. Nothing
+    /// was sent to the API.
+    #[error("could not get an OAuth 2 access token: {message}")]
+    Auth {
+        /// What went wrong (never the credentials or a token).
+        message: String,
+        /// The token endpoint's status, if it answered.
+        status: Option<u16>,
+        /// The token endpoint's error body, if it answered with an error.
+        body: Option<String>,
+    },
+
     /// A middleware added with `ClientBuilder::middleware` failed the request itself (its own
     /// error, not an HTTP failure it passed on); not retried.
     #[cfg(feature = "middleware")]
@@ -119,6 +132,7 @@ impl Error {
             | Error::Timeout { .. }
             | Error::Encode { .. }
             | Error::Config(_) => None,
+            Error::Auth { status, .. } => *status,
             #[cfg(feature = "middleware")]
             Error::Middleware { .. } => None,
         }
@@ -136,6 +150,7 @@ impl Error {
             | Error::Decode { .. }
             | Error::Encode { .. }
             | Error::Config(_) => None,
+            Error::Auth { .. } => None,
             #[cfg(feature = "middleware")]
             Error::Middleware { attempts, .. } => Some(*attempts),
         }
@@ -153,6 +168,7 @@ impl Error {
             | Error::Decode { .. }
             | Error::Encode { .. }
             | Error::Config(_) => None,
+            Error::Auth { .. } => None,
             #[cfg(feature = "middleware")]
             Error::Middleware { .. } => None,
         }
@@ -177,6 +193,7 @@ impl Error {
             | Error::Decode { .. }
             | Error::Encode { .. }
             | Error::Config(_) => false,
+            Error::Auth { .. } => false,
             #[cfg(feature = "middleware")]
             Error::Middleware { .. } => false,
         }
@@ -195,6 +212,7 @@ impl Error {
             | Error::Timeout { .. }
             | Error::Encode { .. }
             | Error::Config(_) => None,
+            Error::Auth { .. } => None,
             #[cfg(feature = "middleware")]
             Error::Middleware { .. } => None,
         }
@@ -228,6 +246,7 @@ impl Error {
             | Error::Timeout { .. }
             | Error::Encode { .. }
             | Error::Config(_) => None,
+            Error::Auth { .. } => None,
             #[cfg(feature = "middleware")]
             Error::Middleware { .. } => None,
         }
@@ -248,6 +267,7 @@ impl Error {
             | Error::Timeout { .. }
             | Error::Encode { .. }
             | Error::Config(_) => None,
+            Error::Auth { .. } => None,
             #[cfg(feature = "middleware")]
             Error::Middleware { .. } => None,
         }
@@ -263,6 +283,7 @@ impl Error {
             | Error::Timeout { .. }
             | Error::Encode { .. }
             | Error::Config(_) => None,
+            Error::Auth { body, .. } => body.as_deref(),
             #[cfg(feature = "middleware")]
             Error::Middleware { .. } => None,
         }

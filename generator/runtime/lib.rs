@@ -8,6 +8,9 @@
 
 // As on each runtime module of a generated crate (`module_item` in generator/src/emit/mod.rs):
 // every API uses part of the runtime, and names some `pub` items only from generated code.
+/// Credentials: the API's security schemes, and OAuth 2 client credentials.
+#[allow(dead_code, unreachable_pub, unused_imports, unused_macros)]
+mod auth;
 /// The client: configuration, authentication, HTTP, retries and error mapping.
 #[allow(dead_code, unreachable_pub, unused_imports, unused_macros)]
 mod client;
@@ -50,6 +53,50 @@ pub(crate) const SDK_INFO: client::SdkInfo = client::SdkInfo {
     api_key_env: "EXAMPLE_API_KEY",
     base_url_env: "EXAMPLE_BASE_URL",
     user_agent: concat!("example-rust/", env!("CARGO_PKG_VERSION")),
-    requires_api_key: true,
+    requires_credentials: true,
     request_id_headers: &["x-example-request-id"],
+    security_schemes: &[
+        auth::SecurityScheme {
+            name: "bearer",
+            method: "bearer",
+            kind: auth::SchemeKind::Bearer,
+        },
+        auth::SecurityScheme {
+            name: "basic",
+            method: "basic",
+            kind: auth::SchemeKind::Basic,
+        },
+        auth::SecurityScheme {
+            name: "headerKey",
+            method: "header_key",
+            kind: auth::SchemeKind::ApiKeyHeader("X-Api-Key"),
+        },
+        auth::SecurityScheme {
+            name: "queryKey",
+            method: "query_key",
+            kind: auth::SchemeKind::ApiKeyQuery("api_key"),
+        },
+        auth::SecurityScheme {
+            name: "cookieKey",
+            method: "cookie_key",
+            kind: auth::SchemeKind::ApiKeyCookie("sid"),
+        },
+        auth::SecurityScheme {
+            name: "sessionCookie",
+            method: "session_cookie",
+            kind: auth::SchemeKind::ApiKeyCookie("session"),
+        },
+        auth::SecurityScheme {
+            name: "badHeader",
+            method: "bad_header",
+            kind: auth::SchemeKind::ApiKeyHeader("bad header"),
+        },
+        auth::SecurityScheme {
+            name: "oauth",
+            method: "oauth",
+            kind: auth::SchemeKind::OAuth2 {
+                token_url: Some("/oauth/token"),
+            },
+        },
+    ],
 };

@@ -227,7 +227,6 @@ impl RetryPolicy {
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
-    use crate::client::Auth;
 
     static TRACK_SALE: OperationInfo = OperationInfo {
         operation_id: "trackSale",
@@ -238,7 +237,7 @@ mod tests {
         idempotency_header: None,
         success_statuses: &[200],
         documented_errors: &[],
-        auth: &[Auth::Bearer],
+        auth: &[&["bearer"]],
     };
 
     static CREATE_THING: OperationInfo = OperationInfo {
@@ -250,7 +249,7 @@ mod tests {
         idempotency_header: None,
         success_statuses: &[201],
         documented_errors: &[],
-        auth: &[Auth::Bearer],
+        auth: &[&["bearer"]],
     };
 
     static GET_THING: OperationInfo = OperationInfo {

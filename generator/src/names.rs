@@ -130,6 +130,31 @@ pub const CLIENT_METHODS: &[&str] = &[
     "fmt",
 ];
 
+/// Methods of the runtime's `ClientBuilder` (and the traits it implements): a security
+/// scheme's credential method must not take one of these names.
+pub const CLIENT_BUILDER_METHODS: &[&str] = &[
+    "api_key",
+    "basic_auth",
+    "oauth2_client_credentials",
+    "oauth2_scopes",
+    "base_url",
+    "timeout",
+    "max_retries",
+    "initial_backoff",
+    "max_retry_after",
+    "request_id_header",
+    "middleware",
+    "http_client",
+    "build",
+    "build_with",
+    "credential",
+    "basic_credential",
+    "default",
+    "clone",
+    "clone_from",
+    "fmt",
+];
+
 /// Names a group's cargo feature cannot take: Cargo's own `default`, and the generated crate's
 /// dependencies (`crate::emit::DEPENDENCIES`), whose names Cargo keeps for features of its own.
 pub const RESERVED_FEATURES: &[&str] = &[

@@ -8,7 +8,7 @@ mod rust_type;
 mod types;
 mod validation;
 
-use crate::model::Model;
+use crate::model::{Model, SchemeKind};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;
@@ -35,6 +35,13 @@ const RUNTIME: &[(&str, &str, bool, &str, &str)] = &[
         false,
         include_str!("../../runtime/retry.rs"),
         "Which failures are retried, and after how long.",
+    ),
+    (
+        "auth",
+        "auth.rs",
+        false,
+        include_str!("../../runtime/auth.rs"),
+        "Credentials: the API's security schemes, and OAuth 2 client credentials.",
     ),
     (
         "client",
@@ -101,7 +108,8 @@ pub const DEPENDENCIES: &[(&str, &str)] = &[
         r#"{ version = "1", features = ["raw_value"] }"#,
     ),
     ("thiserror", r#""2""#),
-    ("tokio", r#"{ version = "1", features = ["time"] }"#),
+    // `sync`: the OAuth 2 token cache's async mutex.
+    ("tokio", r#"{ version = "1", features = ["time", "sync"] }"#),
     // Idempotency keys the SDK generates (UUID v4, from the operating system's randomness).
     ("uuid", r#"{ version = "1", features = ["v4"] }"#),
 ];
@@ -533,8 +541,33 @@ fn root(model: &Model, info: &CrateInfo, layout: Layout) -> TokenStream {
     let base_url = &model.api.default_base_url;
     // A client without credentials is a configuration error only when no operation could use
     // it; otherwise operations that need credentials say so when called.
-    let requires_api_key =
-        model.operations().next().is_some() && model.operations().all(|op| !op.auth.is_empty());
+    let requires_credentials = model.operations().next().is_some()
+        && model
+            .operations()
+            .all(|op| !op.auth.is_empty() && op.auth.iter().all(|r| !r.is_empty()));
+    let schemes = model.api.security_schemes.iter().map(|scheme| {
+        let name = &scheme.key;
+        let method = &scheme.method;
+        let kind = match &scheme.kind {
+            SchemeKind::Bearer => quote! { Bearer },
+            SchemeKind::Basic => quote! { Basic },
+            SchemeKind::ApiKeyHeader(n) => quote! { ApiKeyHeader(#n) },
+            SchemeKind::ApiKeyQuery(n) => quote! { ApiKeyQuery(#n) },
+            SchemeKind::ApiKeyCookie(n) => quote! { ApiKeyCookie(#n) },
+            SchemeKind::OAuth2 {
+                token_url: Some(url),
+                ..
+            } => quote! { OAuth2 { token_url: Some(#url) } },
+            SchemeKind::OAuth2 {
+                token_url: None, ..
+            } => quote! { OAuth2 { token_url: None } },
+            SchemeKind::OpenIdConnect => quote! { OpenIdConnect },
+        };
+        quote! {
+            auth::SecurityScheme { name: #name, method: #method, kind: auth::SchemeKind::#kind }
+        }
+    });
+    let scheme_methods = credential_methods(model);
     let request_id_headers = &model.api.request_id_headers;
     quote! {
         #(#runtime)*
@@ -555,9 +588,65 @@ fn root(model: &Model, info: &CrateInfo, layout: Layout) -> TokenStream {
             api_key_env: #api_key_env,
             base_url_env: #base_url_env,
             user_agent: concat!(#user_agent, env!("CARGO_PKG_VERSION")),
-            requires_api_key: #requires_api_key,
+            requires_credentials: #requires_credentials,
             request_id_headers: &[#(#request_id_headers),*],
+            security_schemes: &[#(#schemes),*],
         };
+        #scheme_methods
+    }
+}
+
+/// One `ClientBuilder` method per security scheme, named after it, setting that scheme's
+/// credential alone.
+fn credential_methods(model: &Model) -> TokenStream {
+    if model.api.security_schemes.is_empty() {
+        return TokenStream::new();
+    }
+    let methods = model.api.security_schemes.iter().map(|scheme| {
+        let name = &scheme.key;
+        let method = format_ident!("{}", scheme.method);
+        let mut text = vec![format!(
+            "The credential of the security scheme `{}`: {}.",
+            one_line(name).replace('`', "'"),
+            scheme.kind.describe()
+        )];
+        if let Some(description) = scheme.description.as_deref().map(str::trim)
+            && !description.is_empty()
+        {
+            text.push(docs::sanitize(description));
+        }
+        text.push(match &scheme.kind {
+            SchemeKind::Basic => "Set here, it wins over [`ClientBuilder::basic_auth`], which sets the credential of every basic scheme.".to_owned(),
+            SchemeKind::OAuth2 {
+                token_url: Some(_), ..
+            } => "An access token you already have; set here, it wins over [`ClientBuilder::oauth2_client_credentials`] (with which the SDK fetches one) and [`ClientBuilder::api_key`].".to_owned(),
+            _ => "Set here, it wins over [`ClientBuilder::api_key`], which sets the credential of every scheme that takes a token or key.".to_owned(),
+        });
+        let doc = docs::paragraphs(&text);
+        match scheme.kind {
+            SchemeKind::Basic => quote! {
+                #doc
+                pub fn #method(
+                    self,
+                    username: impl ::std::convert::Into<::std::string::String>,
+                    password: impl ::std::convert::Into<::std::string::String>,
+                ) -> Self {
+                    self.basic_credential(#name, username, password)
+                }
+            },
+            _ => quote! {
+                #doc
+                pub fn #method(self, token: impl ::std::convert::Into<::std::string::String>) -> Self {
+                    self.credential(#name, token)
+                }
+            },
+        }
+    });
+    quote! {
+        /// Credentials, one method per security scheme of the API.
+        impl ClientBuilder {
+            #(#methods)*
+        }
     }
 }
 

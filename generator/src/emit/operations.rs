@@ -7,8 +7,8 @@ use super::docs;
 use super::rust_type::{self, From};
 use super::validation;
 use crate::model::{
-    AuthScheme, BodyEncoding, ErrorFormat, Group, Model, Operation, Param, ParamBinding,
-    ParamLocation, ParamStyle, RequestBody, ResponseBody, TypeKind, TypeRef,
+    BodyEncoding, ErrorFormat, Group, Model, Operation, Param, ParamBinding, ParamLocation,
+    ParamStyle, RequestBody, ResponseBody, TypeKind, TypeRef,
 };
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -512,13 +512,10 @@ fn operation(model: &Model, op: &Operation) -> TokenStream {
         };
         quote! { (#status, crate::ErrorFormat::#format) }
     });
-    let auth = op.auth.iter().map(|scheme| match scheme {
-        AuthScheme::Bearer => quote! { crate::client::Auth::Bearer },
-        AuthScheme::Basic => quote! { crate::client::Auth::Basic },
-        AuthScheme::ApiKeyHeader(n) => quote! { crate::client::Auth::ApiKeyHeader(#n) },
-        AuthScheme::ApiKeyQuery(n) => quote! { crate::client::Auth::ApiKeyQuery(#n) },
-        AuthScheme::ApiKeyCookie(n) => quote! { crate::client::Auth::ApiKeyCookie(#n) },
-    });
+    let auth = op
+        .auth
+        .iter()
+        .map(|requirement| quote! { &[#(#requirement),*] });
 
     let (ret, make) = match &op.success.body {
         ResponseBody::Json(ty) => (rust_type::tokens(ty, From::Crate), quote! { json }),

@@ -33,6 +33,8 @@ pub struct ApiInfo {
     /// The response headers some operation documents whose names end in `request-id` (lower
     /// case, sorted): where the SDK looks for the server's request id.
     pub request_id_headers: Vec<String>,
+    /// The security schemes some operation can use, in `components/securitySchemes` order.
+    pub security_schemes: Vec<SecurityScheme>,
 }
 
 /// A named Rust type.
@@ -441,8 +443,10 @@ pub struct Operation {
     pub success: SuccessResponse,
     /// Documented error statuses.
     pub errors: Vec<ErrorResponse>,
-    /// The credentials the call accepts, alternatives in the spec's order (empty: none).
-    pub auth: Vec<AuthScheme>,
+    /// The security requirements the call accepts, alternatives in the spec's order, each the
+    /// keys of the schemes (`ApiInfo::security_schemes`) sent together. An empty alternative
+    /// allows an anonymous call; no alternatives at all, no credentials.
+    pub auth: Vec<Vec<String>>,
     /// Whether a repeat is harmless by the method's semantics (RFC 9110 §9.2.2).
     pub idempotent: bool,
     /// The request field whose presence makes a repeat harmless (`x-idempotency-key`).
@@ -651,12 +655,25 @@ pub enum ErrorFormat {
     Opaque,
 }
 
-/// One way an operation accepts credentials.
+/// A security scheme of `components/securitySchemes` the SDK can send.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AuthScheme {
-    /// `Authorization: Bearer <api key>` (HTTP bearer, OAuth 2, OpenID Connect).
+pub struct SecurityScheme {
+    /// Its key in `components/securitySchemes` (`token`), how requirements name it.
+    pub key: String,
+    /// The `ClientBuilder` method that sets its credential (`token`).
+    pub method: String,
+    /// What it is and where it goes.
+    pub kind: SchemeKind,
+    /// Its `description`.
+    pub description: Option<String>,
+}
+
+/// What a security scheme sends.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SchemeKind {
+    /// HTTP `bearer`: `Authorization: Bearer <token>`.
     Bearer,
-    /// `Authorization: Basic ...`.
+    /// HTTP `basic`: `Authorization: Basic base64(username:password)`.
     Basic,
     /// An API key in this header.
     ApiKeyHeader(String),
@@ -664,6 +681,39 @@ pub enum AuthScheme {
     ApiKeyQuery(String),
     /// An API key in this cookie.
     ApiKeyCookie(String),
+    /// OAuth 2: a bearer access token, which the SDK fetches itself from `token_url` when the
+    /// scheme has a client-credentials flow.
+    OAuth2 {
+        /// `flows.clientCredentials.tokenUrl`, as written (it may be relative).
+        token_url: Option<String>,
+        /// The scopes that flow lists.
+        scopes: Vec<String>,
+    },
+    /// OpenID Connect: a bearer token the caller obtains.
+    OpenIdConnect,
+}
+
+impl SchemeKind {
+    /// In a few words, for docs and messages.
+    pub fn describe(&self) -> String {
+        match self {
+            SchemeKind::Bearer => "HTTP bearer token (`Authorization: Bearer ...`)".to_owned(),
+            SchemeKind::Basic => "HTTP basic authentication (username and password)".to_owned(),
+            SchemeKind::ApiKeyHeader(name) => format!("API key in the `{name}` header"),
+            SchemeKind::ApiKeyQuery(name) => format!("API key in the `{name}` query parameter"),
+            SchemeKind::ApiKeyCookie(name) => format!("API key in the `{name}` cookie"),
+            SchemeKind::OAuth2 {
+                token_url: Some(_), ..
+            } => "OAuth 2 access token (or client credentials, which the SDK exchanges for one)"
+                .to_owned(),
+            SchemeKind::OAuth2 {
+                token_url: None, ..
+            } => "OAuth 2 access token (`Authorization: Bearer ...`)".to_owned(),
+            SchemeKind::OpenIdConnect => {
+                "OpenID Connect token (`Authorization: Bearer ...`)".to_owned()
+            }
+        }
+    }
 }
 
 /// The request field that makes a repeat harmless.

@@ -80,6 +80,13 @@ pub fn resolve(spec: &OpenAPI, diags: &mut Diagnostics) -> Model {
             format!("`format: {format}` is documented but not checked ({places}); values are plain strings"),
         );
     }
+    let used: BTreeSet<&str> = groups
+        .iter()
+        .flat_map(|g| &g.operations)
+        .flat_map(|op| op.auth.iter().flatten())
+        .map(String::as_str)
+        .collect();
+    let security_schemes = resolver.security_schemes(&used);
     let mut model = Model {
         api: ApiInfo {
             title: spec.info.title.clone(),
@@ -91,6 +98,7 @@ pub fn resolve(spec: &OpenAPI, diags: &mut Diagnostics) -> Model {
                 .map(|s| s.url.trim_end_matches('/').to_owned())
                 .unwrap_or_default(),
             request_id_headers: resolver.request_id_headers.into_iter().collect(),
+            security_schemes,
         },
         types: resolver.types,
         groups,

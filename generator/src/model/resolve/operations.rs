@@ -542,61 +542,117 @@ impl<'a> Resolver<'a> {
         (success, errors)
     }
 
-    pub(super) fn auth(&mut self, op: &openapiv3::Operation, at: &str) -> Vec<AuthScheme> {
+    /// The operation's security requirements as alternatives of scheme keys (see
+    /// [`Operation::auth`]); a requirement naming a scheme the SDK cannot send is skipped with
+    /// a warning.
+    pub(super) fn auth(&mut self, op: &openapiv3::Operation, at: &str) -> Vec<Vec<String>> {
         let requirements = op.security.as_ref().or(self.spec.security.as_ref());
         let Some(requirements) = requirements else {
             return Vec::new();
         };
-        // An empty requirement makes credentials optional: none are sent.
-        if requirements.iter().any(|r| r.is_empty()) {
-            return Vec::new();
-        }
-        let schemes = self.spec.components.as_ref().map(|c| &c.security_schemes);
-        let mut out = Vec::new();
-        for requirement in requirements {
-            // All schemes of one requirement apply together; the SDK sends the first it supports.
-            let scheme =
-                requirement
-                    .keys()
-                    .find_map(|name| match schemes.and_then(|s| s.get(name)) {
-                        Some(ReferenceOr::Item(openapiv3::SecurityScheme::HTTP {
-                            scheme, ..
-                        })) if scheme.eq_ignore_ascii_case("bearer") => Some(AuthScheme::Bearer),
-                        Some(ReferenceOr::Item(openapiv3::SecurityScheme::HTTP {
-                            scheme, ..
-                        })) if scheme.eq_ignore_ascii_case("basic") => Some(AuthScheme::Basic),
-                        Some(ReferenceOr::Item(
-                            openapiv3::SecurityScheme::OAuth2 { .. }
-                            | openapiv3::SecurityScheme::OpenIDConnect { .. },
-                        )) => Some(AuthScheme::Bearer),
-                        Some(ReferenceOr::Item(openapiv3::SecurityScheme::APIKey {
-                            location,
-                            name,
-                            ..
-                        })) => Some(match location {
-                            openapiv3::APIKeyLocation::Header => {
-                                AuthScheme::ApiKeyHeader(name.clone())
-                            }
-                            openapiv3::APIKeyLocation::Query => {
-                                AuthScheme::ApiKeyQuery(name.clone())
-                            }
-                            openapiv3::APIKeyLocation::Cookie => {
-                                AuthScheme::ApiKeyCookie(name.clone())
-                            }
-                        }),
-                        _ => None,
-                    });
-            match scheme {
-                Some(scheme) if !out.contains(&scheme) => out.push(scheme),
-                Some(_) => {}
-                None => self.diags.warn(
+        let at = if op.security.is_some() {
+            pointer(at, "security")
+        } else {
+            "/security".to_owned()
+        };
+        let mut out: Vec<Vec<String>> = Vec::new();
+        let mut skipped = false;
+        for (i, requirement) in requirements.iter().enumerate() {
+            let unsupported = requirement
+                .keys()
+                .find(|key| self.security_scheme(key).is_none());
+            if let Some(key) = unsupported {
+                skipped = true;
+                self.diags.warn(
                     "unsupported-security",
-                    &pointer(at, "security"),
-                    "a security requirement names no supported scheme; it is skipped",
-                ),
+                    &pointer(&at, &i.to_string()),
+                    format!("security scheme `{key}` is not defined or not one the SDK can send (http bearer or basic, apiKey, oauth2, openIdConnect); this requirement is skipped"),
+                );
+                continue;
+            }
+            let keys: Vec<String> = requirement.keys().cloned().collect();
+            if !out.contains(&keys) {
+                out.push(keys);
             }
         }
+        if out.is_empty() && skipped {
+            // Nothing the SDK can send: calls go out without credentials (and the server says
+            // what it thinks of that), as the warnings explain.
+            return Vec::new();
+        }
         out
+    }
+
+    /// What the scheme `key` of `components/securitySchemes` sends, if the SDK can send it.
+    pub(super) fn security_scheme(&self, key: &str) -> Option<SchemeKind> {
+        let scheme = self.spec.components.as_ref()?.security_schemes.get(key)?;
+        let ReferenceOr::Item(scheme) = scheme else {
+            return None;
+        };
+        match scheme {
+            openapiv3::SecurityScheme::HTTP { scheme, .. }
+                if scheme.eq_ignore_ascii_case("bearer") =>
+            {
+                Some(SchemeKind::Bearer)
+            }
+            openapiv3::SecurityScheme::HTTP { scheme, .. }
+                if scheme.eq_ignore_ascii_case("basic") =>
+            {
+                Some(SchemeKind::Basic)
+            }
+            openapiv3::SecurityScheme::HTTP { .. } => None,
+            openapiv3::SecurityScheme::APIKey { location, name, .. } => Some(match location {
+                openapiv3::APIKeyLocation::Header => SchemeKind::ApiKeyHeader(name.clone()),
+                openapiv3::APIKeyLocation::Query => SchemeKind::ApiKeyQuery(name.clone()),
+                openapiv3::APIKeyLocation::Cookie => SchemeKind::ApiKeyCookie(name.clone()),
+            }),
+            openapiv3::SecurityScheme::OAuth2 { flows, .. } => {
+                let client_credentials = flows.client_credentials.as_ref();
+                Some(SchemeKind::OAuth2 {
+                    token_url: client_credentials
+                        .map(|flow| flow.token_url.trim().to_owned())
+                        .filter(|url| !url.is_empty()),
+                    scopes: client_credentials
+                        .map(|flow| flow.scopes.keys().cloned().collect())
+                        .unwrap_or_default(),
+                })
+            }
+            openapiv3::SecurityScheme::OpenIDConnect { .. } => Some(SchemeKind::OpenIdConnect),
+        }
+    }
+
+    /// The schemes the operations use, in `components/securitySchemes` order, each with the
+    /// name of its `ClientBuilder` method.
+    pub(super) fn security_schemes(&self, used: &BTreeSet<&str>) -> Vec<SecurityScheme> {
+        let Some(components) = self.spec.components.as_ref() else {
+            return Vec::new();
+        };
+        let mut methods = Scope::with_reserved(names::CLIENT_BUILDER_METHODS);
+        components
+            .security_schemes
+            .iter()
+            .filter(|(key, _)| used.contains(key.as_str()))
+            .filter_map(|(key, scheme)| {
+                let kind = self.security_scheme(key)?;
+                let description = match scheme {
+                    ReferenceOr::Item(scheme) => match scheme {
+                        openapiv3::SecurityScheme::APIKey { description, .. }
+                        | openapiv3::SecurityScheme::HTTP { description, .. }
+                        | openapiv3::SecurityScheme::OAuth2 { description, .. }
+                        | openapiv3::SecurityScheme::OpenIDConnect { description, .. } => {
+                            description.clone()
+                        }
+                    },
+                    ReferenceOr::Reference { .. } => None,
+                };
+                Some(SecurityScheme {
+                    key: key.clone(),
+                    method: methods.claim(names::field_name(key)),
+                    kind,
+                    description,
+                })
+            })
+            .collect()
     }
 
     pub(super) fn idempotency_key(
