@@ -1983,7 +1983,7 @@ mod tests {
         let nothing = client_builder().build_with(&info(false)).unwrap();
 
         let auth_header = |client: &Client, auth: &'static [&'static [&'static str]]| {
-            let p = prepared(&client, &op(auth), &PreparedRequest::default(), ANY).unwrap();
+            let p = prepared(client, &op(auth), &PreparedRequest::default(), ANY).unwrap();
             (
                 header_text(&p, "authorization"),
                 header_text(&p, "x-api-key"),
