@@ -2642,3 +2642,338 @@ async fn a_middlewares_own_error_ends_the_call_unretried() {
     // Without middleware the same client configuration sends it.
     client(&server).pets().get_pet(1).await.expect("200");
 }
+
+// ---------------------------------------------------------------------------------------------
+// security schemes: one credential per scheme, the first requirement the client can meet
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn who_am_i_sends_the_first_scheme_the_client_has() {
+    let server = MockServer::start().await;
+    answer_all(
+        &server,
+        ResponseTemplate::new(200).set_body_json(json!({"name": "me"})),
+    )
+    .await;
+    // Only the API-key header's scheme set, by its own method: the second alternative.
+    let keyed = bare_builder(&server)
+        .api_key_header("key-only")
+        .build()
+        .expect("client");
+    keyed.auth().who_am_i().await.expect("200");
+    // Both set: the first alternative (bearer) alone.
+    let both = bare_builder(&server)
+        .bearer("tok-1")
+        .api_key_header("key-1")
+        .build()
+        .expect("client");
+    both.auth().who_am_i().await.expect("200");
+    let reqs = requests(&server).await;
+    assert_eq!(header(&reqs[0], "x-api-key"), "key-only");
+    assert!(!has_header(&reqs[0], "authorization"));
+    assert_eq!(header(&reqs[1], "authorization"), "Bearer tok-1");
+    assert!(!has_header(&reqs[1], "x-api-key"));
+    // A scheme's own credential wins over the generic api_key, which fills the others.
+    let mixed = bare_builder(&server)
+        .api_key("generic")
+        .bearer("own")
+        .build()
+        .expect("client");
+    mixed.auth().needs_both().await.expect("204");
+    let last = requests(&server).await.pop().expect("sent");
+    assert_eq!(header(&last, "authorization"), "Bearer own");
+    assert_eq!(header(&last, "x-api-key"), "generic");
+}
+
+#[tokio::test]
+async fn a_requirement_the_client_cannot_meet_fails_before_sending() {
+    let server = MockServer::start().await;
+    answer_all(&server, ResponseTemplate::new(204)).await;
+    let only_bearer = bare_builder(&server).bearer("tok").build().expect("client");
+    let e = only_bearer
+        .auth()
+        .needs_both()
+        .await
+        .expect_err("needs the key too");
+    assert_eq!(
+        e.to_string(),
+        "invalid client configuration: operation needsBoth needs credentials: set \
+         ClientBuilder::bearer or api_key (a bearer token for `bearer`) and \
+         ClientBuilder::api_key_header or api_key (an API key for `apiKeyHeader`)"
+    );
+    let nothing = bare_builder(&server)
+        .build()
+        .expect("some operations need none");
+    let e = nothing.auth().who_am_i().await.expect_err("no credentials");
+    assert!(
+        e.to_string().contains("ClientBuilder::bearer") && e.to_string().contains("; or "),
+        "{e}"
+    );
+    assert!(requests(&server).await.is_empty(), "nothing was sent");
+}
+
+#[tokio::test]
+async fn count_pets_is_anonymous_unless_the_client_has_credentials() {
+    let server = MockServer::start().await;
+    answer_all(&server, ResponseTemplate::new(200).set_body_json(json!(3))).await;
+    let anonymous = bare_builder(&server).build().expect("client");
+    assert_eq!(anonymous.auth().count_pets().await.expect("200"), 3);
+    let keyed = bare_builder(&server).bearer("tok").build().expect("client");
+    keyed.auth().count_pets().await.expect("200");
+    let reqs = requests(&server).await;
+    assert!(!has_header(&reqs[0], "authorization"));
+    assert_eq!(header(&reqs[1], "authorization"), "Bearer tok");
+}
+
+// ---------------------------------------------------------------------------------------------
+// OAuth 2 client credentials against a loopback token endpoint
+// ---------------------------------------------------------------------------------------------
+
+const CLIENT_ID: &str = "vet-system";
+const CLIENT_SECRET: &str = "cs_s3cr3t_0123456789";
+
+/// A token endpoint issuing `tok-1`, `tok-2`, ... with this lifetime, after a small delay (so
+/// that concurrent calls really overlap the fetch).
+struct TokenIssuer {
+    issued: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    expires_in: u64,
+}
+
+impl wiremock::Respond for TokenIssuer {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let n = self
+            .issued
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+            + 1;
+        let form = String::from_utf8_lossy(&request.body).into_owned();
+        let expected_auth = format!(
+            "Basic {}",
+            base64_encode(format!("{CLIENT_ID}:{CLIENT_SECRET}").as_bytes())
+        );
+        let authorized = request
+            .headers
+            .get("authorization")
+            .is_some_and(|v| v.to_str().ok() == Some(expected_auth.as_str()));
+        if !authorized || !form.contains("grant_type=client_credentials") {
+            return ResponseTemplate::new(401).set_body_json(json!({"error": "invalid_client"}));
+        }
+        ResponseTemplate::new(200)
+            .set_delay(Duration::from_millis(50))
+            .set_body_json(json!({
+                "access_token": format!("tok-{n}"),
+                "token_type": "bearer",
+                "expires_in": self.expires_in,
+                "scope": form,
+            }))
+    }
+}
+
+/// The API: the visits for a token it accepts (all but `refused`), else 401.
+struct VetApi {
+    refused: &'static str,
+}
+
+impl wiremock::Respond for VetApi {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let auth = request
+            .headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        if auth.starts_with("Bearer tok-") && auth != format!("Bearer {}", self.refused) {
+            ResponseTemplate::new(200).set_body_json(json!([auth]))
+        } else {
+            ResponseTemplate::new(401)
+        }
+    }
+}
+
+/// Standard base64, written out so the test does not trust the SDK's.
+fn base64_encode(input: &[u8]) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in input.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+async fn vet_server(
+    expires_in: u64,
+    refused: &'static str,
+) -> (MockServer, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    let server = MockServer::start().await;
+    let issued = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(TokenIssuer {
+            issued: issued.clone(),
+            expires_in,
+        })
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/vet/visits"))
+        .respond_with(VetApi { refused })
+        .mount(&server)
+        .await;
+    (server, issued)
+}
+
+fn oauth_client(server: &MockServer) -> Client {
+    bare_builder(server)
+        .oauth2_client_credentials(CLIENT_ID, CLIENT_SECRET)
+        .oauth2_scopes(["visits:read"])
+        .build()
+        .expect("client")
+}
+
+#[tokio::test]
+async fn oauth2_ten_concurrent_calls_share_one_token_fetch() {
+    let (server, issued) = vet_server(3600, "none").await;
+    let client = oauth_client(&server);
+    let calls = (0..10).map(|_| {
+        let client = client.clone();
+        tokio::spawn(async move { client.auth().list_visits().await })
+    });
+    for call in calls.collect::<Vec<_>>() {
+        let visits = call.await.expect("task").expect("200");
+        assert_eq!(visits, ["Bearer tok-1"]);
+    }
+    assert_eq!(issued.load(std::sync::atomic::Ordering::SeqCst), 1);
+    // The token request: a form with the grant type and the scopes, to the relative tokenUrl.
+    let token_requests: Vec<Request> = requests(&server)
+        .await
+        .into_iter()
+        .filter(|r| r.url.path() == "/oauth/token")
+        .collect();
+    assert_eq!(token_requests.len(), 1);
+    assert_eq!(
+        decode_pairs(
+            &token_requests[0],
+            &String::from_utf8_lossy(&token_requests[0].body)
+        ),
+        pairs(&[
+            ("grant_type", "client_credentials"),
+            ("scope", "visits:read")
+        ])
+    );
+}
+
+#[tokio::test]
+async fn oauth2_fetches_a_new_token_when_the_old_one_expires() {
+    let (server, issued) = vet_server(1, "none").await;
+    let client = oauth_client(&server);
+    assert_eq!(
+        client.auth().list_visits().await.expect("200"),
+        ["Bearer tok-1"]
+    );
+    assert_eq!(
+        client.auth().list_visits().await.expect("200"),
+        ["Bearer tok-1"]
+    );
+    // Refreshed shortly before the second is up.
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    assert_eq!(
+        client.auth().list_visits().await.expect("200"),
+        ["Bearer tok-2"]
+    );
+    assert_eq!(issued.load(std::sync::atomic::Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn oauth2_a_401_refreshes_the_token_once_and_resends() {
+    let (server, issued) = vet_server(3600, "tok-1").await;
+    let client = oauth_client(&server);
+    let response = client
+        .auth()
+        .list_visits()
+        .with_response()
+        .await
+        .expect("the second token is accepted");
+    assert_eq!(response.body(), &["Bearer tok-2"]);
+    assert_eq!(response.attempts(), 2);
+    assert_eq!(issued.load(std::sync::atomic::Ordering::SeqCst), 2);
+
+    // Refused again after the refresh: the 401 is the answer, with no third token.
+    let (server, issued) = vet_server(3600, "tok-1").await;
+    let stubborn = bare_builder(&server)
+        .oauth2_client_credentials(CLIENT_ID, CLIENT_SECRET)
+        .build()
+        .expect("client");
+    server.reset().await;
+    Mock::given(method("POST"))
+        .and(path("/oauth/token"))
+        .respond_with(TokenIssuer {
+            issued: issued.clone(),
+            expires_in: 3600,
+        })
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/vet/visits"))
+        .respond_with(ResponseTemplate::new(401))
+        .mount(&server)
+        .await;
+    let e = stubborn.auth().list_visits().await.expect_err("401");
+    assert_eq!(e.status(), Some(401));
+    assert_eq!(e.attempts(), Some(2));
+    assert_eq!(issued.load(std::sync::atomic::Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn oauth2_secrets_and_tokens_never_show() {
+    let (server, _) = vet_server(3600, "none").await;
+    let builder = bare_builder(&server).oauth2_client_credentials(CLIENT_ID, CLIENT_SECRET);
+    let client = builder.clone().build().expect("client");
+    client.auth().list_visits().await.expect("200");
+    let shown = format!("{builder:?} {builder:#?} {client:?} {client:#?}");
+    for secret in [CLIENT_SECRET, CLIENT_ID, "tok-1"] {
+        assert!(!shown.contains(secret), "{secret} in {shown}");
+    }
+    // A refused client: the token endpoint's error, without the credentials.
+    let wrong = bare_builder(&server)
+        .oauth2_client_credentials(CLIENT_ID, "wrong")
+        .build()
+        .expect("client");
+    let e = wrong
+        .auth()
+        .list_visits()
+        .await
+        .expect_err("invalid_client");
+    assert!(
+        matches!(
+            e,
+            Error::Auth {
+                status: Some(401),
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    let shown = format!("{e} {e:?}");
+    assert!(shown.contains("invalid_client"), "{shown}");
+    for secret in [CLIENT_SECRET, "wrong"] {
+        assert!(!shown.contains(secret), "{secret} in {shown}");
+    }
+    // An access token given directly wins over client credentials, and needs no fetch.
+    let given = bare_builder(&server)
+        .oauth2_client_credentials(CLIENT_ID, CLIENT_SECRET)
+        .oauth("tok-given")
+        .build()
+        .expect("client");
+    assert_eq!(
+        given.auth().list_visits().await.expect("200"),
+        ["Bearer tok-given"]
+    );
+}

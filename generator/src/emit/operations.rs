@@ -130,7 +130,7 @@ fn param_push(model: &Model, b: &ParamBinding, pairs: Option<&TokenStream>) -> T
     }
 }
 
-fn operation_doc(op: &Operation) -> TokenStream {
+fn operation_doc(model: &Model, op: &Operation) -> TokenStream {
     let mut parts = Vec::new();
     if let Some(s) = &op.summary {
         parts.push(docs::sanitize(s));
@@ -157,6 +157,41 @@ fn operation_doc(op: &Operation) -> TokenStream {
         (None, false) => "Retries: 429 only; other failures are not retried, since a repeat could be processed twice.".to_owned(),
     };
     parts.push(retry);
+    if !op.auth.is_empty() {
+        let method = |key: &String| {
+            model
+                .api
+                .security_schemes
+                .iter()
+                .find(|s| &s.key == key)
+                .map(|s| {
+                    format!(
+                        "[`ClientBuilder::{0}`](crate::ClientBuilder::{0})",
+                        s.method
+                    )
+                })
+                .unwrap_or_else(|| format!("`{key}`"))
+        };
+        let alternatives: Vec<String> = op
+            .auth
+            .iter()
+            .filter(|requirement| !requirement.is_empty())
+            .map(|requirement| {
+                let methods: Vec<String> = requirement.iter().map(method).collect();
+                methods.join(" and ")
+            })
+            .collect();
+        let anonymous = op.auth.iter().any(Vec::is_empty);
+        let sent = match alternatives.as_slice() {
+            [one] => one.clone(),
+            many => format!("the first of {} that the client has", many.join("; ")),
+        };
+        parts.push(if anonymous {
+            format!("Credentials: {sent}, when set; anonymous calls are allowed.")
+        } else {
+            format!("Credentials: {sent}.")
+        });
+    }
     if !op.errors.is_empty() {
         let statuses: Vec<String> = op.errors.iter().map(|e| e.status.to_string()).collect();
         parts.push(format!(
@@ -203,7 +238,7 @@ fn operation_doc(op: &Operation) -> TokenStream {
 
 fn operation(model: &Model, op: &Operation) -> TokenStream {
     let method = format_ident!("{}", op.method_name);
-    let doc = operation_doc(op);
+    let doc = operation_doc(model, op);
 
     // Arguments: path parameters, the body, then the parameters struct.
     let mut args = Vec::new();
