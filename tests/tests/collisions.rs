@@ -337,3 +337,33 @@ async fn error_and_response_types_named_like_the_runtimes_stay_apart() {
     assert_eq!(response.request_id(), Some("col-2"));
     assert_eq!(response.body().built, Some(true));
 }
+
+#[tokio::test]
+async fn security_schemes_named_like_builder_methods_get_their_own() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/same-params/a"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&server)
+        .await;
+    // `api_key` and `build` together; the builder's own `api_key` and `build` keep their jobs.
+    let client = Client::builder()
+        .base_url(server.uri())
+        .api_key2("bearer-token")
+        .build2("build-key")
+        .build()
+        .unwrap();
+    let params = types::ListAlphaParams::builder().build().unwrap();
+    client.execute().list_alpha(params.clone()).await.unwrap();
+    // The keyword-named OAuth 2 scheme, alone.
+    let client = Client::builder()
+        .base_url(server.uri())
+        .self_("oauth-token")
+        .build()
+        .unwrap();
+    client.execute().list_alpha(params).await.unwrap();
+    let reqs = server.received_requests().await.unwrap();
+    assert_eq!(reqs[0].headers["authorization"], "Bearer bearer-token");
+    assert_eq!(reqs[0].headers["x-build"], "build-key");
+    assert_eq!(reqs[1].headers["authorization"], "Bearer oauth-token");
+}
