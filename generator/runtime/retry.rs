@@ -237,6 +237,8 @@ mod tests {
         idempotency_header: None,
         success_statuses: &[200],
         documented_errors: &[],
+        error_format: crate::error::ErrorFormat::Opaque,
+        error_formats: &[],
         auth: &[&["bearer"]],
     };
 
@@ -249,6 +251,8 @@ mod tests {
         idempotency_header: None,
         success_statuses: &[201],
         documented_errors: &[],
+        error_format: crate::error::ErrorFormat::Opaque,
+        error_formats: &[],
         auth: &[&["bearer"]],
     };
 
@@ -260,7 +264,9 @@ mod tests {
         idempotency_key: None,
         idempotency_header: None,
         success_statuses: &[200],
-        documented_errors: &[(404, crate::error::ErrorFormat::Opaque)],
+        documented_errors: &[404],
+        error_format: crate::error::ErrorFormat::Opaque,
+        error_formats: &[],
         auth: &[],
     };
 

@@ -605,11 +605,12 @@ fn credential_methods(model: &Model) -> TokenStream {
     let methods = model.api.security_schemes.iter().map(|scheme| {
         let name = &scheme.key;
         let method = format_ident!("{}", scheme.method);
-        let mut text = vec![format!(
+        // The scheme's key and a header name are the spec's text: sanitized like its prose.
+        let mut text = vec![docs::sanitize(&format!(
             "The credential of the security scheme `{}`: {}.",
             one_line(name).replace('`', "'"),
             scheme.kind.describe()
-        )];
+        ))];
         if let Some(description) = scheme.description.as_deref().map(str::trim)
             && !description.is_empty()
         {
@@ -673,6 +674,12 @@ fn crate_doc(model: &Model, info: &CrateInfo) -> String {
         "Start with [`Client::builder`] (or [`Client::from_env`]); operations are grouped by tag\n\
          (`client.<tag>().<operation>(...)`), request types in [`types`] have builders that\n\
          validate, and every failure is an [`Error`]."
+            .to_owned(),
+    );
+    text.push(
+        "Optional cargo features: `middleware` (`ClientBuilder::middleware`: any\n\
+         `reqwest_middleware::Middleware`, run once per attempt inside the SDK's retry loop) and\n\
+         `tracing` (a span per call and an event per retry)."
             .to_owned(),
     );
     let listed = feature_list(model);

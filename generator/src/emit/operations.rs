@@ -537,15 +537,35 @@ fn operation(model: &Model, op: &Operation) -> TokenStream {
         .statuses
         .iter()
         .map(|s| Literal::u16_unsuffixed(*s));
-    let errors = op.errors.iter().map(|e| {
+    let errors = op.errors.iter().map(|e| Literal::u16_unsuffixed(e.status));
+    // The layout most of the statuses have, and the others by status.
+    let formats = [
+        ErrorFormat::Nested,
+        ErrorFormat::Flat,
+        ErrorFormat::Problem,
+        ErrorFormat::Opaque,
+    ];
+    let common = formats
+        .iter()
+        .copied()
+        .filter(|_| !op.errors.is_empty())
+        .max_by_key(|f| {
+            let count = op.errors.iter().filter(|e| e.format == *f).count();
+            // Ties go to the earlier in `formats`.
+            (count, std::cmp::Reverse(formats.iter().position(|x| x == f)))
+        })
+        .unwrap_or(ErrorFormat::Opaque);
+    let format_tokens = |format: ErrorFormat| match format {
+        ErrorFormat::Nested => quote! { crate::ErrorFormat::Nested },
+        ErrorFormat::Flat => quote! { crate::ErrorFormat::Flat },
+        ErrorFormat::Problem => quote! { crate::ErrorFormat::Problem },
+        ErrorFormat::Opaque => quote! { crate::ErrorFormat::Opaque },
+    };
+    let error_format = format_tokens(common);
+    let error_formats = op.errors.iter().filter(|e| e.format != common).map(|e| {
         let status = Literal::u16_unsuffixed(e.status);
-        let format = match e.format {
-            ErrorFormat::Nested => quote! { Nested },
-            ErrorFormat::Flat => quote! { Flat },
-            ErrorFormat::Problem => quote! { Problem },
-            ErrorFormat::Opaque => quote! { Opaque },
-        };
-        quote! { (#status, crate::ErrorFormat::#format) }
+        let format = format_tokens(e.format);
+        quote! { (#status, #format) }
     });
     let auth = op
         .auth
@@ -576,6 +596,8 @@ fn operation(model: &Model, op: &Operation) -> TokenStream {
                 idempotency_header: #header_key,
                 success_statuses: &[#(#successes),*],
                 documented_errors: &[#(#errors),*],
+                error_format: #error_format,
+                error_formats: &[#(#error_formats),*],
                 auth: &[#(#auth),*],
             };
             crate::client::Call::#make(self.client, &OPERATION, move || {
