@@ -2077,23 +2077,26 @@ mod tests {
             })
         };
         let keyed = client_builder().api_key(KEY).build().unwrap();
-        let basic = client_builder().basic_auth("u", "p").build_with(&info(false)).unwrap();
+        let basic = client_builder()
+            .basic_auth("u", "p")
+            .build_with(&info(false))
+            .unwrap();
         // All schemes of one requirement together.
         assert_eq!(
             headers(&keyed, &BOTH).unwrap(),
             (vec![format!("Bearer {KEY}")], vec![KEY.to_owned()])
         );
         let e = headers(&basic, &BOTH).unwrap_err();
-        assert!(e.to_string().contains(" and ClientBuilder::header_key"), "{e}");
+        assert!(
+            e.to_string().contains(" and ClientBuilder::header_key"),
+            "{e}"
+        );
         // Anonymous only when no requirement can be met, wherever the spec lists it.
         assert_eq!(
             headers(&keyed, &ANONYMOUS_FIRST).unwrap().0,
             [format!("Bearer {KEY}")]
         );
-        assert_eq!(
-            headers(&basic, &ANONYMOUS_FIRST).unwrap(),
-            (vec![], vec![])
-        );
+        assert_eq!(headers(&basic, &ANONYMOUS_FIRST).unwrap(), (vec![], vec![]));
         // A scheme's own credential wins over the generic one, which still fills the rest.
         let own = client_builder()
             .api_key(KEY)

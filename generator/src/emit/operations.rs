@@ -552,7 +552,10 @@ fn operation(model: &Model, op: &Operation) -> TokenStream {
         .max_by_key(|f| {
             let count = op.errors.iter().filter(|e| e.format == *f).count();
             // Ties go to the earlier in `formats`.
-            (count, std::cmp::Reverse(formats.iter().position(|x| x == f)))
+            (
+                count,
+                std::cmp::Reverse(formats.iter().position(|x| x == f)),
+            )
         })
         .unwrap_or(ErrorFormat::Opaque);
     let format_tokens = |format: ErrorFormat| match format {
