@@ -272,16 +272,19 @@ impl Credentials {
                     .iter()
                     .map(|name| match self.schemes.iter().find(|s| s.name == *name) {
                         Some(scheme) => {
-                            let generic = match scheme.kind {
-                                SchemeKind::Basic => " or basic_auth",
+                            let generic: &[&str] = match scheme.kind {
+                                SchemeKind::Basic => &["basic_auth"],
                                 SchemeKind::OAuth2 { token_url: Some(_) } => {
-                                    " or api_key or oauth2_client_credentials"
+                                    &["api_key", "oauth2_client_credentials"]
                                 }
-                                _ => " or api_key",
+                                _ => &["api_key"],
                             };
+                            // A scheme named like its generic method has no other.
+                            let mut methods = vec![scheme.method];
+                            methods.extend(generic.iter().filter(|m| **m != scheme.method));
                             format!(
-                                "ClientBuilder::{}{generic} ({} for `{name}`)",
-                                scheme.method,
+                                "ClientBuilder::{} ({} for `{name}`)",
+                                methods.join(" or "),
                                 scheme.kind.describe()
                             )
                         }

@@ -346,10 +346,11 @@ async fn security_schemes_named_like_builder_methods_get_their_own() {
         .respond_with(ResponseTemplate::new(200))
         .mount(&server)
         .await;
-    // `api_key` and `build` together; the builder's own `api_key` and `build` keep their jobs.
+    // `api_key` and `build` together. The bearer scheme named `api_key` is set by the builder's
+    // own `api_key` (which sets every token scheme's); `build` gets `build2`, beside `build()`.
     let client = Client::builder()
         .base_url(server.uri())
-        .api_key2("bearer-token")
+        .api_key("bearer-token")
         .build2("build-key")
         .build()
         .unwrap();

@@ -599,10 +599,10 @@ fn root(model: &Model, info: &CrateInfo, layout: Layout) -> TokenStream {
 /// One `ClientBuilder` method per security scheme, named after it, setting that scheme's
 /// credential alone.
 fn credential_methods(model: &Model) -> TokenStream {
-    if model.api.security_schemes.is_empty() {
+    if !model.api.security_schemes.iter().any(|s| s.own_method) {
         return TokenStream::new();
     }
-    let methods = model.api.security_schemes.iter().map(|scheme| {
+    let methods = model.api.security_schemes.iter().filter(|s| s.own_method).map(|scheme| {
         let name = &scheme.key;
         let method = format_ident!("{}", scheme.method);
         // The scheme's key and a header name are the spec's text: sanitized like its prose.

@@ -662,6 +662,9 @@ pub struct SecurityScheme {
     pub key: String,
     /// The `ClientBuilder` method that sets its credential (`token`).
     pub method: String,
+    /// Whether `method` is generated for it; not when the scheme is named like the runtime's
+    /// generic method of its kind (Stripe's `basicAuth` is set by `basic_auth`), which serves.
+    pub own_method: bool,
     /// What it is and where it goes.
     pub kind: SchemeKind,
     /// Its `description`.

@@ -645,9 +645,22 @@ impl<'a> Resolver<'a> {
                     },
                     ReferenceOr::Reference { .. } => None,
                 };
+                // A scheme named like the generic method of its kind is set by that method.
+                let name = names::field_name(key);
+                let generic = match kind {
+                    SchemeKind::Basic => "basic_auth",
+                    _ => "api_key",
+                };
+                let own_method = name != generic;
+                let method = if own_method {
+                    methods.claim(name)
+                } else {
+                    name
+                };
                 Some(SecurityScheme {
                     key: key.clone(),
-                    method: methods.claim(names::field_name(key)),
+                    method,
+                    own_method,
                     kind,
                     description,
                 })
