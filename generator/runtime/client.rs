@@ -876,7 +876,10 @@ impl Inner {
                     None => {
                         let token = match source {
                             Some(source) => {
-                                let (token, fetched) = source.bearer(&self.http, timeout).await?;
+                                // Boxed: the token request's future would otherwise make every
+                                // call's future (this one) larger, OAuth or not.
+                                let (token, fetched) =
+                                    Box::pin(source.bearer(&self.http, timeout)).await?;
                                 serial = Some(fetched);
                                 Some(token)
                             }
@@ -912,7 +915,7 @@ impl Inner {
                             && let (Some(source), Some(serial)) = (source, serial) =>
                     {
                         refreshed = true;
-                        source.invalidate(serial).await;
+                        Box::pin(source.invalidate(serial)).await;
                         #[cfg(feature = "tracing")]
                         tracing::info!(
                             attempt = attempts,
@@ -1041,8 +1044,7 @@ impl Inner {
         &self,
         request: reqwest::Request,
     ) -> impl Future<Output = Result<RawResponse, AttemptError>> + Send + 'static {
-        let pending = self.http.execute(request);
-        async move { read_response(pending).await.map_err(AttemptError::Http) }
+        read_response(self.http.execute(request))
     }
 
     /// Sends one attempt's request, through the middleware when some were added, and reads
@@ -1058,8 +1060,8 @@ impl Inner {
         };
         async move {
             match through {
-                Ok(pending) => read_response(pending).await.map_err(AttemptError::from),
-                Err(pending) => read_response(pending).await.map_err(AttemptError::Http),
+                Ok(pending) => read_response(pending).await,
+                Err(pending) => read_response(pending).await,
             }
         }
     }
@@ -1243,11 +1245,20 @@ impl From<reqwest_middleware::Error> for AttemptError {
     }
 }
 
+impl From<reqwest::Error> for AttemptError {
+    fn from(error: reqwest::Error) -> Self {
+        AttemptError::Http(error)
+    }
+}
+
 /// Waits for one attempt's response and reads it whole. Takes reqwest's small pending future,
 /// not the request, which it would otherwise keep in its state for the whole exchange.
-async fn read_response<E: From<reqwest::Error>>(
+async fn read_response<E>(
     pending: impl Future<Output = Result<reqwest::Response, E>>,
-) -> Result<RawResponse, E> {
+) -> Result<RawResponse, AttemptError>
+where
+    AttemptError: From<E>,
+{
     let mut response = pending.await?;
     let status = response.status().as_u16();
     // Taken, not copied: the body is decoded by then (reqwest chose its decoder from them).
