@@ -75,7 +75,7 @@ pub struct OperationInfo {
 }
 
 /// One request, ready to send (already validated and serialized).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct PreparedRequest {
     /// The expanded, percent-encoded path, starting with `/`.
     pub path: String,
@@ -106,7 +106,7 @@ pub struct CallOptions {
 }
 
 /// A request body, serialized except for multipart forms (built again for each attempt).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub enum RequestBody {
     /// No body.
     #[default]
@@ -264,7 +264,7 @@ pub struct Client {
     inner: Arc<Inner>,
 }
 
-struct Inner {
+pub(crate) struct Inner {
     http: reqwest::Client,
     /// `http` behind the middleware added to the builder, in the order added; `None` when none
     /// were.
@@ -311,6 +311,28 @@ const APPLICATION_JSON: &str = "application/json";
 const ANY: &str = "*/*";
 
 impl Client {
+    pub(crate) fn inner(&self) -> &Inner {
+        &self.inner
+    }
+
+    /// A decode error given the headers and request id of the response it comes from.
+    pub(crate) fn with_response_head(
+        &self,
+        mut error: Error,
+        response_headers: HeaderMap,
+    ) -> Error {
+        if let Error::Decode {
+            headers,
+            request_id,
+            ..
+        } = &mut error
+        {
+            *request_id = self.inner.request_id(&response_headers);
+            **headers = response_headers;
+        }
+        error
+    }
+
     /// A builder with the defaults: the API's production base URL, a 60 s timeout per attempt,
     /// 2 retries starting at 500 ms.
     pub fn builder() -> ClientBuilder {
@@ -364,8 +386,11 @@ impl Client {
 ///
 /// A call owns what it needs (a clone of the [`Client`] shares its connection pool), so it can
 /// be stored, moved into a task, or awaited later.
+///
+/// `P` is what else the call can do: nothing (`()`), or page through a list (a
+/// [`PagedCall`](crate::PagedCall), which adds [`Call::pages`] and [`Call::items`]).
 #[must_use = "a call does nothing until it is awaited"]
-pub struct Call<T> {
+pub struct Call<T, P = ()> {
     client: Client,
     op: &'static OperationInfo,
     request: Result<PreparedRequest, Error>,
@@ -373,7 +398,18 @@ pub struct Call<T> {
     accept: &'static str,
     /// Turns a success response (status, body) into the value.
     finish: fn(u16, bytes::Bytes) -> Result<T, Error>,
+    paging: P,
 }
+
+/// The parts of a call: its client, operation, request, `Accept` header, decoder and `P`.
+pub(crate) type CallParts<T, P> = (
+    Client,
+    &'static OperationInfo,
+    Result<PreparedRequest, Error>,
+    &'static str,
+    fn(u16, bytes::Bytes) -> Result<T, Error>,
+    P,
+);
 
 impl<T> Call<T> {
     /// A call of `op`, whose request `prepare` validates and encodes now.
@@ -390,12 +426,41 @@ impl<T> Call<T> {
             request: prepare(),
             accept,
             finish,
+            paging: (),
+        }
+    }
+
+    /// The call of a paginated list operation, whose pages follow each other as `pager` says.
+    pub(crate) fn paged<I>(
+        self,
+        pager: &'static crate::pagination::Pager<T, I>,
+    ) -> Call<T, &'static crate::pagination::Pager<T, I>> {
+        Call {
+            client: self.client,
+            op: self.op,
+            request: self.request,
+            accept: self.accept,
+            finish: self.finish,
+            paging: pager,
         }
     }
 }
 
+impl<T, P> Call<T, P> {
+    pub(crate) fn into_parts(self) -> CallParts<T, P> {
+        (
+            self.client,
+            self.op,
+            self.request,
+            self.accept,
+            self.finish,
+            self.paging,
+        )
+    }
+}
+
 /// Per-call options: each applies to this call only, over the client's setting.
-impl<T> Call<T> {
+impl<T, P> Call<T, P> {
     /// The timeout of each attempt of this call, instead of the client's
     /// ([`ClientBuilder::timeout`]).
     pub fn timeout(mut self, timeout: Duration) -> Self {
@@ -497,13 +562,25 @@ impl Call<()> {
     }
 }
 
-impl<T: Send + 'static> Call<T> {
+impl<T: Send + 'static, P> Call<T, P> {
     /// The call, answering with the response's status, headers, request id and attempt count
     /// beside the decoded body: [`Response<T>`]. Set per-call options before this.
     pub fn with_response(self) -> WithResponse<T> {
-        WithResponse { call: self }
+        let (client, op, request, accept, finish, _) = self.into_parts();
+        WithResponse {
+            call: Call {
+                client,
+                op,
+                request,
+                accept,
+                finish,
+                paging: (),
+            },
+        }
     }
+}
 
+impl<T: Send + 'static> Call<T> {
     /// Sends the call; the success response's parts, its body decoded.
     async fn run(self) -> Result<Response<T>, Error> {
         let request = self.request?;
@@ -522,26 +599,12 @@ impl<T: Send + 'static> Call<T> {
                 attempts,
                 body,
             }),
-            Err(error) => Err(with_response_head(error, inner, headers)),
+            Err(error) => Err(self.client.with_response_head(error, headers)),
         }
     }
 }
 
-/// A decode error given the headers and request id of the response it comes from.
-fn with_response_head(mut error: Error, inner: &Inner, response_headers: HeaderMap) -> Error {
-    if let Error::Decode {
-        headers,
-        request_id,
-        ..
-    } = &mut error
-    {
-        *request_id = inner.request_id(&response_headers);
-        **headers = response_headers;
-    }
-    error
-}
-
-impl<T: Send + 'static> std::future::IntoFuture for Call<T> {
+impl<T: Send + 'static, P> std::future::IntoFuture for Call<T, P> {
     type Output = Result<T, Error>;
     /// Boxed: the future of an `async` block has no name. One allocation per call, beside the
     /// request's own.
@@ -553,7 +616,7 @@ impl<T: Send + 'static> std::future::IntoFuture for Call<T> {
             let inner = &*self.client.inner;
             let success = inner.send(self.op, request, self.accept).await?;
             (self.finish)(success.status, success.body)
-                .map_err(|error| with_response_head(error, inner, success.headers))
+                .map_err(|error| self.client.with_response_head(error, success.headers))
         })
     }
 }
@@ -624,7 +687,7 @@ impl<T> Response<T> {
     }
 }
 
-impl<T> fmt::Debug for Call<T> {
+impl<T, P> fmt::Debug for Call<T, P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut call = f.debug_struct("Call");
         call.field("operation", &self.op.operation_id);
@@ -645,11 +708,11 @@ struct RawResponse {
 }
 
 /// The final, successful response of a call, and how many attempts it took.
-struct Success {
-    status: u16,
-    headers: HeaderMap,
-    body: bytes::Bytes,
-    attempts: u32,
+pub(crate) struct Success {
+    pub(crate) status: u16,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: bytes::Bytes,
+    pub(crate) attempts: u32,
 }
 
 /// The credentials of one attempt: the schemes of the security requirement chosen for the
@@ -671,7 +734,7 @@ struct Prepared {
 impl Inner {
     /// `base_url` + `path`, with the query (and API-key query parameters, `extra`) appended
     /// and percent-encoded.
-    fn url(
+    pub(crate) fn url(
         &self,
         request: &PreparedRequest,
         extra: &[(&str, &str)],
@@ -825,7 +888,7 @@ impl Inner {
     /// retry builds its own from `request` again. Building once and sending a clone per attempt
     /// cost every call a copy of the URL and headers that only a retry needs: about 4 % of a
     /// minimal call's time with 64 calls in flight (see BENCHMARKS.md, §2).
-    fn send(
+    pub(crate) fn send(
         &self,
         op: &'static OperationInfo,
         mut request: PreparedRequest,

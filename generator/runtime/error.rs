@@ -96,6 +96,16 @@ pub enum Error {
     #[error("invalid client configuration: {0}")]
     Config(String),
 
+    /// Paging through a list could not go on: the server gave a next-page cursor it had given
+    /// before (following it would loop forever), or a next-page URL outside the base URL.
+    #[error("cannot page through {operation_id}: {message}")]
+    Pagination {
+        /// The list operation's `operationId`.
+        operation_id: &'static str,
+        /// What went wrong.
+        message: String,
+    },
+
     /// No OAuth 2 access token could be had with the client credentials: the token endpoint
     /// could not be reached, refused them, or answered something else than a token. Nothing
     /// was sent to the API.
@@ -131,7 +141,8 @@ impl Error {
             | Error::Transport { .. }
             | Error::Timeout { .. }
             | Error::Encode { .. }
-            | Error::Config(_) => None,
+            | Error::Config(_)
+            | Error::Pagination { .. } => None,
             Error::Auth { status, .. } => *status,
             #[cfg(feature = "middleware")]
             Error::Middleware { .. } => None,
@@ -149,7 +160,8 @@ impl Error {
             Error::Validation(_)
             | Error::Decode { .. }
             | Error::Encode { .. }
-            | Error::Config(_) => None,
+            | Error::Config(_)
+            | Error::Pagination { .. } => None,
             Error::Auth { .. } => None,
             #[cfg(feature = "middleware")]
             Error::Middleware { attempts, .. } => Some(*attempts),
@@ -167,7 +179,8 @@ impl Error {
             Error::Validation(_)
             | Error::Decode { .. }
             | Error::Encode { .. }
-            | Error::Config(_) => None,
+            | Error::Config(_)
+            | Error::Pagination { .. } => None,
             Error::Auth { .. } => None,
             #[cfg(feature = "middleware")]
             Error::Middleware { .. } => None,
@@ -192,7 +205,8 @@ impl Error {
             Error::Validation(_)
             | Error::Decode { .. }
             | Error::Encode { .. }
-            | Error::Config(_) => false,
+            | Error::Config(_)
+            | Error::Pagination { .. } => false,
             Error::Auth { .. } => false,
             #[cfg(feature = "middleware")]
             Error::Middleware { .. } => false,
@@ -211,7 +225,8 @@ impl Error {
             | Error::Transport { .. }
             | Error::Timeout { .. }
             | Error::Encode { .. }
-            | Error::Config(_) => None,
+            | Error::Config(_)
+            | Error::Pagination { .. } => None,
             Error::Auth { .. } => None,
             #[cfg(feature = "middleware")]
             Error::Middleware { .. } => None,
@@ -245,7 +260,8 @@ impl Error {
             | Error::Transport { .. }
             | Error::Timeout { .. }
             | Error::Encode { .. }
-            | Error::Config(_) => None,
+            | Error::Config(_)
+            | Error::Pagination { .. } => None,
             Error::Auth { .. } => None,
             #[cfg(feature = "middleware")]
             Error::Middleware { .. } => None,
@@ -266,7 +282,8 @@ impl Error {
             | Error::Transport { .. }
             | Error::Timeout { .. }
             | Error::Encode { .. }
-            | Error::Config(_) => None,
+            | Error::Config(_)
+            | Error::Pagination { .. } => None,
             Error::Auth { .. } => None,
             #[cfg(feature = "middleware")]
             Error::Middleware { .. } => None,
@@ -282,7 +299,8 @@ impl Error {
             | Error::Transport { .. }
             | Error::Timeout { .. }
             | Error::Encode { .. }
-            | Error::Config(_) => None,
+            | Error::Config(_)
+            | Error::Pagination { .. } => None,
             Error::Auth { body, .. } => body.as_deref(),
             #[cfg(feature = "middleware")]
             Error::Middleware { .. } => None,

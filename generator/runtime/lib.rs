@@ -26,6 +26,9 @@ mod object;
 /// [`OrEmpty`]: a value, or the empty string in its place.
 #[allow(dead_code, unreachable_pub, unused_imports, unused_macros)]
 mod or_empty;
+/// Paginated lists: the page and item streams of a list operation's call.
+#[allow(dead_code, unreachable_pub, unused_imports, unused_macros)]
+mod pagination;
 /// How query, header and cookie parameters and form bodies are written.
 #[allow(dead_code, unreachable_pub, unused_imports, unused_macros)]
 mod params;
@@ -46,6 +49,7 @@ pub use error::{ApiError, ApiErrorKind, Error, ErrorFormat, ProblemDetails};
 pub use http;
 pub use json_text::JsonText;
 pub use or_empty::OrEmpty;
+pub use pagination::{Items, PagedCall, Pages};
 
 /// What a generated crate's root says about its API; here, an example API's.
 pub(crate) const SDK_INFO: client::SdkInfo = client::SdkInfo {

@@ -69,14 +69,28 @@ impl Generated {
                 .model
                 .operations()
                 .map(|op| {
+                    let pages = op
+                        .pagination
+                        .as_ref()
+                        .map(|p| format!(" (paginated: {})", p.rule.as_str()))
+                        .unwrap_or_default();
                     format!(
-                        "{} {} → {}",
+                        "{} {} → {}{pages}",
                         op.http_method.as_str(),
                         op.path,
                         op.method_name
                     )
                 })
                 .collect(),
+            paginated: {
+                let mut by_rule: BTreeMap<&'static str, usize> = BTreeMap::new();
+                for op in self.model.operations() {
+                    if let Some(p) = &op.pagination {
+                        *by_rule.entry(p.rule.as_str()).or_default() += 1;
+                    }
+                }
+                by_rule
+            },
             validation_rules: self.model.validation_rule_count(),
             warnings: self.warnings.len(),
             lines: self.files.values().map(|f| f.lines().count()).sum(),
@@ -98,6 +112,9 @@ pub struct Summary {
     pub unions: usize,
     /// `METHOD /path → method_name`, one per operation.
     pub operations: Vec<String>,
+    /// Operations given a paginator, counted by the rule that recognised them (named as
+    /// `PaginationRule::as_str` names them).
+    pub paginated: BTreeMap<&'static str, usize>,
     /// Validation rules enforced on requests.
     pub validation_rules: usize,
     /// Warnings reported.

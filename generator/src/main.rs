@@ -116,6 +116,20 @@ fn report(
     for op in &summary.operations {
         println!("              {op}");
     }
+    let paginated: usize = summary.paginated.values().sum();
+    let rules: Vec<String> = summary
+        .paginated
+        .iter()
+        .map(|(rule, n)| format!("{rule}: {n}"))
+        .collect();
+    if paginated > 0 {
+        println!(
+            "  pagination: {paginated} operations ({})",
+            rules.join(", ")
+        );
+    } else {
+        println!("  pagination: none recognised");
+    }
     println!(
         "  validation: {} rules enforced on requests",
         summary.validation_rules

@@ -128,6 +128,8 @@ pub const CLIENT_METHODS: &[&str] = &[
     "clone",
     "clone_from",
     "fmt",
+    "inner",
+    "with_response_head",
 ];
 
 /// Methods of the runtime's `ClientBuilder` (and the traits it implements): a security

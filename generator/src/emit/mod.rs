@@ -72,6 +72,13 @@ const RUNTIME: &[(&str, &str, bool, &str, &str)] = &[
         "[`OrEmpty`]: a value, or the empty string in its place.",
     ),
     (
+        "pagination",
+        "pagination.rs",
+        false,
+        include_str!("../../runtime/pagination.rs"),
+        "Paginated lists: the page and item streams of a list operation's call.",
+    ),
+    (
         "params",
         "params.rs",
         false,
@@ -92,6 +99,8 @@ pub const DEPENDENCIES: &[(&str, &str)] = &[
     ("bytes", r#""1""#),
     ("email_address", r#""0.2""#),
     ("fastrand", r#""2""#),
+    // The `Stream` trait of paginated lists.
+    ("futures-core", r#""0.3""#),
     // Re-exported (`crate::http`): the header map of responses and errors is its type.
     ("http", r#""1""#),
     ("httpdate", r#""1""#),
@@ -575,6 +584,7 @@ fn root(model: &Model, info: &CrateInfo, layout: Layout) -> TokenStream {
         #builders
         #operations
         pub use client::{Call, Client, ClientBuilder, FileUpload, Response, WithResponse};
+        pub use pagination::{Items, PagedCall, Pages};
         pub use error::{ApiError, ApiErrorKind, Error, ErrorFormat, ProblemDetails};
         /// The `http` crate, whose types (`HeaderMap`, `StatusCode`...) the SDK's responses and
         /// errors carry.

@@ -7,8 +7,8 @@ use super::docs;
 use super::rust_type::{self, From};
 use super::validation;
 use crate::model::{
-    BodyEncoding, ErrorFormat, Group, Model, Operation, Param, ParamBinding, ParamLocation,
-    ParamStyle, RequestBody, ResponseBody, TypeKind, TypeRef,
+    BodyEncoding, CursorFrom, ErrorFormat, FieldStep, Group, Model, NextPage, Operation, Param,
+    ParamBinding, ParamLocation, ParamStyle, RequestBody, ResponseBody, TypeKind, TypeRef,
 };
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -157,6 +157,22 @@ fn operation_doc(model: &Model, op: &Operation) -> TokenStream {
         (None, false) => "Retries: 429 only; other failures are not retried, since a repeat could be processed twice.".to_owned(),
     };
     parts.push(retry);
+    if let Some(pagination) = &op.pagination {
+        let item = match &pagination.item_type {
+            TypeRef::Named(name) => format!("[`crate::types::{name}`]"),
+            ty => {
+                let text: String = rust_type::tokens(ty, From::Crate)
+                    .to_string()
+                    .split_whitespace()
+                    .collect();
+                format!("`{text}`")
+            }
+        };
+        parts.push(format!(
+            "Paginated ({}): awaited, the call answers the first page; [`.pages()`](crate::Call::pages) streams every page and [`.items()`](crate::Call::items) every item ({item}), each page fetched when the previous one has been consumed, with this call's options.",
+            pagination.rule.as_str()
+        ));
+    }
     if !op.auth.is_empty() {
         let method = |key: &String| {
             model
@@ -582,6 +598,23 @@ fn operation(model: &Model, op: &Operation) -> TokenStream {
         ResponseBody::Empty => (quote! { () }, quote! { empty }),
     };
 
+    let (returns, pager, paged) = match &op.pagination {
+        Some(p) => {
+            let item = rust_type::tokens(&p.item_type, From::Crate);
+            let pager = pager(p, &ret, &item);
+            (
+                quote! { crate::PagedCall<#ret, #item> },
+                pager,
+                quote! { .paged(&PAGER) },
+            )
+        }
+        None => (
+            quote! { crate::Call<#ret> },
+            TokenStream::new(),
+            TokenStream::new(),
+        ),
+    };
+
     // The method is not `async`: it validates and encodes its input in a closure the runtime's
     // `Call` runs at once, and the call sends it when awaited. (An `async fn` per operation
     // made rustc type-check and transform a state machine per operation, a quarter of Nexus'
@@ -589,7 +622,7 @@ fn operation(model: &Model, op: &Operation) -> TokenStream {
     quote! {
         #doc
         #too_many
-        pub fn #method(&self, #(#args),*) -> crate::Call<#ret> {
+        pub fn #method(&self, #(#args),*) -> #returns {
             static OPERATION: crate::client::OperationInfo = crate::client::OperationInfo {
                 operation_id: #operation_id,
                 method: ::reqwest::Method::#http,
@@ -603,6 +636,7 @@ fn operation(model: &Model, op: &Operation) -> TokenStream {
                 error_formats: &[#(#error_formats),*],
                 auth: &[#(#auth),*],
             };
+            #pager
             crate::client::Call::#make(self.client, &OPERATION, move || {
                 #validate
                 #(#declarations)*
@@ -613,7 +647,123 @@ fn operation(model: &Model, op: &Operation) -> TokenStream {
                     #rest
                 })
             })
+            #paged
         }
+    }
+}
+
+/// The `static PAGER` of a paginated operation: how its next page is asked for, and where the
+/// items, their count, the cursor and `has_more` are in a page (closures following the fields
+/// the `paginate` pass found, `?` through each optional one).
+fn pager(p: &crate::model::Pagination, page: &TokenStream, item: &TokenStream) -> TokenStream {
+    // The items moved out of the page: `Some(page.a?.b)`, or `page.a?.b` when `b` is the
+    // `Option` (no `Some(x?)`).
+    let owned = |steps: &[FieldStep]| {
+        let mut expr = quote! { page };
+        for (i, step) in steps.iter().enumerate() {
+            let f = format_ident!("{}", step.ident);
+            expr = if step.optional && i + 1 < steps.len() {
+                quote! { #expr.#f? }
+            } else {
+                quote! { #expr.#f }
+            };
+        }
+        if steps.last().is_some_and(|s| s.optional) {
+            expr
+        } else {
+            quote! { Some(#expr) }
+        }
+    };
+    // A reference through the steps, `?` at each optional one but the last when `keep_last`.
+    let borrowed = |base: TokenStream, steps: &[FieldStep], keep_last: bool| {
+        let mut expr = base;
+        for (i, step) in steps.iter().enumerate() {
+            let f = format_ident!("{}", step.ident);
+            let last = i + 1 == steps.len();
+            expr = if step.optional && !(keep_last && last) {
+                quote! { #expr.#f.as_ref()? }
+            } else {
+                quote! { #expr.#f }
+            };
+        }
+        expr
+    };
+    let items = owned(&p.items);
+    let list = borrowed(quote! { page }, &p.items, false);
+    let none = quote! { |_| None };
+    let (next, cursor, more) = match &p.next {
+        NextPage::Number {
+            param,
+            offset,
+            limit,
+            default_limit,
+        } => {
+            let limit = match limit {
+                Some(l) => quote! { Some(#l) },
+                None => quote! { None },
+            };
+            let default_limit = match default_limit {
+                Some(d) => {
+                    let d = Literal::u64_unsuffixed(*d);
+                    quote! { Some(#d) }
+                }
+                None => quote! { None },
+            };
+            (
+                quote! { Number { param: #param, offset: #offset, limit: #limit, default_limit: #default_limit } },
+                none.clone(),
+                none.clone(),
+            )
+        }
+        NextPage::Cursor {
+            param,
+            from,
+            keep,
+            has_more,
+        } => {
+            let keep = match keep {
+                Some(keep) => quote! { Some(&[#(#keep),*]) },
+                None => quote! { None },
+            };
+            let value = match from {
+                CursorFrom::Page(steps) => borrowed(quote! { page }, steps, true),
+                CursorFrom::LastItem(steps) => borrowed(quote! { #list.last()? }, steps, true),
+            };
+            let more = match has_more {
+                Some(steps) => {
+                    let flag = borrowed(quote! { page }, steps, true);
+                    if steps.last().is_some_and(|s| s.optional) {
+                        quote! { |page| #flag }
+                    } else {
+                        quote! { |page| Some(#flag) }
+                    }
+                }
+                None => none.clone(),
+            };
+            (
+                quote! { Cursor { param: #param, keep: #keep } },
+                quote! { |page| crate::pagination::cursor(&#value) },
+                more,
+            )
+        }
+        NextPage::Url(steps) => {
+            let value = borrowed(quote! { page }, steps, true);
+            (
+                quote! { Url },
+                quote! { |page| crate::pagination::cursor(&#value) },
+                none.clone(),
+            )
+        }
+        NextPage::Link => (quote! { Link }, none.clone(), none),
+    };
+    quote! {
+        static PAGER: crate::pagination::Pager<#page, #item> = crate::pagination::Pager {
+            next: crate::pagination::NextPage::#next,
+            items: |page| #items,
+            count: |page| Some(#list.len()),
+            cursor: #cursor,
+            more: #more,
+        };
     }
 }
 

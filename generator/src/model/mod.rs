@@ -458,6 +458,108 @@ pub struct Operation {
     pub idempotency_header: Option<String>,
     /// `deprecated: true`.
     pub deprecated: bool,
+    /// How to fetch the pages after the first, when the operation is a paginated list (set by
+    /// the `paginate` pass): the call then gains `.pages()` and `.items()`.
+    pub pagination: Option<Pagination>,
+}
+
+/// How a list operation pages through its results.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pagination {
+    /// Which rule recognised it: reported by the command line and counted in the corpus.
+    pub rule: PaginationRule,
+    /// How the next page's request differs from the last one's.
+    pub next: NextPage,
+    /// Where the page's items are in the response body: the fields to follow from it (none:
+    /// the body is the array).
+    pub items: Vec<FieldStep>,
+    /// The items' type.
+    pub item_type: TypeRef,
+}
+
+/// The rules that recognise a paginated operation (documented in the README, "Pagination").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PaginationRule {
+    /// `x-speakeasy-pagination` with `type: offsetLimit`.
+    SpeakeasyOffsetLimit,
+    /// `x-speakeasy-pagination` with `type: cursor`.
+    SpeakeasyCursor,
+    /// `x-speakeasy-pagination` with `type: url`.
+    SpeakeasyUrl,
+    /// `x-dropshot-pagination` (Oxide's Dropshot: `page_token` in, `next_page` out).
+    Dropshot,
+    /// A success response documenting a `Link` header (RFC 8288 `rel="next"`, GitHub's way).
+    LinkHeader,
+    /// A token parameter (`page_token`, `cursor`, ...) answered by a next-token field of the
+    /// page (`next_page_token`, `next_cursor`, ...) beside one array.
+    NextToken,
+    /// Stripe's lists: `starting_after` taken from the last item's `id` while `has_more`.
+    HasMore,
+}
+
+impl PaginationRule {
+    /// The name the command line and CORPUS.md use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SpeakeasyOffsetLimit => "x-speakeasy-pagination offsetLimit",
+            Self::SpeakeasyCursor => "x-speakeasy-pagination cursor",
+            Self::SpeakeasyUrl => "x-speakeasy-pagination url",
+            Self::Dropshot => "x-dropshot-pagination",
+            Self::LinkHeader => "Link header",
+            Self::NextToken => "next-token field",
+            Self::HasMore => "has_more + starting_after",
+        }
+    }
+}
+
+/// How the request of the next page is made from the last one's.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NextPage {
+    /// A page number or an offset in a query parameter, counted up.
+    Number {
+        /// The wire name of the page or offset parameter.
+        param: String,
+        /// An offset (advanced by the page's item count), not a page number (advanced by 1).
+        offset: bool,
+        /// The wire name of the page-size parameter, if there is one.
+        limit: Option<String>,
+        /// Its documented default, used to see a short page when the caller sets none.
+        default_limit: Option<u64>,
+    },
+    /// A cursor taken from the page, sent in a query parameter.
+    Cursor {
+        /// The wire name of the cursor parameter.
+        param: String,
+        /// Where the cursor is.
+        from: CursorFrom,
+        /// Dropshot's rule: pages after the first send only these query parameters (by wire
+        /// name) beside the cursor; `None` keeps them all.
+        keep: Option<Vec<String>>,
+        /// A boolean field of the page saying whether more pages follow.
+        has_more: Option<Vec<FieldStep>>,
+    },
+    /// The next page's URL, from a field of the page.
+    Url(Vec<FieldStep>),
+    /// The next page's URL, from the `Link` response header.
+    Link,
+}
+
+/// Where a page's cursor is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CursorFrom {
+    /// A field of the page.
+    Page(Vec<FieldStep>),
+    /// A field of the page's last item.
+    LastItem(Vec<FieldStep>),
+}
+
+/// One field followed from a value: how its Rust type wraps the value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldStep {
+    /// The Rust field.
+    pub ident: String,
+    /// The field is an `Option`.
+    pub optional: bool,
 }
 
 /// HTTP methods.

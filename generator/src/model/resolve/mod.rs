@@ -3,6 +3,7 @@
 //! the model cannot express becomes a warning with its JSON pointer, never a panic.
 
 mod operations;
+mod pagination;
 mod passes;
 mod schemas;
 
@@ -64,6 +65,7 @@ pub fn resolve(spec: &OpenAPI, diags: &mut Diagnostics) -> Model {
         provisional: BTreeMap::new(),
         unchecked_formats: BTreeMap::new(),
         request_id_headers: BTreeSet::new(),
+        page_hints: BTreeMap::new(),
     };
     resolver.name_components();
     resolver.define_components();
@@ -111,6 +113,7 @@ pub fn resolve(spec: &OpenAPI, diags: &mut Diagnostics) -> Model {
     mark_explicit_nulls(&mut model);
     box_recursion(&mut model);
     mark_error_formats(&mut model);
+    pagination::paginate(&mut model, &resolver.page_hints, resolver.diags);
     model
 }
 
@@ -137,6 +140,8 @@ struct Resolver<'a> {
     unchecked_formats: BTreeMap<String, (String, usize)>,
     /// Documented response headers whose names end in `request-id`, lower case.
     request_id_headers: BTreeSet<String>,
+    /// What pagination needs to know of each operation, by its pointer (see `pagination`).
+    page_hints: BTreeMap<String, pagination::PageHint>,
 }
 
 /// A schema or a reference to one, whichever box it came in.

@@ -120,7 +120,17 @@ impl<'a> Resolver<'a> {
             None => None,
             Some(body) => self.request_body(body, &type_stem, &pointer(at, "requestBody"))?,
         };
-        let (success, errors) = self.responses(op, &type_stem, &pointer(at, "responses"));
+        let (success, errors, link) = self.responses(op, &type_stem, &pointer(at, "responses"));
+        let speakeasy = op.extensions.get(pagination::SPEAKEASY).cloned();
+        let dropshot = op.extensions.get(pagination::DROPSHOT).cloned();
+        if link || speakeasy.is_some() || dropshot.is_some() {
+            let hint = pagination::PageHint {
+                speakeasy,
+                dropshot,
+                link,
+            };
+            self.page_hints.insert(at.to_owned(), hint);
+        }
         let auth = self.auth(op, at);
         let idempotency_key = self.idempotency_key(op, body.as_ref(), at);
         let idempotency_header = params.as_ref().and_then(|params| {
@@ -153,6 +163,7 @@ impl<'a> Resolver<'a> {
             idempotency_key,
             idempotency_header,
             deprecated: op.deprecated,
+            pagination: None,
         })
     }
 
@@ -326,7 +337,14 @@ impl<'a> Resolver<'a> {
                         one_way: false,
                         explicit_null: false,
                         description: data.description.clone(),
-                        default: None,
+                        // The server's default, when the schema is inline (a documented page
+                        // size tells pagination where a short page ends).
+                        default: match &data.format {
+                            openapiv3::ParameterSchemaOrContent::Schema(
+                                openapiv3::ReferenceOr::Item(s),
+                            ) => s.schema_data.default.clone(),
+                            _ => None,
+                        },
                         deprecated: data.deprecated.unwrap_or(false),
                         additional: false,
                     });
@@ -442,13 +460,14 @@ impl<'a> Resolver<'a> {
         op: &'a openapiv3::Operation,
         stem: &str,
         at: &str,
-    ) -> (SuccessResponse, Vec<ErrorResponse>) {
+    ) -> (SuccessResponse, Vec<ErrorResponse>, bool) {
         let mut success = SuccessResponse {
             statuses: Vec::new(),
             body: ResponseBody::Empty,
             description: None,
         };
         let mut decided = false;
+        let mut link = false;
         let mut errors = Vec::new();
         for (code, response) in &op.responses.responses {
             let code_at = pointer(at, &code.to_string());
@@ -486,6 +505,10 @@ impl<'a> Resolver<'a> {
                     continue;
                 }
                 decided = true;
+                link = response
+                    .headers
+                    .keys()
+                    .any(|h| h.trim().eq_ignore_ascii_case("link"));
                 success.description = Some(response.description.clone()).filter(|d| !d.is_empty());
                 let json = response.content.iter().find(|(media, _)| is_json(media));
                 success.body = match (json, response.content.iter().next()) {
@@ -539,7 +562,7 @@ impl<'a> Resolver<'a> {
         success.statuses.sort_unstable();
         success.statuses.dedup();
         errors.sort_by_key(|e| e.status);
-        (success, errors)
+        (success, errors, link)
     }
 
     /// The operation's security requirements as alternatives of scheme keys (see
