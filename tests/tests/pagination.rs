@@ -336,3 +336,74 @@ async fn an_empty_first_page_is_the_end() {
     assert!(ships.is_empty());
     assert_eq!(log.lock().unwrap().len(), 1);
 }
+
+/// The paginators the shared descriptions get, counted by rule (what the command line prints):
+/// 78 of Nexus' 79 `x-dropshot-pagination` operations (the 79th answers a bare array, with no
+/// `next_page` to follow: a warning says so), and Dub's four `x-speakeasy-pagination` ones.
+#[test]
+fn the_shared_descriptions_are_paginated_as_they_say() {
+    for (spec, expected, skipped_at) in [
+        (
+            "../../shared/specs/oxide-nexus.json",
+            &[("x-dropshot-pagination", 78)][..],
+            &["/paths/~1v1~1system~1networking~1bgp-announce-set/get/x-dropshot-pagination"][..],
+        ),
+        (
+            "../../shared/specs/dub-openapi.json",
+            &[
+                ("x-speakeasy-pagination cursor", 2),
+                ("x-speakeasy-pagination offsetLimit", 2),
+            ][..],
+            &[][..],
+        ),
+    ] {
+        if !std::path::Path::new(spec).exists() {
+            assert!(std::env::var_os("CI").is_none(), "{spec} is missing");
+            eprintln!("{spec}: not beside the project; not run");
+            continue;
+        }
+        let generated = codeqr_codegen::Config::new().generate(spec).unwrap();
+        let paginated: Vec<(&str, usize)> = generated
+            .summary()
+            .paginated
+            .iter()
+            .map(|(rule, n)| (*rule, *n))
+            .collect();
+        assert_eq!(paginated, expected, "{spec}");
+        let skipped: Vec<&str> = generated
+            .warnings
+            .iter()
+            .filter(|w| w.kind == "pagination-skipped")
+            .map(|w| w.pointer.as_str())
+            .collect();
+        assert_eq!(skipped, skipped_at, "{spec}");
+    }
+}
+
+/// A pagination extension the SDK cannot follow is a warning at its pointer, and the operation
+/// stays an ordinary call.
+#[test]
+fn unfollowable_pagination_is_reported() {
+    let generated = codeqr_codegen::Config::new()
+        .generate("fixtures/features.yaml")
+        .unwrap();
+    let skipped: Vec<_> = generated
+        .warnings
+        .iter()
+        .filter(|w| w.kind == "pagination-skipped")
+        .map(|w| (w.pointer.as_str(), w.message.as_str()))
+        .collect();
+    assert_eq!(
+        skipped,
+        [(
+            "/paths/~1audits/post/x-speakeasy-pagination",
+            "searchAudits: input `after` is in the requestBody; only query parameters are paged; the operation returns its first page only"
+        )]
+    );
+    assert!(
+        generated
+            .files
+            .values()
+            .any(|f| f.contains("pub fn search_audits("))
+    );
+}

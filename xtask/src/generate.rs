@@ -30,6 +30,8 @@ pub(crate) enum GenStatus {
         operations: usize,
         types: usize,
         warnings: Vec<Warning>,
+        /// Operations given a paginator, by the rule that recognised them.
+        paginated: std::collections::BTreeMap<String, usize>,
     },
     /// The generator returned an error: the spec cannot be expressed.
     Failed {
@@ -167,6 +169,7 @@ fn generate_one(args: &OneArgs) -> Value {
         "operations": summary.operations.len(),
         "types": summary.structs + summary.enums + summary.aliases,
         "warnings": warnings,
+        "paginated": summary.paginated,
     })
 }
 
@@ -364,6 +367,15 @@ fn parse_result(text: &str, wall: Duration) -> GenResult {
                         .collect()
                 })
                 .unwrap_or_default(),
+            paginated: value["paginated"]
+                .as_object()
+                .map(|rules| {
+                    rules
+                        .iter()
+                        .map(|(rule, n)| (rule.clone(), n.as_u64().unwrap_or(0) as usize))
+                        .collect()
+                })
+                .unwrap_or_default(),
         },
         Some("error") => GenStatus::Failed {
             kind: str_of("kind"),
@@ -383,7 +395,7 @@ mod tests {
 
     #[test]
     fn result_files_round_trip() {
-        let ok = r#"{"status":"ok","operations":3,"types":5,"warnings":[["unsupported-schema","/components/schemas/A","typed as serde_json::Value"]],"elapsed_ms":12.5}"#;
+        let ok = r#"{"status":"ok","operations":3,"types":5,"warnings":[["unsupported-schema","/components/schemas/A","typed as serde_json::Value"]],"paginated":{"Link header":2},"elapsed_ms":12.5}"#;
         let result = parse_result(ok, Duration::from_secs(1));
         assert_eq!(result.elapsed, Duration::from_micros(12_500));
         assert_eq!(
@@ -396,6 +408,7 @@ mod tests {
                     pointer: "/components/schemas/A".into(),
                     message: "typed as serde_json::Value".into(),
                 }],
+                paginated: [("Link header".to_owned(), 2)].into_iter().collect(),
             }
         );
         let panic = r#"{"status":"panic","message":"boom at src/x.rs:1","elapsed_ms":1}"#;

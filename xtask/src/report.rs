@@ -240,6 +240,7 @@ pub(crate) fn markdown(rows: &[Row], info: &RunInfo) -> String {
     targets_section(&mut md, rows, info);
     summary_section(&mut md, rows, info);
     named_section(&mut md, rows, info);
+    pagination_section(&mut md, rows);
     categories_section(&mut md, rows);
     warnings_section(&mut md, rows);
     compiler_section(&mut md, rows);
@@ -369,6 +370,58 @@ fn summary_section(md: &mut String, rows: &[Row], info: &RunInfo) {
     }
 }
 
+/// How many operations got a paginator, by the rule that recognised them, across the corpus and
+/// in the shared and named specs.
+fn pagination_section(md: &mut String, rows: &[Row]) {
+    let mut by_rule: BTreeMap<&str, (usize, usize, usize)> = BTreeMap::new();
+    let mut named: Vec<(&str, usize, String)> = Vec::new();
+    for row in rows {
+        let GenStatus::Generated { paginated, .. } = &row.generation.status else {
+            continue;
+        };
+        for (rule, n) in paginated {
+            let entry = by_rule.entry(rule.as_str()).or_default();
+            entry.0 += n;
+            entry.1 += 1;
+            if row.spec.group != Group::ApisGuru {
+                entry.2 += n;
+            }
+        }
+        if row.spec.group != Group::ApisGuru && !paginated.is_empty() {
+            let rules: Vec<String> = paginated.iter().map(|(r, n)| format!("{r} {n}")).collect();
+            named.push((&row.spec.name, paginated.values().sum(), rules.join(", ")));
+        }
+    }
+    let _ = writeln!(md, "\n## Pagination\n");
+    let _ = writeln!(
+        md,
+        "Operations whose calls gained `.pages()` and `.items()`, by the rule that recognised them (README, \"Pagination\")."
+    );
+    let _ = writeln!(md);
+    let _ = writeln!(
+        md,
+        "| rule | operations | specs | of which shared and named |"
+    );
+    let _ = writeln!(md, "|---|--:|--:|--:|");
+    let mut total = (0, 0);
+    for (rule, (operations, specs, pinned)) in &by_rule {
+        total.0 += operations;
+        total.1 += pinned;
+        let _ = writeln!(md, "| {rule} | {operations} | {specs} | {pinned} |");
+    }
+    let _ = writeln!(md, "| all | {} | | {} |", total.0, total.1);
+    if !named.is_empty() {
+        let _ = writeln!(
+            md,
+            "\n| shared or named spec | paginated operations | rules |"
+        );
+        let _ = writeln!(md, "|---|--:|---|");
+        for (name, n, rules) in named {
+            let _ = writeln!(md, "| {name} | {n} | {rules} |");
+        }
+    }
+}
+
 fn named_section(md: &mut String, rows: &[Row], info: &RunInfo) {
     let _ = writeln!(md, "\n## Shared and named specs\n");
     let _ = writeln!(
@@ -382,6 +435,7 @@ fn named_section(md: &mut String, rows: &[Row], info: &RunInfo) {
                 operations,
                 types,
                 warnings,
+                ..
             } => (
                 operations.to_string(),
                 types.to_string(),

@@ -8,6 +8,30 @@ include!(concat!(env!("OUT_DIR"), "/dub.rs"));
 #[cfg(dub_spec)]
 pub const DUB_SPEC: Option<&str> = Some("../shared/specs/dub-openapi.json");
 
+/// Paging through Dub's lists, as its users write it (compiled by `cargo test --doc`; the
+/// behaviour is tested against a loopback server in `tests/pagination.rs`):
+///
+/// ```no_run
+/// # async fn demo(
+/// #     client: dub_sdk::Client,
+/// #     params: dub_sdk::types::GetLinksParams,
+/// # ) -> Result<(), dub_sdk::Error> {
+/// use dub_sdk::types::LinkSchema;
+/// use futures::TryStreamExt; // the streams are futures_core::Stream: any combinators work
+///
+/// // Dub's `getLinks`, which its description names `list` (`x-speakeasy-name-override`).
+/// let links: Vec<LinkSchema> = client.links().list(params.clone()).items().try_collect().await?;
+/// let mut pages = client.links().list(params).pages(); // each item: the operation's response type
+/// while let Some(page) = pages.try_next().await? {
+///     let _: Vec<LinkSchema> = page;
+/// }
+/// # let _ = links;
+/// # Ok(())
+/// # }
+/// ```
+#[cfg(dub_spec)]
+pub mod paging {}
+
 /// Dub's description was not found beside the project when this crate was built.
 #[cfg(not(dub_spec))]
 pub const DUB_SPEC: Option<&str> = None;
