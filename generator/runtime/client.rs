@@ -103,6 +103,10 @@ pub struct CallOptions {
     pub max_retries: Option<u32>,
     /// Headers sent on every attempt, after (and over) the SDK's own.
     pub headers: Vec<(HeaderName, HeaderValue)>,
+    /// The success body is read as a stream (`.stream()`), not whole: the timeout then bounds
+    /// the wait for the response's headers, and each wait for the body's next chunk, rather
+    /// than the whole exchange.
+    pub streamed: bool,
 }
 
 /// A request body, serialized except for multipart forms (built again for each attempt).
@@ -446,6 +450,24 @@ impl<T> Call<T> {
     }
 }
 
+impl<T> Call<T> {
+    /// The call of an operation that offers an event stream, whose events `events` reads.
+    pub(crate) fn events<E>(
+        self,
+        events: &'static crate::streams::Events<E>,
+    ) -> Call<T, &'static crate::streams::Events<E>> {
+        let (client, op, request, accept, finish, ()) = self.into_parts();
+        Call {
+            client,
+            op,
+            request,
+            accept,
+            finish,
+            paging: events,
+        }
+    }
+}
+
 impl<T, P> Call<T, P> {
     pub(crate) fn into_parts(self) -> CallParts<T, P> {
         (
@@ -590,6 +612,7 @@ impl<T: Send + 'static> Call<T> {
             headers,
             body,
             attempts,
+            ..
         } = inner.send(self.op, request, self.accept).await?;
         match (self.finish)(status, body) {
             Ok(body) => Ok(Response {
@@ -699,12 +722,15 @@ impl<T, P> fmt::Debug for Call<T, P> {
     }
 }
 
-/// One response, read in full.
+/// One response, read in full (but a streamed success's body).
 struct RawResponse {
     status: u16,
     headers: HeaderMap,
     retry_after: Option<Duration>,
     body: bytes::Bytes,
+    /// A streamed call's success response, its body unread (boxed: only streamed calls have
+    /// one, and every call's future holds the slot).
+    stream: Option<Box<reqwest::Response>>,
 }
 
 /// The final, successful response of a call, and how many attempts it took.
@@ -713,6 +739,8 @@ pub(crate) struct Success {
     pub(crate) headers: HeaderMap,
     pub(crate) body: bytes::Bytes,
     pub(crate) attempts: u32,
+    /// The response whose body is still to be read, for a streamed call.
+    pub(crate) stream: Option<Box<reqwest::Response>>,
 }
 
 /// The credentials of one attempt: the schemes of the security requirement chosen for the
@@ -732,6 +760,11 @@ struct Prepared {
 }
 
 impl Inner {
+    /// The wait before the first retry (a reconnection's, when the server says none).
+    pub(crate) fn initial_backoff(&self) -> Duration {
+        self.retry.initial_backoff
+    }
+
     /// `base_url` + `path`, with the query (and API-key query parameters, `extra`) appended
     /// and percent-encoded.
     pub(crate) fn url(
@@ -905,6 +938,7 @@ impl Inner {
             ..self.retry
         };
         let timeout = request.options.timeout.unwrap_or(self.timeout);
+        let streamed = request.options.streamed;
         let body_checked = check_body(&request.body);
         let body = AttemptBody::from(std::mem::take(&mut request.body));
         // The credentials to send, decided once per call; an OAuth 2 token is fetched for each
@@ -956,6 +990,10 @@ impl Inner {
                     }
                 };
                 let (outcome, secret_in_url) = match attempt {
+                    Ok(attempt) if streamed => (
+                        self.exchange_streamed(attempt.request, timeout).await,
+                        attempt.secret_in_url,
+                    ),
                     Ok(attempt) => (self.exchange(attempt.request).await, attempt.secret_in_url),
                     // Refused before anything was sent (and the same on every attempt).
                     Err(error) => return Err(error),
@@ -968,6 +1006,7 @@ impl Inner {
                             headers: response.headers,
                             body: response.body,
                             attempts,
+                            stream: response.stream,
                         });
                     }
                     // The server refused the token: fetch another, once per call, and send
@@ -1006,6 +1045,19 @@ impl Inner {
                         // A middleware's own failure: the SDK cannot tell what it means, so it
                         // is not retried.
                         return Err(Error::Middleware { source, attempts });
+                    }
+                    Err(AttemptError::NoHeaders) => {
+                        let failure = Failure::Timeout;
+                        match retry.decide(op, carries_idempotency_key, failure, attempts, None) {
+                            Verdict::Stop(retry_note) => {
+                                return Err(Error::Timeout {
+                                    timeout,
+                                    attempts,
+                                    retry_note,
+                                });
+                            }
+                            retry => (retry, failure),
+                        }
                     }
                     Err(AttemptError::Http(error)) => {
                         let error = hide_secret(error, secret_in_url);
@@ -1110,6 +1162,57 @@ impl Inner {
         read_response(self.http.execute(request))
     }
 
+    /// Sends one attempt's request of a streamed call: waits `timeout` at most for the
+    /// response's head, and reads the body whole only when the status is not a success (the
+    /// streamed body has no overall timeout: see `ByteStream`). Boxed: only streamed calls pay
+    /// for the timer in their future.
+    fn exchange_streamed(
+        &self,
+        request: reqwest::Request,
+        timeout: Duration,
+    ) -> std::pin::Pin<Box<dyn Future<Output = Result<RawResponse, AttemptError>> + Send + '_>>
+    {
+        #[cfg(feature = "middleware")]
+        let pending: std::pin::Pin<
+            Box<dyn Future<Output = Result<reqwest::Response, AttemptError>> + Send + '_>,
+        > = match &self.middleware {
+            Some(stack) => Box::pin(async move { Ok(stack.execute(request).await?) }),
+            None => Box::pin(async move { Ok(self.http.execute(request).await?) }),
+        };
+        #[cfg(not(feature = "middleware"))]
+        let pending = async move { Ok::<_, AttemptError>(self.http.execute(request).await?) };
+        Box::pin(async move {
+            let mut response = match tokio::time::timeout(timeout, pending).await {
+                Ok(response) => response?,
+                Err(_) => return Err(AttemptError::NoHeaders),
+            };
+            let status = response.status().as_u16();
+            if (200..300).contains(&status) {
+                let headers = response.headers().clone();
+                return Ok(RawResponse {
+                    status,
+                    retry_after: None,
+                    headers,
+                    body: bytes::Bytes::new(),
+                    stream: Some(Box::new(response)),
+                });
+            }
+            let headers = std::mem::take(response.headers_mut());
+            let retry_after = crate::retry::retry_after(&headers);
+            let body = match tokio::time::timeout(timeout, response.bytes()).await {
+                Ok(body) => body?,
+                Err(_) => return Err(AttemptError::NoHeaders),
+            };
+            Ok(RawResponse {
+                status,
+                headers,
+                retry_after,
+                body,
+                stream: None,
+            })
+        })
+    }
+
     /// Sends one attempt's request, through the middleware when some were added, and reads
     /// its response whole.
     #[cfg(feature = "middleware")]
@@ -1200,12 +1303,16 @@ impl Inner {
             mut headers,
             secret_in_url,
         } = self.prepare(op, request, accept, auth)?;
-        let timeout = request.options.timeout.unwrap_or(self.timeout);
+        // A streamed call's timeout is kept by `exchange_streamed` and `ByteStream`: reqwest's
+        // would end the stream that long after it began.
+        let timeout =
+            (!request.options.streamed).then(|| request.options.timeout.unwrap_or(self.timeout));
         let builder = |url: reqwest::Url, headers: HeaderMap| {
-            self.http
-                .request(op.method.clone(), url)
-                .timeout(timeout)
-                .headers(headers)
+            let builder = self.http.request(op.method.clone(), url).headers(headers);
+            match timeout {
+                Some(timeout) => builder.timeout(timeout),
+                None => builder,
+            }
         };
         let built = match body {
             // Serialized bodies (and none) go straight into a `reqwest::Request`: the builder
@@ -1218,7 +1325,7 @@ impl Inner {
                     *attempt.body_mut() = Some(data.clone().into());
                 }
                 *attempt.headers_mut() = headers;
-                *attempt.timeout_mut() = Some(timeout);
+                *attempt.timeout_mut() = timeout;
                 Ok(attempt)
             }
             AttemptBody::Form(pairs) => builder(url, headers).form(pairs).build(),
@@ -1296,6 +1403,9 @@ enum AttemptError {
     /// A middleware failed the request itself.
     #[cfg(feature = "middleware")]
     Middleware(reqwest_middleware::Error),
+    /// A streamed call's response did not begin (or, for an error status, end) within the
+    /// timeout.
+    NoHeaders,
 }
 
 #[cfg(feature = "middleware")]
@@ -1333,6 +1443,7 @@ where
         headers,
         retry_after,
         body,
+        stream: None,
     })
 }
 
@@ -2391,6 +2502,7 @@ mod tests {
             body: bytes::Bytes::from_static(
                 br#"{"error":{"code":"rate_limit_exceeded","message":"Slow down"}}"#,
             ),
+            stream: None,
         };
         let client = client();
         let e =
@@ -2412,6 +2524,7 @@ mod tests {
             headers: headers(&[("x-example-request-id", "req_2"), ("x-request-id", "no")]),
             retry_after: None,
             body: bytes::Bytes::from_static(&[0xff, b'x']),
+            stream: None,
         };
         match client.inner.status_error(&OP, response, 1, None) {
             Error::UnexpectedStatus {
@@ -2444,6 +2557,7 @@ mod tests {
                 headers: headers(&[("content-type", content_type)]),
                 retry_after: None,
                 body: bytes::Bytes::from_static(body.as_bytes()),
+                stream: None,
             };
             match client.inner.status_error(&OP, response, 1, None) {
                 Error::Api(api) => *api,

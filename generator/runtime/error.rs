@@ -96,6 +96,18 @@ pub enum Error {
     #[error("invalid client configuration: {0}")]
     Config(String),
 
+    /// A server-sent event whose data does not decode into the documented type: an item of
+    /// the event stream, which goes on after it.
+    #[error("the {} event does not match the documented type: {source}", .event.as_deref().unwrap_or("message"))]
+    Event {
+        /// The event's type (`event:`), if it had one.
+        event: Option<String>,
+        /// The event's data, as it came.
+        data: String,
+        /// Why it does not decode.
+        source: serde_json::Error,
+    },
+
     /// Paging through a list could not go on: the server gave a next-page cursor it had given
     /// before (following it would loop forever), or a next-page URL outside the base URL.
     #[error("cannot page through {operation_id}: {message}")]
@@ -142,7 +154,8 @@ impl Error {
             | Error::Timeout { .. }
             | Error::Encode { .. }
             | Error::Config(_)
-            | Error::Pagination { .. } => None,
+            | Error::Pagination { .. }
+            | Error::Event { .. } => None,
             Error::Auth { status, .. } => *status,
             #[cfg(feature = "middleware")]
             Error::Middleware { .. } => None,
@@ -161,7 +174,8 @@ impl Error {
             | Error::Decode { .. }
             | Error::Encode { .. }
             | Error::Config(_)
-            | Error::Pagination { .. } => None,
+            | Error::Pagination { .. }
+            | Error::Event { .. } => None,
             Error::Auth { .. } => None,
             #[cfg(feature = "middleware")]
             Error::Middleware { attempts, .. } => Some(*attempts),
@@ -180,7 +194,8 @@ impl Error {
             | Error::Decode { .. }
             | Error::Encode { .. }
             | Error::Config(_)
-            | Error::Pagination { .. } => None,
+            | Error::Pagination { .. }
+            | Error::Event { .. } => None,
             Error::Auth { .. } => None,
             #[cfg(feature = "middleware")]
             Error::Middleware { .. } => None,
@@ -206,7 +221,8 @@ impl Error {
             | Error::Decode { .. }
             | Error::Encode { .. }
             | Error::Config(_)
-            | Error::Pagination { .. } => false,
+            | Error::Pagination { .. }
+            | Error::Event { .. } => false,
             Error::Auth { .. } => false,
             #[cfg(feature = "middleware")]
             Error::Middleware { .. } => false,
@@ -226,7 +242,8 @@ impl Error {
             | Error::Timeout { .. }
             | Error::Encode { .. }
             | Error::Config(_)
-            | Error::Pagination { .. } => None,
+            | Error::Pagination { .. }
+            | Error::Event { .. } => None,
             Error::Auth { .. } => None,
             #[cfg(feature = "middleware")]
             Error::Middleware { .. } => None,
@@ -261,7 +278,8 @@ impl Error {
             | Error::Timeout { .. }
             | Error::Encode { .. }
             | Error::Config(_)
-            | Error::Pagination { .. } => None,
+            | Error::Pagination { .. }
+            | Error::Event { .. } => None,
             Error::Auth { .. } => None,
             #[cfg(feature = "middleware")]
             Error::Middleware { .. } => None,
@@ -283,7 +301,8 @@ impl Error {
             | Error::Timeout { .. }
             | Error::Encode { .. }
             | Error::Config(_)
-            | Error::Pagination { .. } => None,
+            | Error::Pagination { .. }
+            | Error::Event { .. } => None,
             Error::Auth { .. } => None,
             #[cfg(feature = "middleware")]
             Error::Middleware { .. } => None,
@@ -300,7 +319,8 @@ impl Error {
             | Error::Timeout { .. }
             | Error::Encode { .. }
             | Error::Config(_)
-            | Error::Pagination { .. } => None,
+            | Error::Pagination { .. }
+            | Error::Event { .. } => None,
             Error::Auth { body, .. } => body.as_deref(),
             #[cfg(feature = "middleware")]
             Error::Middleware { .. } => None,

@@ -35,6 +35,9 @@ mod params;
 /// Which failures are retried, and after how long.
 #[allow(dead_code, unreachable_pub, unused_imports, unused_macros)]
 mod retry;
+/// Bodies read as they arrive: byte streams and server-sent events.
+#[allow(dead_code, unreachable_pub, unused_imports, unused_macros)]
+mod streams;
 /// `string_enum!`: the one definition behind every string enum of the API.
 #[allow(dead_code, unreachable_pub, unused_imports, unused_macros)]
 mod string_enum;
@@ -50,6 +53,7 @@ pub use http;
 pub use json_text::JsonText;
 pub use or_empty::OrEmpty;
 pub use pagination::{Items, PagedCall, Pages};
+pub use streams::{ByteStream, Event, EventStream, StreamingCall};
 
 /// What a generated crate's root says about its API; here, an example API's.
 pub(crate) const SDK_INFO: client::SdkInfo = client::SdkInfo {

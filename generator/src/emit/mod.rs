@@ -86,6 +86,13 @@ const RUNTIME: &[(&str, &str, bool, &str, &str)] = &[
         "How query, header and cookie parameters and form bodies are written.",
     ),
     (
+        "streams",
+        "streams.rs",
+        false,
+        include_str!("../../runtime/streams.rs"),
+        "Bodies read as they arrive: byte streams and server-sent events.",
+    ),
+    (
         "string_enum",
         "string_enum.rs",
         false,
@@ -108,7 +115,7 @@ pub const DEPENDENCIES: &[(&str, &str)] = &[
     ("regress", r#""0.12""#),
     (
         "reqwest",
-        r#"{ version = "0.13", default-features = false, features = ["rustls", "json", "http2", "form", "multipart"] }"#,
+        r#"{ version = "0.13", default-features = false, features = ["rustls", "json", "http2", "form", "multipart", "stream"] }"#,
     ),
     ("serde", r#"{ version = "1", features = ["derive"] }"#),
     // `raw_value`: `JsonText` is written into request bodies as the text it already is.
@@ -585,6 +592,7 @@ fn root(model: &Model, info: &CrateInfo, layout: Layout) -> TokenStream {
         #operations
         pub use client::{Call, Client, ClientBuilder, FileUpload, Response, WithResponse};
         pub use pagination::{Items, PagedCall, Pages};
+        pub use streams::{ByteStream, Event, EventStream, StreamingCall};
         pub use error::{ApiError, ApiErrorKind, Error, ErrorFormat, ProblemDetails};
         /// The `http` crate, whose types (`HeaderMap`, `StatusCode`...) the SDK's responses and
         /// errors carry.

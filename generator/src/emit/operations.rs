@@ -173,6 +173,38 @@ fn operation_doc(model: &Model, op: &Operation) -> TokenStream {
             pagination.rule.as_str()
         ));
     }
+    if op.success.body == ResponseBody::Bytes && op.success.events.is_none() {
+        parts.push(
+            "Downloads: [`.stream()`](crate::Call::stream) answers the body as a stream of chunks ([`crate::ByteStream`]) instead of reading it whole.".to_owned(),
+        );
+    }
+    if let Some(event) = &op.success.events
+        && op.pagination.is_none()
+    {
+        let ty = match event {
+            TypeRef::Named(name) => format!("[`crate::types::{name}`]"),
+            ty => {
+                let text: String = rust_type::tokens(ty, From::Crate)
+                    .to_string()
+                    .split_whitespace()
+                    .collect();
+                format!("`{text}`")
+            }
+        };
+        let flag = op
+            .stream_flag
+            .as_ref()
+            .map(|f| format!(" (with `{f}: true` in the body)"))
+            .unwrap_or_default();
+        parts.push(format!(
+            "Streams: [`.stream()`](crate::Call::stream) asks for `text/event-stream`{flag} and answers the events as they arrive, each one's data a {ty}; `data: [DONE]` ends it.{}",
+            if op.idempotent {
+                " A broken stream is resumed with `Last-Event-ID`."
+            } else {
+                " A broken stream is not resumed: the method is not idempotent."
+            }
+        ));
+    }
     if !op.auth.is_empty() {
         let method = |key: &String| {
             model
@@ -608,11 +640,36 @@ fn operation(model: &Model, op: &Operation) -> TokenStream {
                 quote! { .paged(&PAGER) },
             )
         }
-        None => (
-            quote! { crate::Call<#ret> },
-            TokenStream::new(),
-            TokenStream::new(),
-        ),
+        None => match &op.success.events {
+            Some(event) => {
+                let ty = rust_type::tokens(event, From::Crate);
+                // Event data is JSON text, but for a string: the text itself.
+                let decode = if *event == TypeRef::String {
+                    quote! { |data| Ok(data.to_owned()) }
+                } else {
+                    quote! { |data| ::serde_json::from_str(data) }
+                };
+                let flag = match &op.stream_flag {
+                    Some(flag) => quote! { Some(#flag) },
+                    None => quote! { None },
+                };
+                (
+                    quote! { crate::StreamingCall<#ret, #ty> },
+                    quote! {
+                        static EVENTS: crate::streams::Events<#ty> = crate::streams::Events {
+                            decode: #decode,
+                            flag: #flag,
+                        };
+                    },
+                    quote! { .events(&EVENTS) },
+                )
+            }
+            None => (
+                quote! { crate::Call<#ret> },
+                TokenStream::new(),
+                TokenStream::new(),
+            ),
+        },
     };
 
     // The method is not `async`: it validates and encodes its input in a closure the runtime's

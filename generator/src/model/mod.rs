@@ -461,6 +461,9 @@ pub struct Operation {
     /// How to fetch the pages after the first, when the operation is a paginated list (set by
     /// the `paginate` pass): the call then gains `.pages()` and `.items()`.
     pub pagination: Option<Pagination>,
+    /// The wire name of the JSON body's boolean field that asks for an event stream (OpenAI's
+    /// `stream`), when the response offers one: `.stream()` sets it to `true`.
+    pub stream_flag: Option<String>,
 }
 
 /// How a list operation pages through its results.
@@ -712,6 +715,9 @@ pub struct SuccessResponse {
     pub statuses: Vec<u16>,
     /// What the body is.
     pub body: ResponseBody,
+    /// The type of each event's data, when the response also (or only) offers
+    /// `text/event-stream`: the call then gains `.stream()`.
+    pub events: Option<TypeRef>,
     /// The response's description.
     pub description: Option<String>,
 }

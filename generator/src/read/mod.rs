@@ -107,7 +107,12 @@ fn from_document(
     }
     let v31 = match root.get("openapi") {
         Some(serde_json::Value::String(version)) if version.starts_with("3.0") => false,
-        Some(serde_json::Value::String(version)) if version.starts_with("3.1") => true,
+        // 3.2 is 3.1 with additions; the one the SDK reads, `itemSchema`, is normalised.
+        Some(serde_json::Value::String(version))
+            if version.starts_with("3.1") || version.starts_with("3.2") =>
+        {
+            true
+        }
         // `openapi: 3.1` unquoted in YAML is a number.
         Some(serde_json::Value::Number(n))
             if ["3", "3.0", "3.1"].contains(&n.to_string().as_str()) =>
@@ -129,7 +134,9 @@ fn from_document(
                 file,
                 "/openapi",
                 "unsupported-version",
-                format!("OpenAPI {version} is not supported; this generator reads 3.0.x and 3.1.x"),
+                format!(
+                    "OpenAPI {version} is not supported; this generator reads 3.0.x, 3.1.x and 3.2.x"
+                ),
             ));
         }
         None => {
@@ -557,10 +564,28 @@ mod tests {
 
     #[test]
     fn refuses_other_versions() {
-        let err = parse("s.yaml", "openapi: 3.2.0\ninfo: {}\npaths: {}\n").err();
+        let err = parse("s.yaml", "openapi: 3.3.0\ninfo: {}\npaths: {}\n").err();
         assert_eq!(err.map(|d| d.kind), Some("unsupported-version"));
         let err = parse("s.yaml", "openapi: 4.1\ninfo: {}\npaths: {}\n").err();
         assert_eq!(err.map(|d| d.kind), Some("unsupported-version"));
+    }
+
+    #[test]
+    fn item_schemas_of_3_2_become_schemas() {
+        // OpenAPI 3.2: an event stream's items described as events, their data as JSON text.
+        let text = "openapi: 3.2.0\ninfo: {title: t, version: '1'}\npaths:\n  /e:\n    get:\n      responses:\n        '200':\n          description: ok\n          content:\n            text/event-stream:\n              itemSchema:\n                type: object\n                properties:\n                  data: {type: string, contentMediaType: application/json, contentSchema: {type: object, properties: {n: {type: integer}}}}\n";
+        let read = parse("s.yaml", text);
+        let schema = read.as_ref().ok().and_then(|(spec, _)| {
+            let op = spec.paths.paths.get("/e")?.as_item()?.get.as_ref()?;
+            let response = op.responses.responses.values().next()?.as_item()?;
+            let media = response.content.get("text/event-stream")?;
+            serde_json::to_value(media.schema.as_ref()?).ok()
+        });
+        assert_eq!(
+            schema,
+            Some(serde_json::json!({"type": "object", "properties": {"n": {"type": "integer"}}})),
+            "{read:?}"
+        );
     }
 
     #[test]

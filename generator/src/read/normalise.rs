@@ -128,6 +128,7 @@ impl Normaliser<'_> {
     }
 
     fn document(&mut self, document: &mut Value) {
+        item_schemas(document);
         self.hoist_defs(document);
         resolve_path_refs(document);
         self.resolve_callback_refs(document);
@@ -1096,6 +1097,58 @@ fn exclusive_bound(
 
 /// `contentEncoding: base64` on a string → `format: byte`; a non-text `contentMediaType` →
 /// `format: binary`.
+/// OpenAPI 3.2's `itemSchema` (the schema of each item of a sequential media type such as
+/// `text/event-stream`) as the media type's `schema`, which the generator reads as the item's:
+/// for server-sent events described as objects (`{event, data, id}`), the schema of `data`
+/// (its `contentSchema` when the data is JSON text).
+fn item_schemas(document: &mut Value) {
+    let Some(root) = document.as_object_mut() else {
+        return;
+    };
+    let mut responses: Vec<&mut Value> = Vec::new();
+    for (key, value) in root.iter_mut() {
+        match key.as_str() {
+            "paths" => {
+                let items = value
+                    .as_object_mut()
+                    .into_iter()
+                    .flat_map(|m| m.values_mut());
+                for item in items.filter_map(Value::as_object_mut) {
+                    for op in item.values_mut().filter_map(Value::as_object_mut) {
+                        if let Some(map) = op.get_mut("responses").and_then(Value::as_object_mut) {
+                            responses.extend(map.values_mut());
+                        }
+                    }
+                }
+            }
+            "components" => {
+                let map = value.get_mut("responses").and_then(Value::as_object_mut);
+                responses.extend(map.into_iter().flat_map(|m| m.values_mut()));
+            }
+            _ => {}
+        }
+    }
+    for response in responses {
+        let Some(content) = response.get_mut("content").and_then(Value::as_object_mut) else {
+            continue;
+        };
+        for media in content.values_mut().filter_map(Value::as_object_mut) {
+            if media.contains_key("schema") {
+                continue;
+            }
+            let Some(item) = media.remove("itemSchema") else {
+                continue;
+            };
+            let data = item.get("properties").and_then(|p| p.get("data"));
+            let schema = match data {
+                Some(data) => data.get("contentSchema").unwrap_or(data).clone(),
+                None => item,
+            };
+            media.insert("schema".into(), schema);
+        }
+    }
+}
+
 fn content_format(map: &mut Map<String, Value>) {
     let encoding = map.remove("contentEncoding");
     let media_type = map.remove("contentMediaType");

@@ -132,6 +132,10 @@ impl<'a> Resolver<'a> {
             self.page_hints.insert(at.to_owned(), hint);
         }
         let auth = self.auth(op, at);
+        let stream_flag = success
+            .events
+            .as_ref()
+            .and_then(|_| self.stream_flag(body.as_ref()));
         let idempotency_key = self.idempotency_key(op, body.as_ref(), at);
         let idempotency_header = params.as_ref().and_then(|params| {
             params
@@ -164,6 +168,7 @@ impl<'a> Resolver<'a> {
             idempotency_header,
             deprecated: op.deprecated,
             pagination: None,
+            stream_flag,
         })
     }
 
@@ -464,6 +469,7 @@ impl<'a> Resolver<'a> {
         let mut success = SuccessResponse {
             statuses: Vec::new(),
             body: ResponseBody::Empty,
+            events: None,
             description: None,
         };
         let mut decided = false;
@@ -510,6 +516,23 @@ impl<'a> Resolver<'a> {
                     .keys()
                     .any(|h| h.trim().eq_ignore_ascii_case("link"));
                 success.description = Some(response.description.clone()).filter(|d| !d.is_empty());
+                let events = response
+                    .content
+                    .iter()
+                    .find(|(media, _)| is_event_stream(media));
+                if let Some((media, content)) = events {
+                    let schema_at =
+                        pointer(&pointer(&pointer(&code_at, "content"), media), "schema");
+                    success.events = Some(match &content.schema {
+                        Some(schema) => {
+                            self.shape_of(schema.into(), &format!("{stem}Event"), &schema_at)
+                                .shape
+                                .ty
+                        }
+                        // Without a schema, each event's data is its text.
+                        None => TypeRef::String,
+                    });
+                }
                 let json = response.content.iter().find(|(media, _)| is_json(media));
                 success.body = match (json, response.content.iter().next()) {
                     (Some((media, content)), _) => {
@@ -563,6 +586,21 @@ impl<'a> Resolver<'a> {
         success.statuses.dedup();
         errors.sort_by_key(|e| e.status);
         (success, errors, link)
+    }
+
+    /// The JSON body's boolean property named `stream`, which asks for an event stream.
+    fn stream_flag(&self, body: Option<&RequestBody>) -> Option<String> {
+        let body = body.filter(|b| b.encoding == BodyEncoding::Json)?;
+        let TypeRef::Named(name) = &body.ty else {
+            return None;
+        };
+        let TypeKind::Struct(s) = &self.types.get(name)?.kind else {
+            return None;
+        };
+        s.fields
+            .iter()
+            .find(|f| f.wire_name == "stream" && f.shape.ty == TypeRef::Boolean)
+            .map(|f| f.wire_name.clone())
     }
 
     /// The operation's security requirements as alternatives of scheme keys (see
@@ -766,6 +804,14 @@ fn is_problem_json(media: &str) -> bool {
         .unwrap_or("")
         .trim()
         .eq_ignore_ascii_case("application/problem+json")
+}
+
+/// `text/event-stream`, parameters and case aside.
+fn is_event_stream(media: &str) -> bool {
+    media
+        .split(';')
+        .next()
+        .is_some_and(|m| m.trim().eq_ignore_ascii_case("text/event-stream"))
 }
 
 pub(super) fn is_json(media: &str) -> bool {

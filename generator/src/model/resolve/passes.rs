@@ -48,6 +48,9 @@ pub(super) fn mark_groups(model: &mut Model) {
             if let ResponseBody::Json(ty) = &op.success.body {
                 collect_named(ty, &mut roots);
             }
+            if let Some(ty) = &op.success.events {
+                collect_named(ty, &mut roots);
+            }
             for error in &op.errors {
                 if let Some(ty) = &error.body {
                     collect_named(ty, &mut roots);
