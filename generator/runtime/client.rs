@@ -121,6 +121,13 @@ pub enum RequestBody {
     Form(Vec<(String, String)>),
     /// `multipart/form-data`.
     Multipart(Vec<MultipartPart>),
+    /// A file with this content type, in memory or read while it is sent.
+    File {
+        /// The `Content-Type`.
+        content_type: &'static str,
+        /// The content.
+        file: FileUpload,
+    },
     /// Raw bytes with this content type (e.g. `application/octet-stream`, `image/png`).
     Bytes {
         /// The `Content-Type`.
@@ -168,6 +175,10 @@ pub enum PartValue {
 ///
 /// It (de)serializes as a JSON string of its bytes read as UTF-8 (lossily), so it can sit in
 /// types that derive `serde` traits; only multipart and binary bodies really send it.
+///
+/// Large files need not be in memory: [`FileUpload::from_path`] and
+/// [`FileUpload::from_reader`] are read while they are sent, and opened again for each attempt,
+/// so a retried upload sends the whole file again.
 #[derive(Clone, PartialEq, Eq, Default)]
 pub struct FileUpload {
     /// The file name sent with the part, if any.
@@ -175,8 +186,10 @@ pub struct FileUpload {
     /// The content type (`image/png`...), if known.
     pub content_type: Option<String>,
     /// The content: shared, not copied, by each attempt that sends it (`Vec<u8>`, `String`,
-    /// `&'static [u8]` and `bytes::Bytes` all convert into it).
+    /// `&'static [u8]` and `bytes::Bytes` all convert into it). Empty for a streamed upload.
     pub data: bytes::Bytes,
+    /// Where a streamed upload is read from, instead of `data`.
+    source: Option<crate::streams::Source>,
 }
 
 impl FileUpload {
@@ -186,6 +199,61 @@ impl FileUpload {
             file_name: None,
             content_type: None,
             data: data.into(),
+            source: None,
+        }
+    }
+
+    /// The file at `path`, read while it is sent (never whole in memory), and opened again for
+    /// each attempt. Its file name is the path's last component. A file that cannot be read
+    /// fails the call before anything is sent.
+    pub fn from_path(path: impl Into<std::path::PathBuf>) -> Self {
+        let path = path.into();
+        FileUpload {
+            file_name: path
+                .file_name()
+                .map(|name| name.to_string_lossy().into_owned()),
+            content_type: None,
+            data: bytes::Bytes::new(),
+            source: Some(crate::streams::Source::Path(path)),
+        }
+    }
+
+    /// The bytes of the reader `open` gives, read while they are sent. `open` is called again for
+    /// each attempt (a retry needs the content from its start), so it opens the source rather
+    /// than handing over one reader. Without [`FileUpload::length`] the body is sent chunked.
+    pub fn from_reader<F, Fut, R>(open: F) -> Self
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = std::io::Result<R>> + Send + 'static,
+        R: tokio::io::AsyncRead + Send + 'static,
+    {
+        FileUpload {
+            file_name: None,
+            content_type: None,
+            data: bytes::Bytes::new(),
+            source: Some(crate::streams::Source::reader(open)),
+        }
+    }
+
+    /// The length of a reader's content (see [`FileUpload::from_reader`]), sent as
+    /// `Content-Length`.
+    pub fn length(mut self, bytes: u64) -> Self {
+        if let Some(crate::streams::Source::Reader { length, .. }) = &mut self.source {
+            *length = Some(bytes);
+        }
+        self
+    }
+
+    /// Whether the content is read while it is sent (from a path or a reader).
+    pub fn is_streamed(&self) -> bool {
+        self.source.is_some()
+    }
+
+    /// The body to send for one attempt, and its length when known.
+    pub(crate) fn body(&self) -> (reqwest::Body, Option<u64>) {
+        match &self.source {
+            None => (self.data.clone().into(), Some(self.data.len() as u64)),
+            Some(source) => source.body(),
         }
     }
 
@@ -205,16 +273,35 @@ impl FileUpload {
 /// Shows the size of the content, not the content (files can be large).
 impl fmt::Debug for FileUpload {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("FileUpload")
-            .field("file_name", &self.file_name)
-            .field("content_type", &self.content_type)
-            .field("data", &format_args!("<{} bytes>", self.data.len()))
-            .finish()
+        let mut d = f.debug_struct("FileUpload");
+        d.field("file_name", &self.file_name)
+            .field("content_type", &self.content_type);
+        match &self.source {
+            None => d.field("data", &format_args!("<{} bytes>", self.data.len())),
+            Some(source) => d.field("source", source),
+        };
+        d.finish()
     }
 }
 
+macro_rules! file_upload_from {
+    ($($ty:ty),*) => {$(
+        impl From<$ty> for FileUpload {
+            fn from(data: $ty) -> Self {
+                FileUpload::new(data)
+            }
+        }
+    )*};
+}
+file_upload_from!(bytes::Bytes, Vec<u8>, &'static [u8], String, &'static str);
+
 impl serde::Serialize for FileUpload {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.source.is_some() {
+            return Err(serde::ser::Error::custom(
+                "a file read while it is sent (from a path or a reader) can go in a multipart part or a binary body, not in JSON",
+            ));
+        }
         serializer.serialize_str(&String::from_utf8_lossy(&self.data))
     }
 }
@@ -1329,6 +1416,14 @@ impl Inner {
                 Ok(attempt)
             }
             AttemptBody::Form(pairs) => builder(url, headers).form(pairs).build(),
+            AttemptBody::Stream { content_type, file } => {
+                let (body, length) = file.body();
+                headers.insert(header::CONTENT_TYPE, content_type.clone());
+                if let Some(length) = length {
+                    headers.insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+                }
+                builder(url, headers).body(body).build()
+            }
             AttemptBody::Multipart(parts) => {
                 multipart_form(parts).and_then(|form| builder(url, headers).multipart(form).build())
             }
@@ -1458,6 +1553,11 @@ enum AttemptBody {
     },
     Form(Vec<(String, String)>),
     Multipart(Vec<MultipartPart>),
+    /// A file read while it is sent, opened again by each attempt.
+    Stream {
+        content_type: HeaderValue,
+        file: FileUpload,
+    },
 }
 
 impl From<RequestBody> for AttemptBody {
@@ -1479,6 +1579,14 @@ impl From<RequestBody> for AttemptBody {
             RequestBody::Bytes { content_type, data } => AttemptBody::Bytes {
                 content_type: header(content_type),
                 data,
+            },
+            RequestBody::File { content_type, file } if !file.is_streamed() => AttemptBody::Bytes {
+                content_type: header(content_type),
+                data: file.data,
+            },
+            RequestBody::File { content_type, file } => AttemptBody::Stream {
+                content_type: header(content_type),
+                file,
             },
             RequestBody::Text { content_type, text } => AttemptBody::Bytes {
                 content_type: header(content_type),
@@ -1541,7 +1649,24 @@ fn check_body(body: &RequestBody) -> Result<(), Error> {
                 Error::Config(format!("{content_type:?} is not a valid Content-Type"))
             })?;
         }
+        RequestBody::File { content_type, file } => {
+            HeaderValue::try_from(*content_type).map_err(|_| {
+                Error::Config(format!("{content_type:?} is not a valid Content-Type"))
+            })?;
+            if let Some(source) = &file.source {
+                source.check()?;
+            }
+        }
         RequestBody::Multipart(parts) => {
+            for part in parts {
+                if let PartValue::File(FileUpload {
+                    source: Some(source),
+                    ..
+                }) = &part.value
+                {
+                    source.check()?;
+                }
+            }
             let violations = parts
                 .iter()
                 .filter_map(|part| match &part.value {
@@ -1579,10 +1704,10 @@ fn multipart_form(parts: &[MultipartPart]) -> Result<reqwest::multipart::Form, r
         let built = match &part.value {
             PartValue::Text(text) => reqwest::multipart::Part::text(text.clone()),
             // The part shares the file's buffer: a retry sends it again without a copy.
-            PartValue::File(file) => reqwest::multipart::Part::stream_with_length(
-                file.data.clone(),
-                file.data.len() as u64,
-            )
+            PartValue::File(file) => match file.body() {
+                (body, Some(length)) => reqwest::multipart::Part::stream_with_length(body, length),
+                (body, None) => reqwest::multipart::Part::stream(body),
+            }
             .file_name(file.file_name.clone().unwrap_or_else(|| part.name.clone()))
             .mime_str(
                 file.content_type

@@ -18,6 +18,9 @@ use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
+use std::path::PathBuf;
+use std::sync::Arc;
+
 use crate::client::{Call, Client, OperationInfo, PreparedRequest, RequestBody, Success};
 use crate::error::Error;
 
@@ -379,6 +382,138 @@ impl<E: 'static> futures_core::Stream for EventStream<E> {
                         return Poll::Ready(Some(Err(error)));
                     }
                 }
+            }
+        }
+    }
+}
+
+/// A reader of an upload's content, as [`Source::Reader`] opens it.
+type Reader = Pin<Box<dyn tokio::io::AsyncRead + Send>>;
+type Opening = Pin<Box<dyn Future<Output = std::io::Result<Reader>> + Send>>;
+type OpenReader = dyn Fn() -> Opening + Send + Sync;
+
+/// Where a streamed upload (`FileUpload::from_path`, `from_reader`) is read from: opened again
+/// for each attempt, so a retry sends the content from its start.
+#[derive(Clone)]
+pub(crate) enum Source {
+    Path(PathBuf),
+    Reader {
+        open: Arc<OpenReader>,
+        length: Option<u64>,
+    },
+}
+
+impl Source {
+    pub(crate) fn reader<F, Fut, R>(open: F) -> Source
+    where
+        F: Fn() -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = std::io::Result<R>> + Send + 'static,
+        R: tokio::io::AsyncRead + Send + 'static,
+    {
+        let open = move || -> Opening {
+            let opening = open();
+            Box::pin(async move { Ok(Box::pin(opening.await?) as Reader) })
+        };
+        Source::Reader {
+            open: Arc::new(open),
+            length: None,
+        }
+    }
+
+    /// Refuses, before anything is sent, a file that cannot be read.
+    pub(crate) fn check(&self) -> Result<(), Error> {
+        if let Source::Path(path) = self {
+            let metadata = std::fs::metadata(path).map_err(|e| {
+                Error::Config(format!(
+                    "cannot read the file to upload {}: {e}",
+                    path.display()
+                ))
+            })?;
+            if !metadata.is_file() {
+                return Err(Error::Config(format!(
+                    "the upload {} is not a file",
+                    path.display()
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// A body reading the content from its start, and its length when known.
+    pub(crate) fn body(&self) -> (reqwest::Body, Option<u64>) {
+        let (opening, length): (Opening, _) = match self {
+            Source::Path(path) => {
+                let path = path.clone();
+                // The length as the file is now: a file that changes while it is sent makes
+                // the request fail rather than send a wrong length.
+                let length = std::fs::metadata(&path).ok().map(|m| m.len());
+                let opening =
+                    Box::pin(
+                        async move { Ok(Box::pin(tokio::fs::File::open(path).await?) as Reader) },
+                    );
+                (opening, length)
+            }
+            Source::Reader { open, length } => (open(), *length),
+        };
+        let stream = Upload::Opening(opening);
+        (reqwest::Body::wrap_stream(stream), length)
+    }
+}
+
+impl PartialEq for Source {
+    fn eq(&self, other: &Source) -> bool {
+        match (self, other) {
+            (Source::Path(a), Source::Path(b)) => a == b,
+            (Source::Reader { open: a, length: x }, Source::Reader { open: b, length: y }) => {
+                Arc::ptr_eq(a, b) && x == y
+            }
+            _ => false,
+        }
+    }
+}
+
+impl Eq for Source {}
+
+impl fmt::Debug for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Path(path) => f.debug_tuple("Path").field(path).finish(),
+            Source::Reader { length, .. } => f
+                .debug_struct("Reader")
+                .field("length", length)
+                .finish_non_exhaustive(),
+        }
+    }
+}
+
+/// Size of each read of an upload: large enough to keep the connection busy, small enough that
+/// an upload holds a few of them at a time.
+const UPLOAD_CHUNK: usize = 64 * 1024;
+
+/// An upload's content as a stream of chunks: its source opened, then read.
+enum Upload {
+    Opening(Opening),
+    Reading(tokio_util::io::ReaderStream<Reader>),
+}
+
+impl futures_core::Stream for Upload {
+    type Item = std::io::Result<bytes::Bytes>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        loop {
+            match this {
+                Upload::Opening(opening) => match opening.as_mut().poll(cx) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(Err(error)) => return Poll::Ready(Some(Err(error))),
+                    Poll::Ready(Ok(reader)) => {
+                        *this = Upload::Reading(tokio_util::io::ReaderStream::with_capacity(
+                            reader,
+                            UPLOAD_CHUNK,
+                        ));
+                    }
+                },
+                Upload::Reading(reader) => return Pin::new(reader).poll_next(cx),
             }
         }
     }

@@ -444,3 +444,144 @@ async fn downloads_stream_in_chunks() {
     assert_eq!(total, chunks.concat());
     assert!(reads > 1, "read as it arrived, not whole");
 }
+
+// ---------------------------------------------------------------------------------------------
+// uploads read while they are sent
+// ---------------------------------------------------------------------------------------------
+
+mod uploads {
+    use super::*;
+    use features_sdk::FileUpload;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    /// A temporary file of `len` patterned bytes, removed on drop.
+    struct TempFile(std::path::PathBuf, Vec<u8>);
+
+    impl TempFile {
+        fn new(name: &str, len: usize) -> TempFile {
+            let content: Vec<u8> = (0..len).map(|i| (i % 251) as u8).collect();
+            let path = std::env::temp_dir().join(format!("{}-{name}", std::process::id()));
+            std::fs::write(&path, &content).unwrap();
+            TempFile(path, content)
+        }
+    }
+
+    impl Drop for TempFile {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+
+    async fn photo_server(first_status: u16) -> MockServer {
+        let server = MockServer::start().await;
+        Mock::given(method("PUT"))
+            .and(path("/pets/p1/photo"))
+            .respond_with(ResponseTemplate::new(first_status))
+            .up_to_n_times(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("PUT"))
+            .and(path("/pets/p1/photo"))
+            .respond_with(ResponseTemplate::new(204))
+            .mount(&server)
+            .await;
+        server
+    }
+
+    #[tokio::test]
+    async fn a_file_is_sent_from_its_path_and_again_on_a_retry() {
+        let file = TempFile::new("photo.png", 3 * 1024 * 1024 + 17);
+        let server = photo_server(503).await;
+        client(&server.uri())
+            .pets()
+            .put_photo("p1", FileUpload::from_path(&file.0))
+            .await
+            .unwrap();
+        let requests = server.received_requests().await.unwrap();
+        // PUT is idempotent: the 503 was retried, and the retry sent the whole file again.
+        assert_eq!(requests.len(), 2);
+        for request in &requests {
+            assert_eq!(request.body, file.1);
+            assert_eq!(request.headers["content-type"], "image/png");
+            assert_eq!(
+                request.headers["content-length"],
+                file.1.len().to_string().as_str()
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn a_reader_is_opened_again_for_each_attempt() {
+        let content: Vec<u8> = b"0123456789".repeat(10_000);
+        let opened = Arc::new(AtomicUsize::new(0));
+        let (count, data) = (opened.clone(), content.clone());
+        let upload = FileUpload::from_reader(move || {
+            count.fetch_add(1, Ordering::SeqCst);
+            let data = data.clone();
+            async move { Ok(std::io::Cursor::new(data)) }
+        });
+        let server = photo_server(500).await;
+        client(&server.uri())
+            .pets()
+            .put_photo("p1", upload)
+            .await
+            .unwrap();
+        assert_eq!(opened.load(Ordering::SeqCst), 2);
+        let requests = server.received_requests().await.unwrap();
+        assert_eq!(requests.len(), 2);
+        assert!(requests.iter().all(|r| r.body == content));
+        // No length given: sent chunked.
+        assert!(requests[0].headers.get("content-length").is_none());
+    }
+
+    #[tokio::test]
+    async fn a_missing_file_fails_before_anything_is_sent() {
+        let server = photo_server(204).await;
+        let missing = std::env::temp_dir().join("no-such-upload.png");
+        let error = client(&server.uri())
+            .pets()
+            .put_photo("p1", FileUpload::from_path(&missing))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&error, Error::Config(message) if message.contains("cannot read the file to upload")),
+            "{error:?}"
+        );
+        assert!(server.received_requests().await.unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn multipart_parts_stream_from_a_path() {
+        let file = TempFile::new("report.csv", 200_000);
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/uploads"))
+            .respond_with(ResponseTemplate::new(200).set_body_string("ok"))
+            .mount(&server)
+            .await;
+        let request = features_sdk::types::UploadRequest::builder()
+            .file(FileUpload::from_path(&file.0).content_type("text/csv"))
+            .build()
+            .unwrap();
+        let receipt = client(&server.uri()).files().upload(request).await.unwrap();
+        assert_eq!(receipt, "ok");
+        let requests = server.received_requests().await.unwrap();
+        let body = &requests[0].body;
+        let name = file.0.file_name().unwrap().to_string_lossy().into_owned();
+        let head = String::from_utf8_lossy(&body[..300]).into_owned();
+        assert!(head.contains(&format!("filename=\"{name}\"")), "{head}");
+        assert!(head.contains("text/csv"), "{head}");
+        // The file's bytes are in the body, whole.
+        assert!(body.windows(file.1.len()).any(|w| w == file.1.as_slice()));
+    }
+
+    #[test]
+    fn streamed_files_do_not_pretend_to_be_json() {
+        let error = serde_json::to_string(&FileUpload::from_path("/tmp/x")).unwrap_err();
+        assert!(error.to_string().contains("not in JSON"), "{error}");
+        let debug = format!("{:?}", FileUpload::from_path("/tmp/x.png"));
+        assert!(debug.contains("x.png"), "{debug}");
+    }
+}

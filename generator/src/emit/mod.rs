@@ -124,8 +124,16 @@ pub const DEPENDENCIES: &[(&str, &str)] = &[
         r#"{ version = "1", features = ["raw_value"] }"#,
     ),
     ("thiserror", r#""2""#),
-    // `sync`: the OAuth 2 token cache's async mutex.
-    ("tokio", r#"{ version = "1", features = ["time", "sync"] }"#),
+    // `sync`: the OAuth 2 token cache's async mutex; `fs`: uploads from a path.
+    (
+        "tokio",
+        r#"{ version = "1", features = ["time", "sync", "fs"] }"#,
+    ),
+    // Uploads read while they are sent (`FileUpload::from_path`, `from_reader`).
+    (
+        "tokio-util",
+        r#"{ version = "0.7", default-features = false, features = ["io"] }"#,
+    ),
     // Idempotency keys the SDK generates (UUID v4, from the operating system's randomness).
     ("uuid", r#"{ version = "1", features = ["v4"] }"#),
 ];

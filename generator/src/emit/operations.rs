@@ -297,12 +297,13 @@ fn operation(model: &Model, op: &Operation) -> TokenStream {
     }
     if let Some(b) = &op.body {
         let ty = match &b.encoding {
-            // Binary bodies are `Bytes`, which a retry shares rather than copies; a required
-            // one takes anything that converts (`Vec<u8>`, `String`, `&'static [u8]`).
+            // Binary bodies are `FileUpload`s: bytes in memory, which a retry shares rather than
+            // copies, or a file or reader read while it is sent; a required one takes anything
+            // that converts (`Vec<u8>`, `Bytes`, `String`, `&'static [u8]`).
             BodyEncoding::Bytes(_) if b.required => {
-                quote! { impl ::std::convert::Into<::bytes::Bytes> }
+                quote! { impl ::std::convert::Into<crate::FileUpload> }
             }
-            BodyEncoding::Bytes(_) => quote! { ::bytes::Bytes },
+            BodyEncoding::Bytes(_) => quote! { crate::FileUpload },
             BodyEncoding::Text(_) => quote! { ::std::string::String },
             _ => rust_type::tokens(&b.ty, From::Crate),
         };
@@ -499,7 +500,8 @@ fn operation(model: &Model, op: &Operation) -> TokenStream {
         None => quote! { crate::client::RequestBody::None },
         // Owned bytes and text are moved into the request, not copied.
         Some(b) if matches!(b.encoding, BodyEncoding::Bytes(_) | BodyEncoding::Text(_)) => {
-            // A required binary body is an `impl Into<Bytes>`, an optional one a `Bytes`.
+            // A required binary body is an `impl Into<FileUpload>`, an optional one a
+            // `FileUpload`.
             let data = if b.required {
                 quote! { body.into() }
             } else {
@@ -507,7 +509,7 @@ fn operation(model: &Model, op: &Operation) -> TokenStream {
             };
             let make = match &b.encoding {
                 BodyEncoding::Bytes(content_type) => quote! {
-                    crate::client::RequestBody::Bytes { content_type: #content_type, data: #data }
+                    crate::client::RequestBody::File { content_type: #content_type, file: #data }
                 },
                 BodyEncoding::Text(content_type) => quote! {
                     crate::client::RequestBody::Text { content_type: #content_type, text: body }
