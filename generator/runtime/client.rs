@@ -125,8 +125,8 @@ pub enum RequestBody {
     File {
         /// The `Content-Type`.
         content_type: &'static str,
-        /// The content.
-        file: FileUpload,
+        /// The content (boxed: every call's future holds a request body, and a file is large).
+        file: Box<FileUpload>,
     },
     /// Raw bytes with this content type (e.g. `application/octet-stream`, `image/png`).
     Bytes {
@@ -1416,7 +1416,8 @@ impl Inner {
                 Ok(attempt)
             }
             AttemptBody::Form(pairs) => builder(url, headers).form(pairs).build(),
-            AttemptBody::Stream { content_type, file } => {
+            AttemptBody::Stream(stream) => {
+                let (content_type, file) = &**stream;
                 let (body, length) = file.body();
                 headers.insert(header::CONTENT_TYPE, content_type.clone());
                 if let Some(length) = length {
@@ -1553,11 +1554,9 @@ enum AttemptBody {
     },
     Form(Vec<(String, String)>),
     Multipart(Vec<MultipartPart>),
-    /// A file read while it is sent, opened again by each attempt.
-    Stream {
-        content_type: HeaderValue,
-        file: FileUpload,
-    },
+    /// A file read while it is sent (with its content type), opened again by each attempt;
+    /// boxed, as in `RequestBody::File`.
+    Stream(Box<(HeaderValue, FileUpload)>),
 }
 
 impl From<RequestBody> for AttemptBody {
@@ -1584,10 +1583,9 @@ impl From<RequestBody> for AttemptBody {
                 content_type: header(content_type),
                 data: file.data,
             },
-            RequestBody::File { content_type, file } => AttemptBody::Stream {
-                content_type: header(content_type),
-                file,
-            },
+            RequestBody::File { content_type, file } => {
+                AttemptBody::Stream(Box::new((header(content_type), *file)))
+            }
             RequestBody::Text { content_type, text } => AttemptBody::Bytes {
                 content_type: header(content_type),
                 data: text.into(),

@@ -702,6 +702,29 @@ fn crate_doc(model: &Model, info: &CrateInfo) -> String {
          validate, and every failure is an [`Error`]."
             .to_owned(),
     );
+    let paginated = model.operations().any(|op| op.pagination.is_some());
+    let streaming = model
+        .operations()
+        .any(|op| op.pagination.is_none() && op.success.events.is_some());
+    if paginated || streaming {
+        let mut streams = Vec::new();
+        if paginated {
+            streams.push(
+                "list operations that page return a [`PagedCall`]: `.pages()` and `.items()` stream every \
+                 page and item, fetching each page when the previous one is consumed",
+            );
+        }
+        if streaming {
+            streams.push(
+                "operations that offer server-sent events return a [`StreamingCall`]: `.stream()` answers \
+                 an [`EventStream`] of decoded events",
+            );
+        }
+        text.push(format!(
+            "Beyond one request and one response: {}. The streams are `futures_core::Stream`s.",
+            streams.join("; ")
+        ));
+    }
     text.push(
         "Optional cargo features: `middleware` (`ClientBuilder::middleware`: any\n\
          `reqwest_middleware::Middleware`, run once per attempt inside the SDK's retry loop) and\n\

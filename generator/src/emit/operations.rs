@@ -509,7 +509,10 @@ fn operation(model: &Model, op: &Operation) -> TokenStream {
             };
             let make = match &b.encoding {
                 BodyEncoding::Bytes(content_type) => quote! {
-                    crate::client::RequestBody::File { content_type: #content_type, file: #data }
+                    crate::client::RequestBody::File {
+                        content_type: #content_type,
+                        file: ::std::boxed::Box::new(#data),
+                    }
                 },
                 BodyEncoding::Text(content_type) => quote! {
                     crate::client::RequestBody::Text { content_type: #content_type, text: body }
