@@ -113,6 +113,30 @@ impl<C: CursorValue> CursorValue for Box<C> {
     }
 }
 
+// The pieces of a `Pager` that most operations share, named once here rather than written in
+// each generated pager.
+
+/// No cursor in the page (page numbers, offsets, `Link` headers).
+pub fn no_cursor<T>(_: &T) -> Option<String> {
+    None
+}
+
+/// No `has_more` in the page.
+pub fn no_more<T>(_: &T) -> Option<bool> {
+    None
+}
+
+/// The page is the array of items.
+pub fn whole<I>(page: Vec<I>) -> Option<Vec<I>> {
+    Some(page)
+}
+
+/// How many items an array page has.
+#[allow(clippy::ptr_arg)] // its type is `Pager::count`'s, `fn(&T)` with `T` the page
+pub fn length<I>(page: &Vec<I>) -> Option<usize> {
+    Some(page.len())
+}
+
 /// The text of a page's cursor field (what the generated `Pager::cursor` calls).
 pub fn cursor<C: CursorValue + ?Sized>(value: &C) -> Option<String> {
     value.cursor()

@@ -167,6 +167,7 @@ pub const RESERVED_FEATURES: &[&str] = &[
     "bytes",
     "email_address",
     "fastrand",
+    "futures-core",
     "http",
     "httpdate",
     "percent-encoding",
@@ -176,6 +177,7 @@ pub const RESERVED_FEATURES: &[&str] = &[
     "serde_json",
     "thiserror",
     "tokio",
+    "tokio-util",
     "uuid",
 ];
 

@@ -395,7 +395,7 @@ fn pagination_section(md: &mut String, rows: &[Row]) {
     let _ = writeln!(md, "\n## Pagination\n");
     let _ = writeln!(
         md,
-        "Operations whose calls gained `.pages()` and `.items()`, by the rule that recognised them (README, \"Pagination\")."
+        "Operations whose calls gained `.pages()` and `.items()`, by the rule that recognised them (README, \"Lists: every page, lazily\")."
     );
     let _ = writeln!(md);
     let _ = writeln!(
