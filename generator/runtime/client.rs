@@ -1449,7 +1449,7 @@ impl Inner {
 /// Gives a request for an operation with an idempotency-key header a key, when the caller set
 /// none (as a parameter or with [`Call::header`]) or an empty one: a UUID v4, made once per call
 /// so that every attempt carries the same. Whether the request now carries a key.
-fn with_idempotency_header(op: &OperationInfo, request: &mut PreparedRequest) -> bool {
+pub(crate) fn with_idempotency_header(op: &OperationInfo, request: &mut PreparedRequest) -> bool {
     let Some(name) = op.idempotency_header else {
         return false;
     };

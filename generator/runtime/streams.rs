@@ -208,7 +208,8 @@ impl<T: Send + 'static, E: Send + 'static> Call<T, &'static Events<E>> {
     /// event whose data does not decode is an [`Error::Event`] item (with its raw text), and the
     /// stream goes on. A connection that breaks is resumed with `Last-Event-ID` after the
     /// server's `retry:` delay (else the client's backoff), within the call's `max_retries`,
-    /// only when the operation is idempotent (a GET): a POST stream is never sent again
+    /// only when a repeat is safe by the SDK's retry rule (an idempotent method, or a request
+    /// carrying the operation's idempotency key): a POST stream without one is never sent again
     /// silently; its break is the stream's last item.
     pub async fn stream(self) -> Result<EventStream<E>, Error> {
         let (client, op, request, _, _, events) = self.into_parts();
@@ -219,7 +220,12 @@ impl<T: Send + 'static, E: Send + 'static> Call<T, &'static Events<E>> {
                 *body = crate::client::encode_json(&object)?;
             }
         }
-        let resend = op.idempotent.then(|| request.clone());
+        // A repeat is safe by the SDK's retry rule: an idempotent method, or a request carrying
+        // the operation's idempotency key (given a generated one now, so a reconnection sends
+        // the same).
+        let keyed = request.carries_idempotency_key
+            || crate::client::with_idempotency_header(op, &mut request);
+        let resend = (op.idempotent || keyed).then(|| request.clone());
         let max_retries = request
             .options
             .max_retries
@@ -287,7 +293,7 @@ impl<E: 'static> EventStream<E> {
                 } => Error::Transport {
                     source,
                     attempts,
-                    retry_note: Some(if self.op.idempotent {
+                    retry_note: Some(if self.resend.is_some() {
                         String::from("the event stream broke; not resumed: no retries left")
                     } else {
                         format!(

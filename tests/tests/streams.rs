@@ -585,3 +585,40 @@ mod uploads {
         assert!(debug.contains("x.png"), "{debug}");
     }
 }
+
+/// A POST that carries an idempotency key is safe to repeat: its broken stream is resumed, with
+/// the same key; events without a schema are their text.
+#[tokio::test]
+async fn a_keyed_post_stream_is_resumed_with_the_same_key() {
+    let (uri, seen) = serve(
+        "text/event-stream",
+        vec![
+            vec![
+                Step::Send(b"id: 1\ndata: packed\n\ndata: sh".to_vec()),
+                Step::Drop,
+            ],
+            vec![Step::Send(b"data: shipped\n\n".to_vec()), Step::End],
+        ],
+    )
+    .await;
+    let body = features_sdk::types::StreamOrderRequest::builder()
+        .item("book")
+        .build()
+        .unwrap();
+    let steps: Vec<String> = client(&uri)
+        .chat()
+        .stream_order(body, features_sdk::types::StreamOrderParams::default())
+        .stream()
+        .await
+        .unwrap()
+        .map_ok(|e| e.data)
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(steps, ["packed", "shipped"]);
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 2);
+    let key = seen[0].header("idempotency-key").expect("a generated key");
+    assert_eq!(seen[1].header("idempotency-key"), Some(key));
+    assert_eq!(seen[1].header("last-event-id").as_deref(), Some("1"));
+}

@@ -182,13 +182,14 @@ fn operation_doc(model: &Model, op: &Operation) -> TokenStream {
         && op.pagination.is_none()
     {
         let ty = match event {
-            TypeRef::Named(name) => format!("[`crate::types::{name}`]"),
+            TypeRef::String => "its text (a `String`)".to_owned(),
+            TypeRef::Named(name) => format!("a [`crate::types::{name}`]"),
             ty => {
                 let text: String = rust_type::tokens(ty, From::Crate)
                     .to_string()
                     .split_whitespace()
                     .collect();
-                format!("`{text}`")
+                format!("a `{text}`")
             }
         };
         let flag = op
@@ -197,11 +198,16 @@ fn operation_doc(model: &Model, op: &Operation) -> TokenStream {
             .map(|f| format!(" (with `{f}: true` in the body)"))
             .unwrap_or_default();
         parts.push(format!(
-            "Streams: [`.stream()`](crate::Call::stream) asks for `text/event-stream`{flag} and answers the events as they arrive, each one's data a {ty}; `data: [DONE]` ends it.{}",
-            if op.idempotent {
-                " A broken stream is resumed with `Last-Event-ID`."
-            } else {
-                " A broken stream is not resumed: the method is not idempotent."
+            "Streams: [`.stream()`](crate::Call::stream) asks for `text/event-stream`{flag} and answers the events as they arrive, each one's data {ty}; `data: [DONE]` ends it.{}",
+            match (&op.idempotency_key, op.idempotent || op.idempotency_header.is_some()) {
+                (_, true) => " A broken stream is resumed with `Last-Event-ID`.".to_owned(),
+                (Some(key), false) => format!(
+                    " A broken stream is resumed with `Last-Event-ID` only when `{}` is set (a repeat is harmless then).",
+                    key.wire_name
+                ),
+                (None, false) => {
+                    " A broken stream is not resumed: a repeat could be processed twice.".to_owned()
+                }
             }
         ));
     }
