@@ -39,6 +39,9 @@ pub struct ByteStream {
     chunks: Chunks,
     idle: Duration,
     timer: Pin<Box<tokio::time::Sleep>>,
+    /// The timer runs for the wait in progress: it starts when the consumer asks for a chunk,
+    /// so time the consumer spends between chunks is not counted against the server.
+    waiting: bool,
     attempts: u32,
     done: bool,
 }
@@ -53,6 +56,7 @@ impl ByteStream {
             chunks: Box::pin(response.bytes_stream()),
             idle,
             timer: Box::pin(tokio::time::sleep(idle)),
+            waiting: false,
             attempts,
             done: false,
         }
@@ -96,10 +100,14 @@ impl futures_core::Stream for ByteStream {
         if this.done {
             return Poll::Ready(None);
         }
+        if !this.waiting {
+            this.waiting = true;
+            let deadline = tokio::time::Instant::now() + this.idle;
+            this.timer.as_mut().reset(deadline);
+        }
         match this.chunks.as_mut().poll_next(cx) {
             Poll::Ready(Some(Ok(chunk))) => {
-                let deadline = tokio::time::Instant::now() + this.idle;
-                this.timer.as_mut().reset(deadline);
+                this.waiting = false;
                 Poll::Ready(Some(Ok(chunk)))
             }
             Poll::Ready(Some(Err(source))) => {

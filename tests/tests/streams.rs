@@ -622,3 +622,34 @@ async fn a_keyed_post_stream_is_resumed_with_the_same_key() {
     assert_eq!(seen[1].header("idempotency-key"), Some(key));
     assert_eq!(seen[1].header("last-event-id").as_deref(), Some("1"));
 }
+
+/// The timeout bounds the server's silence, not the consumer's: a consumer that takes longer
+/// than the timeout over one event still gets the next.
+#[tokio::test]
+async fn a_slow_consumer_is_not_a_silent_server() {
+    let (uri, _) = serve(
+        "text/event-stream",
+        vec![vec![
+            Step::Send(b"data: {\"delta\": \"a\"}\n\n".to_vec()),
+            Step::Sleep(450),
+            Step::Send(b"data: {\"delta\": \"b\"}\n\n".to_vec()),
+            Step::End,
+        ]],
+    )
+    .await;
+    let client = Client::builder()
+        .base_url(&uri)
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let mut events = client
+        .chat()
+        .create_chat_completion(chat_request())
+        .stream()
+        .await
+        .unwrap();
+    assert_eq!(events.next().await.unwrap().unwrap().data.delta, "a");
+    // 400 ms of work: the server's 450 ms gap is then only 50 ms of waiting.
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(events.next().await.unwrap().unwrap().data.delta, "b");
+}
