@@ -1,7 +1,8 @@
 // Bodies read as they arrive rather than whole: `ByteStream`, a response body's chunks (what
-// `.stream()` gives for a binary response), and `EventStream`, server-sent events (WHATWG HTML,
+// `.stream()` gives for a binary response); `EventStream`, server-sent events (WHATWG HTML,
 // "Server-sent events") decoded one by one into the type the spec documents (what `.stream()`
-// gives for an operation that offers `text/event-stream`).
+// gives for an operation that offers `text/event-stream`); and `Source`, where an upload read
+// while it is sent comes from (`FileUpload::from_path`, `from_reader`), opened per attempt.
 //
 // The event-stream parser is written here rather than taken from a crate: the format is one loop
 // over lines, and working on bytes is what keeps it right when a read ends inside a character
