@@ -130,6 +130,21 @@ fn param_push(model: &Model, b: &ParamBinding, pairs: Option<&TokenStream>) -> T
     }
 }
 
+/// A type as operation docs name it: a named type linked, another (an array of one, a map)
+/// spelled out.
+fn doc_type(ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Named(name) => format!("[`crate::types::{name}`]"),
+        _ => {
+            let text: String = rust_type::tokens(ty, From::Crate)
+                .to_string()
+                .split_whitespace()
+                .collect();
+            format!("`{text}`")
+        }
+    }
+}
+
 fn operation_doc(model: &Model, op: &Operation) -> TokenStream {
     let mut parts = Vec::new();
     if let Some(s) = &op.summary {
@@ -158,16 +173,7 @@ fn operation_doc(model: &Model, op: &Operation) -> TokenStream {
     };
     parts.push(retry);
     if let Some(pagination) = &op.pagination {
-        let item = match &pagination.item_type {
-            TypeRef::Named(name) => format!("[`crate::types::{name}`]"),
-            ty => {
-                let text: String = rust_type::tokens(ty, From::Crate)
-                    .to_string()
-                    .split_whitespace()
-                    .collect();
-                format!("`{text}`")
-            }
-        };
+        let item = doc_type(&pagination.item_type);
         parts.push(format!(
             "Paginated ({}): awaited, the call answers the first page; [`.pages()`](crate::Call::pages) streams every page and [`.items()`](crate::Call::items) every item ({item}), each page fetched when the previous one has been consumed, with this call's options.",
             pagination.rule.as_str()
@@ -183,14 +189,7 @@ fn operation_doc(model: &Model, op: &Operation) -> TokenStream {
     {
         let ty = match event {
             TypeRef::String => "its text (a `String`)".to_owned(),
-            TypeRef::Named(name) => format!("a [`crate::types::{name}`]"),
-            ty => {
-                let text: String = rust_type::tokens(ty, From::Crate)
-                    .to_string()
-                    .split_whitespace()
-                    .collect();
-                format!("a `{text}`")
-            }
+            ty => format!("a {}", doc_type(ty)),
         };
         let flag = op
             .stream_flag
@@ -257,17 +256,7 @@ fn operation_doc(model: &Model, op: &Operation) -> TokenStream {
         let mut typed: Vec<(String, Vec<String>)> = Vec::new();
         for error in &op.errors {
             let Some(ty) = &error.body else { continue };
-            // A named type is linked; another (an array of one, a map) is spelled out.
-            let name = match ty {
-                TypeRef::Named(name) => format!("[`crate::types::{name}`]"),
-                _ => {
-                    let text: String = rust_type::tokens(ty, From::Crate)
-                        .to_string()
-                        .split_whitespace()
-                        .collect();
-                    format!("`{text}`")
-                }
-            };
+            let name = doc_type(ty);
             match typed.iter_mut().find(|(seen, _)| *seen == name) {
                 Some((_, statuses)) => statuses.push(error.status.to_string()),
                 None => typed.push((name, vec![error.status.to_string()])),
