@@ -144,6 +144,8 @@ pub enum Rule {
     /// `type`: the JSON type a value held as JSON text must have (`object`); other values
     /// have it by their Rust type.
     Type(&'static str),
+    /// `type` listing several JSON types, on a value held as any JSON: it must be one of them.
+    Types(Vec<String>),
     /// An additional property (in a struct's map of the properties beyond its fields) has the
     /// name of one of the fields: the object would carry that name twice.
     NamedProperty,
@@ -170,6 +172,7 @@ impl fmt::Display for Rule {
             Rule::MaxProperties(n) => write!(f, "maxProperties {n}"),
             Rule::MaxStringifiedLength(n) => write!(f, "x-max-stringified-length {n}"),
             Rule::Type(name) => write!(f, "type {name}"),
+            Rule::Types(names) => write!(f, "type [{}]", names.join(", ")),
             Rule::NamedProperty => f.write_str("a named property set as an additional one"),
         }
     }
@@ -378,6 +381,51 @@ fn quote_value(value: &str) -> String {
         format!("{quoted}…")
     } else {
         quoted
+    }
+}
+
+/// JSON Schema's name for `value`'s type (`integer` for a number written without a fraction).
+fn json_kind(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "boolean",
+        serde_json::Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        serde_json::Value::Number(_) => "number",
+        serde_json::Value::String(_) => "string",
+        serde_json::Value::Array(_) => "array",
+        serde_json::Value::Object(_) => "object",
+    }
+}
+
+/// JSON Schema's equality: numbers by mathematical value (`1` and `1.0` are equal; integers
+/// beyond `f64`'s precision compare exactly), arrays item by item, objects by their entries in
+/// any order; no equality across types (`false` is not `0`).
+pub(crate) fn json_equal(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => match (x.as_i128(), y.as_i128()) {
+            (Some(x), Some(y)) => x == y,
+            _ => x.as_f64() == y.as_f64(),
+        },
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| json_equal(x, y))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(key, x)| y.get(key).is_some_and(|y| json_equal(x, y)))
+        }
+        _ => a == b,
+    }
+}
+
+/// A JSON value for a message, cut at 80 characters.
+fn quote_json(value: &serde_json::Value) -> String {
+    let text = value.to_string();
+    if text.chars().count() > 80 {
+        format!("{}…", text.chars().take(80).collect::<String>())
+    } else {
+        text
     }
 }
 
@@ -622,6 +670,74 @@ impl Validator {
         }
     }
 
+    /// `type` listing several JSON types, for a value held as any JSON: `value` must be of one
+    /// (`integer` is a number without a fractional part, as JSON Schema says).
+    pub fn json_type(
+        &mut self,
+        path: &FieldPath<'_>,
+        value: &serde_json::Value,
+        allowed: &'static [&'static str],
+    ) {
+        let kind = json_kind(value);
+        let fits = allowed.iter().any(|t| {
+            *t == kind
+                || (*t == "number" && kind == "integer")
+                || (*t == "integer" && value.as_f64().is_some_and(|n| n.fract() == 0.0))
+        });
+        if !fits {
+            self.violation(
+                path,
+                Rule::Types(allowed.iter().map(|t| (*t).to_owned()).collect()),
+                format!("is {kind}, not {}", allowed.join(" or ")),
+            );
+        }
+    }
+
+    /// `enum` (or `const`) for a value held as any JSON: `value` must equal one of `allowed`
+    /// (compact JSON texts), as JSON Schema compares: numbers by value (`1` equals `1.0`),
+    /// objects whatever their key order, `false` never equal to `0`.
+    pub fn enum_json(
+        &mut self,
+        path: &FieldPath<'_>,
+        value: &serde_json::Value,
+        allowed: &'static [&'static str],
+    ) {
+        let listed = allowed.iter().any(|text| {
+            serde_json::from_str::<serde_json::Value>(text)
+                .is_ok_and(|allowed| json_equal(&allowed, value))
+        });
+        if !listed {
+            let message = format!(
+                "is {}, not one of the allowed values: {}",
+                quote_json(value),
+                allowed.join(", ")
+            );
+            self.violation(
+                path,
+                Rule::Enum(allowed.iter().map(|t| (*t).to_owned()).collect()),
+                message,
+            );
+        }
+    }
+
+    /// `uniqueItems` for items held as any JSON, compared as JSON Schema compares (see
+    /// [`Validator::enum_json`]).
+    pub fn unique_json_items(&mut self, path: &FieldPath<'_>, items: &[serde_json::Value]) {
+        for (j, later) in items.iter().enumerate() {
+            if let Some(i) = items[..j]
+                .iter()
+                .position(|earlier| json_equal(earlier, later))
+            {
+                self.violation(
+                    path,
+                    Rule::UniqueItems,
+                    format!("has equal items at [{i}] and [{j}], but uniqueItems is required"),
+                );
+                return;
+            }
+        }
+    }
+
     /// A required field was never set (reported by builders).
     pub fn required(&mut self, path: &FieldPath<'_>) {
         self.violation(path, Rule::Required, "is required but was not set");
@@ -824,7 +940,19 @@ impl Validator {
             allow_display_text: false,
             ..email_address::Options::default()
         };
-        if email_address::EmailAddress::parse_with_options(value, options).is_err() {
+        // The crate takes any domain text; JSON Schema's is a host name or an address literal.
+        let valid =
+            email_address::EmailAddress::parse_with_options(value, options).is_ok_and(|a| {
+                let domain = a.domain();
+                match domain.strip_prefix('[').and_then(|d| d.strip_suffix(']')) {
+                    Some(literal) => match literal.strip_prefix("IPv6:") {
+                        Some(v6) => v6.parse::<std::net::Ipv6Addr>().is_ok(),
+                        None => literal.parse::<std::net::Ipv4Addr>().is_ok(),
+                    },
+                    None => is_hostname(domain),
+                }
+            });
+        if !valid {
             self.violation(
                 path,
                 Rule::Format(String::from("email")),
@@ -1083,17 +1211,26 @@ fn is_time(value: &str) -> bool {
         }
         rest = &frac[n..];
     }
-    match rest.as_bytes().first() {
-        Some(b'Z' | b'z') => rest.len() == 1,
-        Some(b'+' | b'-') => {
+    // The offset from UTC in minutes (local = UTC + offset).
+    let offset = match rest.as_bytes().first() {
+        Some(b'Z' | b'z') if rest.len() == 1 => 0,
+        Some(sign @ (b'+' | b'-')) => {
             let offset = &rest[1..];
-            offset.len() == 5
-                && offset.as_bytes()[2] == b':'
-                && digits(offset, 2).is_some_and(|h| h <= 23)
-                && digits(&offset[3..], 2).is_some_and(|m| m <= 59)
+            if offset.len() != 5 || offset.as_bytes()[2] != b':' {
+                return false;
+            }
+            match (digits(offset, 2), digits(&offset[3..], 2)) {
+                (Some(h), Some(m)) if h <= 23 && m <= 59 => {
+                    let minutes = i64::from(h * 60 + m);
+                    if *sign == b'-' { -minutes } else { minutes }
+                }
+                _ => return false,
+            }
         }
-        _ => false,
-    }
+        _ => return false,
+    };
+    // A leap second is the last second of a UTC day: 23:59:60 once the offset is taken off.
+    second < 60 || (i64::from(hour * 60 + minute) - offset).rem_euclid(24 * 60) == 23 * 60 + 59
 }
 
 /// RFC 3339 `date-time`: a full date, `T` (or `t`), a full time.
@@ -1352,7 +1489,10 @@ mod tests {
         let cases: &[(&'static str, &str, bool)] = &[
             ("uuid", "123e4567-e89b-12d3-a456-426614174000", true),
             ("uuid", "123e4567e89b12d3a456426614174000", false),
-            ("date-time", "2024-02-29T23:59:60.123+05:30", true),
+            ("date-time", "2024-02-29T23:59:60.123Z", true),
+            ("date-time", "1998-12-31T15:59:60.123-08:00", true),
+            ("date-time", "2024-02-29T23:59:60.123+05:30", false),
+            ("date-time", "1998-12-31T23:58:60Z", false),
             ("date-time", "2023-02-29T00:00:00Z", false),
             ("date-time", "2024-01-01 00:00:00Z", false),
             ("date-time", "2024-01-01T24:00:00Z", false),
@@ -1671,5 +1811,66 @@ mod tests {
         v.nested(&root, &serde_json::json!({"a": 1}));
         v.nested(&root, &Some(vec![1.5_f64]));
         assert!(v.finish().is_ok());
+    }
+
+    #[test]
+    fn json_values_compare_as_json_schema_compares() {
+        use serde_json::json;
+        assert!(json_equal(&json!(1), &json!(1.0)));
+        assert!(json_equal(
+            &json!({"a": 1, "b": [2]}),
+            &json!({"b": [2.0], "a": 1})
+        ));
+        assert!(!json_equal(&json!(false), &json!(0)));
+        assert!(!json_equal(&json!([1]), &json!([true])));
+        assert!(!json_equal(&json!({"a": 1}), &json!({"a": 1, "b": 2})));
+        assert!(!json_equal(
+            &json!(9007199254740993_u64),
+            &json!(9007199254740992_u64)
+        ));
+    }
+
+    #[test]
+    fn untyped_values_are_checked_for_enum_type_and_uniqueness() {
+        use serde_json::json;
+        let root = FieldPath::root();
+        let mut v = Validator::new();
+        v.enum_json(&root, &json!(1.0), &["1", "\"a\"", "null"]);
+        v.enum_json(&root, &json!(null), &["1", "\"a\"", "null"]);
+        v.json_type(&root, &json!(2.0), &["integer"]);
+        v.json_type(&root, &json!("x"), &["string", "null"]);
+        v.unique_json_items(&root, &[json!(1), json!("1")]);
+        assert!(v.finish().is_ok());
+        let mut v = Validator::new();
+        v.enum_json(&root, &json!(false), &["0"]);
+        assert!(matches!(one(v).rule, Rule::Enum(_)));
+        let mut v = Validator::new();
+        v.json_type(&root, &json!(1.5), &["integer", "null"]);
+        let violation = one(v);
+        assert_eq!(
+            violation.rule,
+            Rule::Types(vec!["integer".into(), "null".into()])
+        );
+        assert_eq!(violation.message, "is number, not integer or null");
+        let mut v = Validator::new();
+        v.unique_json_items(&root, &[json!({"a": 1}), json!({"a": 1.0})]);
+        assert_eq!(one(v).rule, Rule::UniqueItems);
+    }
+
+    #[test]
+    fn an_email_domain_is_a_host_name_or_an_address_literal() {
+        let root = FieldPath::root();
+        for (address, valid) in [
+            ("joe.bloggs@example.com", true),
+            ("joe.bloggs@[127.0.0.1]", true),
+            ("joe.bloggs@[IPv6:::1]", true),
+            ("joe.bloggs@invalid=domain.com", false),
+            ("joe.bloggs@[127.0.0.300]", false),
+            ("joe@-bad.example", false),
+        ] {
+            let mut v = Validator::new();
+            v.email(&root, address);
+            assert_eq!(v.finish().is_ok(), valid, "{address}");
+        }
     }
 }

@@ -3,6 +3,8 @@
 //! - `cargo xtask corpus`: runs the generator over a corpus of real OpenAPI descriptions (the
 //!   named specs, `../shared/specs`, the whole APIs.guru directory), compile-checks the named ones
 //!   and a seeded random sample of APIs.guru, and writes the results to `CORPUS.md`.
+//! - `cargo xtask schema-suite`: judges the generated SDK's validation by the official JSON
+//!   Schema Test Suite and writes `SCHEMA-SUITE.md`.
 //!
 //! Two hidden modes serve `corpus` itself: `gen-one` generates one spec in a child process (so a
 //! stack overflow or a hang in one spec cannot take the whole run down), and, when
@@ -14,6 +16,7 @@ mod corpus;
 mod generate;
 mod report;
 mod sample;
+mod schema_suite;
 mod specs;
 
 use clap::{Parser, Subcommand};
@@ -32,6 +35,9 @@ enum Command {
     /// Generate every spec of the corpus, compile-check the named ones and a random sample of
     /// APIs.guru, and write the results to CORPUS.md.
     Corpus(corpus::Options),
+    /// Judge the generated SDK by the official JSON Schema Test Suite (Draft 4 and 2020-12)
+    /// and write the results to SCHEMA-SUITE.md.
+    SchemaSuite(schema_suite::Options),
     /// Internal: generate one spec (run by `corpus` in a child process).
     #[command(hide = true)]
     GenOne(generate::OneArgs),
@@ -43,6 +49,7 @@ fn main() -> ExitCode {
     }
     match Cli::parse().command {
         Command::Corpus(options) => corpus::run(&options),
+        Command::SchemaSuite(options) => schema_suite::run(&options),
         Command::GenOne(args) => generate::run_one(&args),
     }
 }

@@ -61,10 +61,14 @@ pub(crate) fn builder(model: &Model, name: &str, s: &Struct) -> TokenStream {
         let slot = slot_type(f, From::Crate);
         // One line pointing at the field: its full documentation lives there once.
         let doc = format!(
-            " Sets `{}`: see [`crate::types::{name}::{}`].",
-            f.wire_name, f.ident
+            " Sets {}: see [`crate::types::{name}::{}`].",
+            super::docs::inline_code(&f.wire_name),
+            f.ident
         );
-        let set_doc = format!(" Sets or clears `{}`.", f.wire_name);
+        let set_doc = format!(
+            " Sets or clears {}.",
+            super::docs::inline_code(&f.wire_name)
+        );
         let value = if f.explicit_null {
             quote! { Some(Some(value.into())) }
         } else {
@@ -73,7 +77,10 @@ pub(crate) fn builder(model: &Model, name: &str, s: &Struct) -> TokenStream {
         // Absent and `null` differ: a third method sends `null`.
         let null = names.null.as_ref().map(|null| {
             let null = format_ident!("{}", null);
-            let null_doc = format!(" Sends `{}` as `null`: the server clears it.", f.wire_name);
+            let null_doc = format!(
+                " Sends {} as `null`: the server clears it.",
+                super::docs::inline_code(&f.wire_name)
+            );
             quote! {
                 #[doc = #null_doc]
                 pub fn #null(mut self) -> Self {

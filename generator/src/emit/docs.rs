@@ -130,6 +130,23 @@ fn url_at(s: &str) -> Option<usize> {
     Some(url.len())
 }
 
+/// Inline code for a name or value from the wire (a property name, an enum value): control
+/// characters are written as escapes (rustc refuses a bare CR in a doc comment, and a line break
+/// would end the code span), and a backtick, which would end it too, becomes a quote.
+pub(crate) fn inline_code(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('`');
+    for c in text.chars() {
+        match c {
+            '`' => out.push('\''),
+            c if c.is_control() => out.extend(c.escape_default()),
+            c => out.push(c),
+        }
+    }
+    out.push('`');
+    out
+}
+
 /// Inline code for a JSON value in docs (`"usd"`, `0`, `true`).
 pub(crate) fn code(value: &serde_json::Value) -> String {
     let text = value.to_string();
@@ -144,6 +161,13 @@ pub(crate) fn code(value: &serde_json::Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wire_names_in_code_spans_escape_control_characters_and_backticks() {
+        assert_eq!(inline_code("foo\rbar"), "`foo\\rbar`");
+        assert_eq!(inline_code("a\nb`c"), "`a\\nb'c`");
+        assert_eq!(inline_code("café"), "`café`");
+    }
 
     #[test]
     fn tabs_become_four_spaces_in_prose_and_fences() {

@@ -412,7 +412,7 @@ fn enum_def(name: &str, doc: TokenStream, e: &StringEnum) -> Unit {
         let doc = if v.wire_value.is_empty() {
             " `\"\"` (the empty string)".to_owned()
         } else {
-            format!(" `{}`", v.wire_value.replace('`', "'"))
+            format!(" {}", docs::inline_code(&v.wire_value))
         };
         let default =
             (e.default.as_deref() == Some(v.ident.as_str())).then(|| quote! { #[default] });

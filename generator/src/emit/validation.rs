@@ -275,12 +275,107 @@ fn number(n: Number, as_float: bool) -> Literal {
     }
 }
 
+/// Checks on a value held as any JSON (`&serde_json::Value`): the list of types and the enum
+/// first, then each keyword on the values of the JSON type it speaks of (a `minimum` on numbers,
+/// a `pattern` on strings...), as JSON Schema applies them; other types pass it.
+fn any_checks(c: &Constraints, value: &TokenStream, path: &TokenStream) -> TokenStream {
+    let mut out = TokenStream::new();
+    if !c.json_types.is_empty() {
+        let types = &c.json_types;
+        out.extend(quote! { v.json_type(#path, #value, &[#(#types),*]); });
+    }
+    if !c.json_enum.is_empty() {
+        let values = &c.json_enum;
+        out.extend(quote! { v.enum_json(#path, #value, &[#(#values),*]); });
+    }
+    let string = Constraints {
+        min_length: c.min_length,
+        max_length: c.max_length,
+        pattern: c.pattern.clone(),
+        format: c.format,
+        ..Constraints::default()
+    };
+    let number = Constraints {
+        minimum: c.minimum,
+        maximum: c.maximum,
+        multiple_of: c.multiple_of,
+        ..Constraints::default()
+    };
+    let array = Constraints {
+        min_items: c.min_items,
+        max_items: c.max_items,
+        items: c.items.clone(),
+        ..Constraints::default()
+    };
+    let object = Constraints {
+        min_properties: c.min_properties,
+        max_properties: c.max_properties,
+        ..Constraints::default()
+    };
+    let any = Box::new(TypeRef::Any);
+    let strings = constraint_checks(&TypeRef::String, &string, &quote! { s }, path);
+    let numbers = constraint_checks(&TypeRef::Number, &number, &quote! { n }, path);
+    let mut arrays = constraint_checks(&TypeRef::Array(any), &array, &quote! { a }, path);
+    if c.unique_items {
+        arrays.extend(quote! { v.unique_json_items(#path, a); });
+    }
+    let mut objects = constraint_checks(&TypeRef::Object, &object, &quote! { o }, path);
+    for key in &c.required_keys {
+        objects.extend(quote! {
+            if !o.contains_key(#key) {
+                v.required(&crate::validation::FieldPath::field(#path, #key));
+            }
+        });
+    }
+    let mut arms: Vec<(TokenStream, TokenStream)> = Vec::new();
+    if !strings.is_empty() {
+        arms.push((quote! { ::serde_json::Value::String(s) }, strings));
+    }
+    if !numbers.is_empty() {
+        arms.push((
+            quote! { ::serde_json::Value::Number(n) },
+            quote! {
+                if let Some(n) = n.as_f64() {
+                    let n = &n;
+                    #numbers
+                }
+            },
+        ));
+    }
+    if !arrays.is_empty() {
+        arms.push((quote! { ::serde_json::Value::Array(a) }, arrays));
+    }
+    if !objects.is_empty() {
+        arms.push((quote! { ::serde_json::Value::Object(o) }, objects));
+    }
+    match arms.as_slice() {
+        [] => {}
+        // One JSON type constrained: `if let` (clippy's `single_match`).
+        [(pattern, body)] => out.extend(quote! { if let #pattern = #value { #body } }),
+        arms => {
+            let arms = arms
+                .iter()
+                .map(|(pattern, body)| quote! { #pattern => { #body } });
+            out.extend(quote! {
+                match #value {
+                    #(#arms)*
+                    _ => {}
+                }
+            });
+        }
+    }
+    out
+}
+
 fn constraint_checks(
     ty: &TypeRef,
     c: &Constraints,
     value: &TokenStream,
     path: &TokenStream,
 ) -> TokenStream {
+    if *ty == TypeRef::Any {
+        return any_checks(c, value, path);
+    }
     let mut out = TokenStream::new();
     let lit = |n: u64| Literal::u64_suffixed(n);
     if let TypeRef::JsonText { object: true } = ty {
@@ -386,7 +481,12 @@ fn constraint_checks(
         out.extend(quote! { v.max_items(#path, #value.len(), #n); });
     }
     if c.unique_items {
-        out.extend(quote! { v.unique_items(#path, #value); });
+        // Items held as any JSON compare as JSON Schema compares (`1` equals `1.0`).
+        if matches!(ty, TypeRef::Array(inner) if **inner == TypeRef::Any) {
+            out.extend(quote! { v.unique_json_items(#path, #value); });
+        } else {
+            out.extend(quote! { v.unique_items(#path, #value); });
+        }
     }
     if let Some(n) = c.min_properties {
         let n = lit(n);

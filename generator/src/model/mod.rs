@@ -277,6 +277,13 @@ pub struct Constraints {
     pub number_enum: Vec<Number>,
     /// The constraints on each item of an array, or each value of a map.
     pub items: Option<Box<Constraints>>,
+    /// `enum` (or 3.1's `const`) on a value held as any JSON ([`TypeRef::Any`]): the allowed
+    /// values as compact JSON texts, compared as JSON Schema compares (`1` equals `1.0`).
+    pub json_enum: Vec<String>,
+    /// `required` on a value held as any JSON: keys an object must have (other JSON types pass).
+    pub required_keys: Vec<String>,
+    /// `type` listing several JSON types (3.1) on a value held as any JSON: the types allowed.
+    pub json_types: Vec<String>,
 }
 
 impl Constraints {
@@ -312,6 +319,17 @@ impl Constraints {
         if self.items.is_none() {
             self.items = other.items;
         }
+        if self.json_enum.is_empty() {
+            self.json_enum = other.json_enum;
+        }
+        if self.json_types.is_empty() {
+            self.json_types = other.json_types;
+        }
+        for key in other.required_keys {
+            if !self.required_keys.contains(&key) {
+                self.required_keys.push(key);
+            }
+        }
     }
 
     /// How many rules these constraints add to validation.
@@ -331,10 +349,13 @@ impl Constraints {
             self.max_properties.is_some(),
             self.max_stringified_length.is_some(),
             !self.number_enum.is_empty(),
+            !self.json_enum.is_empty(),
+            !self.json_types.is_empty(),
         ]
         .iter()
         .filter(|set| **set)
         .count()
+            + self.required_keys.len()
             + self.items.as_ref().map_or(0, |items| items.count())
     }
 }

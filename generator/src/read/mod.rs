@@ -8,7 +8,7 @@
 mod normalise;
 mod repair;
 
-pub(crate) use normalise::TUPLE_EXTENSION;
+pub(crate) use normalise::{TUPLE_EXTENSION, TYPES_EXTENSION};
 mod yaml;
 
 use crate::diagnostics::{Diagnostic, Severity, pointer};

@@ -20,6 +20,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// Where a tuple's item schemas go (see `Normaliser::tuple`); the resolver reads them back.
 pub(crate) const TUPLE_EXTENSION: &str = "x-codeqr-tuple";
+/// Where a `type` listing several JSON types (`[string, integer]`) is kept once the schema is
+/// read as untyped: validation checks the value against the list.
+pub(crate) const TYPES_EXTENSION: &str = "x-codeqr-types";
 
 /// Deeper schema nesting than this is left as it is (a guard against stack exhaustion).
 const MAX_DEPTH: usize = 256;
@@ -609,7 +612,10 @@ impl Normaliser<'_> {
             }
             [] => {
                 map.remove("type");
-                if !nullable {
+                if nullable {
+                    // `type: null`: held as any JSON, which validation checks is `null`.
+                    map.insert(TYPES_EXTENSION.into(), json!(["null"]));
+                } else {
                     self.warn(
                         "unsupported-schema",
                         &at,
@@ -626,10 +632,16 @@ impl Normaliser<'_> {
                     "unsupported-schema",
                     &at,
                     format!(
-                        "a value of several types ({}) is read as untyped",
+                        "a value of several types ({}) is held as serde_json::Value; \
+                         validation checks its type",
                         several.join(", ")
                     ),
                 );
+                let mut types: Vec<Value> = several.iter().map(|t| json!(t)).collect();
+                if nullable {
+                    types.push(json!("null"));
+                }
+                map.insert(TYPES_EXTENSION.into(), Value::Array(types));
             }
         }
     }
@@ -730,6 +742,25 @@ impl Normaliser<'_> {
     /// Keywords whose value has the wrong JSON type (api.video has `pattern: 0`) would make the
     /// whole spec unreadable: each is dropped with a warning instead.
     fn mistyped_keywords(&mut self, map: &mut Map<String, Value>, at: &str) {
+        // A size written with a zero fraction (`maxLength: 2.0`) is the integer JSON Schema
+        // (2019-09 on) says it is.
+        for key in [
+            "minLength",
+            "maxLength",
+            "minItems",
+            "maxItems",
+            "minProperties",
+            "maxProperties",
+        ] {
+            if let Some(n) = map.get(key).and_then(Value::as_f64)
+                && n >= 0.0
+                && n.fract() == 0.0
+                && n < 9.0e15
+                && !map[key].is_u64()
+            {
+                map.insert(key.into(), json!(n as u64));
+            }
+        }
         type Check = (&'static str, fn(&Value) -> bool, &'static str);
         let expect: &[Check] = &[
             ("pattern", Value::is_string, "a string"),
@@ -1437,17 +1468,22 @@ mod tests {
             json!({"type": "string", "maxLength": 3, "nullable": true})
         );
         assert!(w.is_empty());
+        // `null` alone: any JSON, which validation checks is `null`.
         let (s, w) = schema_31(json!({"type": ["null"]}));
-        assert_eq!(s, json!({"nullable": true}));
+        assert_eq!(s, json!({"nullable": true, "x-codeqr-types": ["null"]}));
         assert!(w.is_empty());
         let (s, _) = schema_31(json!({"type": "null"}));
-        assert_eq!(s, json!({"nullable": true}));
+        assert_eq!(s, json!({"nullable": true, "x-codeqr-types": ["null"]}));
     }
 
     #[test]
     fn several_types_become_untyped_with_a_warning() {
+        // Kept for validation to check.
         let (s, w) = schema_31(json!({"type": ["string", "object", "null"]}));
-        assert_eq!(s, json!({"nullable": true}));
+        assert_eq!(
+            s,
+            json!({"nullable": true, "x-codeqr-types": ["string", "object", "null"]})
+        );
         assert_eq!(
             w,
             vec![(

@@ -684,7 +684,23 @@ impl<'a> Resolver<'a> {
                 .extensions
                 .contains_key(crate::read::TUPLE_EXTENSION) =>
             {
-                self.tuple(schema, hint, at)
+                let ty = self.tuple(schema, hint, at);
+                // An open tuple is a list of JSON values: its size and uniqueness still hold.
+                if let TypeRef::Array(_) = ty {
+                    let (min, max, unique) = match &schema.schema_kind {
+                        SchemaKind::Type(Type::Array(a)) => {
+                            (a.min_items, a.max_items, a.unique_items)
+                        }
+                        SchemaKind::Any(a) => {
+                            (a.min_items, a.max_items, a.unique_items.unwrap_or(false))
+                        }
+                        _ => (None, None, false),
+                    };
+                    constraints.min_items = min.map(|n| n as u64);
+                    constraints.max_items = max.map(|n| n as u64);
+                    constraints.unique_items = unique;
+                }
+                ty
             }
             SchemaKind::Type(Type::Array(a)) => {
                 constraints.min_items = a.min_items.map(|n| n as u64);
@@ -713,6 +729,7 @@ impl<'a> Resolver<'a> {
                     && a.items.is_none()
                     && a.additional_properties.is_none() =>
             {
+                constraints = untyped_constraints(a, &schema.schema_data);
                 TypeRef::Any
             }
             SchemaKind::Any(a)
@@ -866,7 +883,7 @@ impl<'a> Resolver<'a> {
                 let value = self.shape_of((&**schema).into(), &format!("{hint}Value"), &value_at);
                 match value.shape.ty {
                     // Values of any type: constraints the untyped schema names cannot be typed.
-                    TypeRef::Any => (TypeRef::Object, None),
+                    TypeRef::Any if value.shape.constraints.count() == 0 => (TypeRef::Object, None),
                     ty => (
                         TypeRef::Map(Box::new(ty)),
                         item_constraints(value.shape.constraints),
@@ -922,8 +939,9 @@ impl<'a> Resolver<'a> {
     pub(super) fn is_string_enum(&self, schema: &Schema) -> bool {
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => s.enumeration.iter().any(Option::is_some),
+            // `null` alone (3.1's `const: null`) is no string enum: the value is checked as JSON.
             SchemaKind::Any(a) => {
-                !a.enumeration.is_empty()
+                a.enumeration.iter().any(|v| v.is_string())
                     && a.enumeration.iter().all(|v| v.is_string() || v.is_null())
             }
             _ => false,
@@ -1259,4 +1277,56 @@ fn with_text_limit(shape: &mut Shape, limit: Option<u64>) {
 /// The constraints of an array's items or a map's values, kept when there are any.
 fn item_constraints(constraints: Constraints) -> Option<Box<Constraints>> {
     (constraints.count() > 0).then(|| Box::new(constraints))
+}
+
+/// The constraints of a schema that names no type and implies none (`{minimum: 1}`,
+/// `{format: ipv4}`, `{enum: [1, "a"]}`): held as any JSON, each applies to the values of its
+/// JSON type, as JSON Schema says (a `minimum` ignores strings), and validation checks it there.
+fn untyped_constraints(a: &openapiv3::AnySchema, data: &openapiv3::SchemaData) -> Constraints {
+    let bound = |value: Option<f64>, exclusive: Option<bool>| {
+        value.map(|v| Bound {
+            value: Number::Float(v),
+            exclusive: exclusive.unwrap_or(false),
+        })
+    };
+    let size = |n: Option<usize>| n.map(|n| n as u64);
+    Constraints {
+        min_length: size(a.min_length),
+        max_length: size(a.max_length),
+        pattern: a.pattern.clone(),
+        format: a.format.as_deref().and_then(checked_format),
+        minimum: bound(a.minimum, a.exclusive_minimum),
+        maximum: bound(a.maximum, a.exclusive_maximum),
+        multiple_of: a.multiple_of.filter(|m| *m > 0.0).map(Number::Float),
+        min_items: size(a.min_items),
+        max_items: size(a.max_items),
+        unique_items: a.unique_items.unwrap_or(false),
+        min_properties: size(a.min_properties),
+        max_properties: size(a.max_properties),
+        json_enum: a.enumeration.iter().map(|v| v.to_string()).collect(),
+        required_keys: a.required.clone(),
+        json_types: data
+            .extensions
+            .get(crate::read::TYPES_EXTENSION)
+            .and_then(|t| t.as_array())
+            .map(|types| {
+                types
+                    .iter()
+                    .filter_map(|t| t.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        ..Constraints::default()
+    }
+}
+
+/// The format the SDK checks that `name` names, if it checks it.
+fn checked_format(name: &str) -> Option<Format> {
+    if name == "email" {
+        return Some(Format::Email);
+    }
+    CHECKED_FORMATS
+        .iter()
+        .find(|f| **f == name)
+        .map(|f| Format::Named(f))
 }
