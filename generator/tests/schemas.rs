@@ -702,3 +702,71 @@ components:
         )]
     );
 }
+
+/// A schema with no `type` keeps its constraints (the JSON Schema Test Suite found them
+/// dropped): each is checked on the values of the JSON type it speaks of, and the generated code
+/// says so.
+#[test]
+fn constraints_of_untyped_schemas_are_kept_and_checked_on_the_json_value() {
+    let generated = generate(
+        r#"
+openapi: 3.1.0
+info: {title: t, version: '1'}
+paths:
+  /loose:
+    post:
+      operationId: sendLoose
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Loose'}
+      responses:
+        '204': {description: sent}
+components:
+  schemas:
+    Loose:
+      type: object
+      properties:
+        bounded: {minimum: 1.5, maxLength: 3, format: ipv4}
+        choice: {enum: [1, "a", null]}
+        either: {type: [string, integer], uniqueItems: true}
+        nothing: {type: 'null'}
+        keys: {required: [a], maxProperties: 2}
+"#,
+    );
+    let Some(TypeKind::Struct(s)) = generated.model.types.get("Loose").map(|d| &d.kind) else {
+        panic!("Loose is a struct");
+    };
+    let field = |name: &str| {
+        let f = s
+            .fields
+            .iter()
+            .find(|f| f.wire_name == name)
+            .expect("field");
+        assert_eq!(f.shape.ty, TypeRef::Any, "{name}");
+        &f.shape.constraints
+    };
+    assert_eq!(
+        field("bounded").minimum.map(|b| b.value),
+        Some(Number::Float(1.5))
+    );
+    assert_eq!(field("bounded").max_length, Some(3));
+    assert_eq!(field("choice").json_enum, ["1", "\"a\"", "null"]);
+    assert_eq!(field("either").json_types, ["string", "integer"]);
+    assert!(field("either").unique_items);
+    assert_eq!(field("nothing").json_types, ["null"]);
+    assert_eq!(field("keys").required_keys, ["a"]);
+    let types = &generated.files["src/types.rs"];
+    for check in [
+        "v.minimum_f64(",
+        "v.max_length(",
+        "v.format(",
+        "v.enum_json(",
+        "v.json_type(",
+        "v.unique_json_items(",
+        "v.required(",
+        "v.max_properties(",
+    ] {
+        assert!(types.contains(check), "{check} missing from types.rs");
+    }
+}
