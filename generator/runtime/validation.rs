@@ -146,6 +146,8 @@ pub enum Rule {
     Type(&'static str),
     /// `type` listing several JSON types, on a value held as any JSON: it must be one of them.
     Types(Vec<String>),
+    /// The boolean schema `false`: no value is valid; the field may only be absent.
+    NoValue,
     /// An additional property (in a struct's map of the properties beyond its fields) has the
     /// name of one of the fields: the object would carry that name twice.
     NamedProperty,
@@ -173,6 +175,7 @@ impl fmt::Display for Rule {
             Rule::MaxStringifiedLength(n) => write!(f, "x-max-stringified-length {n}"),
             Rule::Type(name) => write!(f, "type {name}"),
             Rule::Types(names) => write!(f, "type [{}]", names.join(", ")),
+            Rule::NoValue => f.write_str("false (no value)"),
             Rule::NamedProperty => f.write_str("a named property set as an additional one"),
         }
     }
@@ -736,6 +739,15 @@ impl Validator {
                 return;
             }
         }
+    }
+
+    /// The boolean schema `false`: a value (`_value`) is there where none is valid.
+    pub fn no_value<T: ?Sized>(&mut self, path: &FieldPath<'_>, _value: &T) {
+        self.violation(
+            path,
+            Rule::NoValue,
+            "is not allowed: the API accepts no value here",
+        );
     }
 
     /// A required field was never set (reported by builders).

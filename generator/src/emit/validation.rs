@@ -373,6 +373,10 @@ fn constraint_checks(
     value: &TokenStream,
     path: &TokenStream,
 ) -> TokenStream {
+    if c.no_value {
+        // Nothing else can matter: the value should not be there at all.
+        return quote! { v.no_value(#path, #value); };
+    }
     if *ty == TypeRef::Any {
         return any_checks(c, value, path);
     }

@@ -284,6 +284,9 @@ pub struct Constraints {
     pub required_keys: Vec<String>,
     /// `type` listing several JSON types (3.1) on a value held as any JSON: the types allowed.
     pub json_types: Vec<String>,
+    /// The boolean schema `false` (read as `not: {}`): no value is valid, so the value may only
+    /// be absent.
+    pub no_value: bool,
 }
 
 impl Constraints {
@@ -325,11 +328,64 @@ impl Constraints {
         if self.json_types.is_empty() {
             self.json_types = other.json_types;
         }
+        self.no_value |= other.no_value;
         for key in other.required_keys {
             if !self.required_keys.contains(&key) {
                 self.required_keys.push(key);
             }
         }
+    }
+
+    /// Only the keywords that apply to values of `base` (a type as [`base_type`] resolves it):
+    /// what an untyped `allOf` part (`{minimum: 1}`) adds to a typed one. A keyword of another
+    /// JSON type constrains nothing there (JSON Schema: a `minLength` ignores numbers).
+    pub fn applicable_to(self, base: &TypeRef) -> Constraints {
+        let integral = |n: Number| match n {
+            Number::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Number::Int(f as i64),
+            n => n,
+        };
+        let no_value = self.no_value;
+        let kept = match base {
+            TypeRef::Any => return self,
+            TypeRef::String => Constraints {
+                min_length: self.min_length,
+                max_length: self.max_length,
+                pattern: self.pattern,
+                format: self.format,
+                ..Constraints::default()
+            },
+            TypeRef::Integer(_) => Constraints {
+                minimum: self.minimum.map(|b| Bound {
+                    value: integral(b.value),
+                    ..b
+                }),
+                maximum: self.maximum.map(|b| Bound {
+                    value: integral(b.value),
+                    ..b
+                }),
+                multiple_of: self.multiple_of.map(integral),
+                ..Constraints::default()
+            },
+            TypeRef::Number => Constraints {
+                minimum: self.minimum,
+                maximum: self.maximum,
+                multiple_of: self.multiple_of,
+                ..Constraints::default()
+            },
+            TypeRef::Array(_) => Constraints {
+                min_items: self.min_items,
+                max_items: self.max_items,
+                unique_items: self.unique_items,
+                ..Constraints::default()
+            },
+            TypeRef::Map(_) => Constraints {
+                min_properties: self.min_properties,
+                max_properties: self.max_properties,
+                ..Constraints::default()
+            },
+            _ => Constraints::default(),
+        };
+        Constraints { no_value, ..kept }
     }
 
     /// How many rules these constraints add to validation.
@@ -351,6 +407,7 @@ impl Constraints {
             !self.number_enum.is_empty(),
             !self.json_enum.is_empty(),
             !self.json_types.is_empty(),
+            self.no_value,
         ]
         .iter()
         .filter(|set| **set)

@@ -524,8 +524,12 @@ impl Normaliser<'_> {
         }
         self.pattern_properties(map, at);
         if map.get("items") == Some(&Value::Bool(false)) {
-            // A closed tuple (with `prefixItems`, dropped below).
+            // A closed tuple (with `prefixItems`, dropped below); alone, no item is valid: an
+            // empty array.
             map.remove("items");
+            if !map.contains_key("prefixItems") && !map.contains_key(TUPLE_EXTENSION) {
+                map.insert("maxItems".into(), json!(0));
+            }
         }
         for keyword in UNSUPPORTED_KEYWORDS {
             if map.remove(keyword).is_some() {

@@ -45,6 +45,11 @@ impl<'a> Resolver<'a> {
 
     /// Whether `schema` becomes a named type of its own, and which.
     pub(super) fn classify(&mut self, name: &str, schema: &Schema, at: &str) -> Classified {
+        if let SchemaKind::Any(a) = &schema.schema_kind
+            && let Some(combined) = combinators_beside_keywords(schema, a)
+        {
+            return self.classify(name, &combined, at);
+        }
         match &schema.schema_kind {
             SchemaKind::AllOf { all_of } => return self.all_of(name, all_of, schema, at),
             SchemaKind::OneOf { one_of } => {
@@ -142,10 +147,13 @@ impl<'a> Resolver<'a> {
         // Parts that only annotate (`{description: ...}`, `{xml: ...}`: AWS wraps every
         // property so) constrain nothing: leave them out.
         let nullable = nullable || acc.others.iter().any(|r| r.nullable);
-        let mut others = acc
+        // Typed parts first: an untyped one (`{minimum: 1}`) adds its constraints to the type.
+        let (typed, untyped): (Vec<Resolved>, Vec<Resolved>) = acc
             .others
             .into_iter()
-            .filter(|r| r.shape.ty != TypeRef::Any || r.shape.constraints.count() > 0);
+            .filter(|r| r.shape.ty != TypeRef::Any || r.shape.constraints.count() > 0)
+            .partition(|r| r.shape.ty != TypeRef::Any);
+        let mut others = typed.into_iter().chain(untyped);
         let Some(mut first) = others.next() else {
             return Classified::Plain(Resolved {
                 shape: any_shape(),
@@ -166,7 +174,25 @@ impl<'a> Resolver<'a> {
                 );
                 break;
             }
-            first.shape.constraints.add(other.shape.constraints);
+            let constraints = if other.shape.ty == TypeRef::Any {
+                let all = other.shape.constraints.count();
+                let kept = other
+                    .shape
+                    .constraints
+                    .applicable_to(&base_type(&self.types, &first.shape.ty));
+                if kept.count() < all {
+                    self.diags.warn(
+                        "skipped-constraint",
+                        &parts_at,
+                        "an untyped allOf part's keywords that do not apply to the type of the \
+                         others (or that the type checks elsewhere) are not enforced",
+                    );
+                }
+                kept
+            } else {
+                other.shape.constraints
+            };
+            first.shape.constraints.add(constraints);
         }
         Classified::Plain(first)
     }
@@ -808,6 +834,11 @@ impl<'a> Resolver<'a> {
             // No type and nothing that implies one: any JSON value is valid, which is what
             // `serde_json::Value` says.
             SchemaKind::Any(a) if a.typ.is_none() && a.properties.is_empty() => TypeRef::Any,
+            // `not: {}`, how the boolean schema `false` is read: no value is valid.
+            SchemaKind::Not { not } if is_empty_schema(not) => {
+                constraints.no_value = true;
+                TypeRef::Any
+            }
             SchemaKind::OneOf { .. }
             | SchemaKind::AnyOf { .. }
             | SchemaKind::AllOf { .. }
@@ -1329,4 +1360,102 @@ fn checked_format(name: &str) -> Option<Format> {
         .iter()
         .find(|f| **f == name)
         .map(|f| Format::Named(f))
+}
+
+/// `{}`: a schema that says nothing (what `not` negates in `not: {}`).
+fn is_empty_schema(schema: &ReferenceOr<Schema>) -> bool {
+    match schema {
+        ReferenceOr::Item(schema) => {
+            schema.schema_kind == SchemaKind::Any(openapiv3::AnySchema::default())
+                && !schema.schema_data.nullable
+        }
+        ReferenceOr::Reference { .. } => false,
+    }
+}
+
+/// A schema with `oneOf`, `anyOf` or `allOf` beside other keywords (`type: object` with an
+/// `allOf`, `properties` with a `oneOf`, two combinators), which `openapiv3` reads as untyped with
+/// the combinators on the side, rewritten as the one combinator JSON Schema means: a lone
+/// combinator beside `type` is that combinator (its parts carry their types); otherwise an
+/// `allOf` of the other keywords and each combinator, which the `allOf` merge then builds (or
+/// reports what it cannot merge). `None` when there is no combinator. (Found by the JSON Schema
+/// Test Suite: the combinators were dropped without a word.)
+fn combinators_beside_keywords(schema: &Schema, a: &openapiv3::AnySchema) -> Option<Schema> {
+    let present = [&a.one_of, &a.any_of, &a.all_of]
+        .iter()
+        .filter(|parts| !parts.is_empty())
+        .count();
+    if present == 0 {
+        return None;
+    }
+    let rest = openapiv3::AnySchema {
+        one_of: Vec::new(),
+        any_of: Vec::new(),
+        all_of: Vec::new(),
+        ..a.clone()
+    };
+    let kind = |parts: &Vec<ReferenceOr<Schema>>,
+                make: fn(Vec<ReferenceOr<Schema>>) -> SchemaKind| {
+        make(parts.to_vec())
+    };
+    let only_type = openapiv3::AnySchema {
+        typ: None,
+        ..rest.clone()
+    } == openapiv3::AnySchema::default();
+    let schema_kind = if present == 1 && only_type {
+        // Inline parts without a type of their own take the schema's (`{type: string, anyOf:
+        // [{maxLength: 2}, {minLength: 4}]}`).
+        let typed = |parts: &Vec<ReferenceOr<Schema>>| -> Vec<ReferenceOr<Schema>> {
+            parts
+                .iter()
+                .map(|part| match part {
+                    ReferenceOr::Item(Schema {
+                        schema_data,
+                        schema_kind: SchemaKind::Any(b),
+                    }) if b.typ.is_none() && a.typ.is_some() => ReferenceOr::Item(Schema {
+                        schema_data: schema_data.clone(),
+                        schema_kind: SchemaKind::Any(openapiv3::AnySchema {
+                            typ: a.typ.clone(),
+                            ..b.clone()
+                        }),
+                    }),
+                    part => part.clone(),
+                })
+                .collect()
+        };
+        if !a.one_of.is_empty() {
+            kind(&typed(&a.one_of), |one_of| SchemaKind::OneOf { one_of })
+        } else if !a.any_of.is_empty() {
+            kind(&typed(&a.any_of), |any_of| SchemaKind::AnyOf { any_of })
+        } else {
+            kind(&typed(&a.all_of), |all_of| SchemaKind::AllOf { all_of })
+        }
+    } else {
+        let part = |schema_kind| {
+            ReferenceOr::Item(Schema {
+                schema_data: openapiv3::SchemaData::default(),
+                schema_kind,
+            })
+        };
+        let mut parts = Vec::new();
+        if rest != openapiv3::AnySchema::default() {
+            parts.push(part(SchemaKind::Any(rest)));
+        }
+        if !a.one_of.is_empty() {
+            parts.push(part(SchemaKind::OneOf {
+                one_of: a.one_of.clone(),
+            }));
+        }
+        if !a.any_of.is_empty() {
+            parts.push(part(SchemaKind::AnyOf {
+                any_of: a.any_of.clone(),
+            }));
+        }
+        parts.extend(a.all_of.iter().cloned());
+        SchemaKind::AllOf { all_of: parts }
+    };
+    Some(Schema {
+        schema_data: schema.schema_data.clone(),
+        schema_kind,
+    })
 }
