@@ -84,6 +84,17 @@ pub fn full_sale() -> TrackSaleRequest {
         .expect("the benchmark's full sale is valid")
 }
 
+/// The request: every field set, and a small metadata object (two entries), so that
+/// what is timed is the validation of the fields rather than of the metadata's size.
+pub fn full_sale_small_metadata() -> TrackSaleRequest {
+    let mut metadata = Map::new();
+    metadata.insert("plan".into(), json!("pro"));
+    metadata.insert("seats".into(), json!(5));
+    let mut sale = full_sale();
+    sale.metadata = Some(codeqr::JsonText::new(&metadata).expect("serializes"));
+    sale
+}
+
 /// The two required fields only.
 pub fn minimal_sale() -> TrackSaleRequest {
     TrackSaleRequest::builder()

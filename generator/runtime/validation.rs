@@ -387,6 +387,93 @@ fn quote_value(value: &str) -> String {
     }
 }
 
+/// RFC 5321's `Mailbox`, JSON Schema's `email`: a local part (a dot-string of `atext` atoms, or a
+/// quoted string) of at most 64 octets, `@`, and a domain that is a host name (letters, digits
+/// and inner hyphens, labels of 1 to 63, at most 253 in all) or an address literal
+/// (`[192.0.2.1]`, `[IPv6:2001:db8::1]`). ASCII only (non-ASCII addresses are `idn-email`).
+///
+/// Written by hand rather than with the `email_address` crate: that crate parses RFC 5322, which
+/// is wider (display text, any domain text: `a@invalid=domain`), and took 85 ns for a typical
+/// address, half of a whole request's validation; one pass over the bytes is a few nanoseconds.
+fn is_email(value: &str) -> bool {
+    let b = value.as_bytes();
+    let at = if b.first() == Some(&b'"') {
+        // quoted-string: qtextSMTP (printable ASCII but `"` and `\`, space included) or a
+        // quoted-pair (`\` and any printable ASCII).
+        let mut i = 1;
+        loop {
+            match b.get(i) {
+                Some(b'"') => break i + 1,
+                Some(b'\\') if b.get(i + 1).is_some_and(|c| (32..=126).contains(c)) => i += 2,
+                Some(&c) if (32..=126).contains(&c) && c != b'\\' => i += 1,
+                _ => return false,
+            }
+        }
+    } else {
+        // dot-string: atoms of atext separated by single dots.
+        let mut i = 0;
+        let mut atom = 0;
+        loop {
+            match b.get(i) {
+                Some(&c) if is_atext(c) => atom += 1,
+                Some(b'.') if atom > 0 => atom = 0,
+                Some(b'@') if atom > 0 => break i,
+                _ => return false,
+            }
+            i += 1;
+        }
+    };
+    if at > 64 || b.get(at) != Some(&b'@') {
+        return false;
+    }
+    let domain = &value[at + 1..];
+    match domain.strip_prefix('[').and_then(|d| d.strip_suffix(']')) {
+        Some(literal) => match literal.strip_prefix("IPv6:") {
+            Some(v6) => v6.parse::<std::net::Ipv6Addr>().is_ok(),
+            None => literal.parse::<std::net::Ipv4Addr>().is_ok(),
+        },
+        // A host name, without the trailing dot a DNS name may have.
+        None => !domain.ends_with('.') && is_hostname(domain),
+    }
+}
+
+/// RFC 5322's `atext`: the characters of an unquoted local part's atoms (a table: the check
+/// runs once per byte of every address).
+fn is_atext(c: u8) -> bool {
+    const ATEXT: [bool; 256] = {
+        let mut table = [false; 256];
+        let mut i = 0;
+        while i < 256 {
+            let c = i as u8;
+            table[i] = c.is_ascii_alphanumeric()
+                || matches!(
+                    c,
+                    b'!' | b'#'
+                        | b'$'
+                        | b'%'
+                        | b'&'
+                        | b'\''
+                        | b'*'
+                        | b'+'
+                        | b'-'
+                        | b'/'
+                        | b'='
+                        | b'?'
+                        | b'^'
+                        | b'_'
+                        | b'`'
+                        | b'{'
+                        | b'|'
+                        | b'}'
+                        | b'~'
+                );
+            i += 1;
+        }
+        table
+    };
+    ATEXT[usize::from(c)]
+}
+
 /// JSON Schema's name for `value`'s type (`integer` for a number written without a fraction).
 fn json_kind(value: &serde_json::Value) -> &'static str {
     match value {
@@ -758,6 +845,10 @@ impl Validator {
     /// `minLength`: `value` must have at least `min` characters (Unicode scalar values, as JSON
     /// Schema counts them).
     pub fn min_length(&mut self, path: &FieldPath<'_>, value: &str, min: u64) {
+        // A character takes at most four bytes: four bytes per required character are enough.
+        if value.len() as u64 >= min.saturating_mul(4) {
+            return;
+        }
         let len = value.chars().count() as u64;
         if len < min {
             let unit = plural(len, "character", "characters");
@@ -944,26 +1035,10 @@ impl Validator {
         }
     }
 
-    /// `format: email`: `value` must be an email address (RFC 5322 `addr-spec`).
+    /// `format: email`: `value` must be an email address: JSON Schema's `email`, an RFC 5321
+    /// mailbox (see [`is_email`]).
     pub fn email(&mut self, path: &FieldPath<'_>, value: &str) {
-        // JSON Schema's `email` is an RFC 5321 mailbox: a bare address. The crate's default also
-        // accepts RFC 5322 display text (`Jane <jane@example.com>`), which no API expects here.
-        let options = email_address::Options {
-            allow_display_text: false,
-            ..email_address::Options::default()
-        };
-        // The crate takes any domain text; JSON Schema's is a host name or an address literal.
-        let valid =
-            email_address::EmailAddress::parse_with_options(value, options).is_ok_and(|a| {
-                let domain = a.domain();
-                match domain.strip_prefix('[').and_then(|d| d.strip_suffix(']')) {
-                    Some(literal) => match literal.strip_prefix("IPv6:") {
-                        Some(v6) => v6.parse::<std::net::Ipv6Addr>().is_ok(),
-                        None => literal.parse::<std::net::Ipv4Addr>().is_ok(),
-                    },
-                    None => is_hostname(domain),
-                }
-            });
+        let valid = is_email(value);
         if !valid {
             self.violation(
                 path,
@@ -1309,17 +1384,31 @@ fn is_google_duration(value: &str) -> bool {
 /// starting or ending with a hyphen, 253 characters at most (a final dot allowed), as
 /// ajv-formats checks it.
 fn is_hostname(value: &str) -> bool {
-    let name = value.strip_suffix('.').unwrap_or(value);
-    !name.is_empty()
-        && name.len() <= 253
-        && name.split('.').all(|label| {
-            (1..=63).contains(&label.len())
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-                && label
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        })
+    // One pass over the bytes (splitting on `.` searched for a char pattern and compared it with
+    // `memcmp`: a third of an email's check).
+    let name = value.strip_suffix('.').unwrap_or(value).as_bytes();
+    if name.is_empty() || name.len() > 253 {
+        return false;
+    }
+    let mut label = 0;
+    let mut previous = b'.';
+    for &c in name {
+        if c == b'.' {
+            if label == 0 || previous == b'-' {
+                return false;
+            }
+            label = 0;
+        } else if c.is_ascii_alphanumeric() || (c == b'-' && label > 0) {
+            label += 1;
+            if label > 63 {
+                return false;
+            }
+        } else {
+            return false;
+        }
+        previous = c;
+    }
+    label > 0 && previous != b'-'
 }
 
 #[cfg(test)]

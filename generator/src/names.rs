@@ -165,7 +165,6 @@ pub const RESERVED_FEATURES: &[&str] = &[
     "middleware",
     "tracing",
     "bytes",
-    "email_address",
     "fastrand",
     "futures-core",
     "http",

@@ -763,13 +763,11 @@ fn within_stringified_limits(schema: &Value, instance: &Value) -> bool {
     })
 }
 
-/// DESIGN DIFFERENCE (email): both sides check `format: email` with the `email_address` crate,
-/// but `jsonschema` adds rules of RFC 5321 (the SMTP mailbox) that the SDK leaves to the
-/// server: the domain must be a valid hostname (no `_`, no label over 63 octets, no leading or
-/// trailing `-`, valid punycode), an address literal must hold a valid IP address, and the
-/// local part must be ASCII. The SDK checks RFC 5322 `addr-spec` syntax only, without display
-/// text. An address in one of those classes may be judged either way; any other disagreement on
-/// an email fails the test.
+/// DESIGN DIFFERENCE (email): both sides check RFC 5321's mailbox, the SDK by hand, `jsonschema`
+/// with the `email_address` crate and rules of its own; they may differ on punycode (`xn--`
+/// labels: `jsonschema` decodes them, the SDK takes them as host name labels), on non-ASCII
+/// addresses and on the edges of address literals. An address in one of those classes may be
+/// judged either way; any other disagreement on an email fails the test.
 fn email_judged_differently(email: &str) -> bool {
     let Some((local, domain)) = email.rsplit_once('@') else {
         return false;

@@ -104,7 +104,6 @@ const RUNTIME: &[(&str, &str, bool, &str, &str)] = &[
 /// Dependencies of every generated crate (name, TOML spec); `generated/Cargo.toml` lists the same.
 pub const DEPENDENCIES: &[(&str, &str)] = &[
     ("bytes", r#""1""#),
-    ("email_address", r#""0.2""#),
     ("fastrand", r#""2""#),
     // The `Stream` trait of paginated lists.
     ("futures-core", r#""0.3""#),
