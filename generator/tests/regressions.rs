@@ -396,3 +396,60 @@ components:
         "{types}"
     );
 }
+
+/// Apache Airflow's description declares security schemes and requires none (`security: []`),
+/// though its servers answer 401/403 without credentials: every operation then accepts any one
+/// declared scheme, or none, so a credential set on the client is sent; and the generator says
+/// so. A description where some operation requires a scheme is left as it says.
+#[test]
+fn schemes_declared_but_required_nowhere_are_offered_to_every_operation() {
+    let spec = |security: &str| {
+        format!(
+            r#"
+openapi: 3.0.3
+info: {{title: t, version: '1'}}
+security: []
+paths:
+  /pools:
+    get:
+      operationId: getPools
+      {security}
+      responses: {{'200': {{description: ok}}}}
+  /health:
+    get:
+      operationId: health
+      responses: {{'200': {{description: ok}}}}
+components:
+  securitySchemes:
+    Basic: {{type: http, scheme: basic}}
+    Kerberos: {{type: http, scheme: negotiate}}
+    Token: {{type: apiKey, in: header, name: X-Token}}
+"#
+        )
+    };
+    let unstated = generate(&spec(""));
+    for op in unstated.model.operations() {
+        assert_eq!(
+            op.auth,
+            [vec!["Basic".to_owned()], vec!["Token".to_owned()], vec![]],
+            "{}",
+            op.operation_id
+        );
+    }
+    assert!(
+        unstated
+            .warnings
+            .iter()
+            .any(|w| w.kind == "auth-unstated" && w.message.contains("Basic, Token")),
+        "{:?}",
+        unstated.warnings
+    );
+    let stated = generate(&spec("security: [{Token: []}]"));
+    let auth: Vec<_> = stated
+        .model
+        .operations()
+        .map(|op| op.auth.clone())
+        .collect();
+    assert_eq!(auth, [vec![vec!["Token".to_owned()]], vec![]]);
+    assert!(stated.warnings.iter().all(|w| w.kind != "auth-unstated"));
+}

@@ -69,7 +69,7 @@ pub fn resolve(spec: &OpenAPI, diags: &mut Diagnostics) -> Model {
     };
     resolver.name_components();
     resolver.define_components();
-    let groups = resolver.operations();
+    let mut groups = resolver.operations();
     for (format, (first, count)) in std::mem::take(&mut resolver.unchecked_formats) {
         let places = if count == 1 {
             "here".to_owned()
@@ -81,6 +81,48 @@ pub fn resolve(spec: &OpenAPI, diags: &mut Diagnostics) -> Model {
             &first,
             format!("`format: {format}` is documented but not checked ({places}); values are plain strings"),
         );
+    }
+    // A description that declares security schemes but has no operation require any (Apache
+    // Airflow's says `security: []`: its servers take pluggable authentication, and answer 401
+    // without credentials) leaves the caller's credential nowhere to go. Then every operation
+    // accepts any one declared scheme, or none: the credential the caller set is sent.
+    let requires_nothing = groups
+        .iter()
+        .flat_map(|g| &g.operations)
+        .all(|op| op.auth.iter().all(Vec::is_empty));
+    if requires_nothing {
+        let declared: Vec<String> = spec
+            .components
+            .iter()
+            .flat_map(|c| c.security_schemes.keys())
+            .filter(|key| resolver.security_scheme(key).is_some())
+            .cloned()
+            .collect();
+        if !declared.is_empty() {
+            resolver.diags.warn(
+                "auth-unstated",
+                "/components/securitySchemes",
+                format!(
+                    "no operation requires a security scheme, though {} declared: a credential \
+                     set on the client ({}) is sent with every call, and calls go without one \
+                     otherwise",
+                    if declared.len() == 1 {
+                        "one is"
+                    } else {
+                        "several are"
+                    },
+                    declared.join(", ")
+                ),
+            );
+            let alternatives: Vec<Vec<String>> = declared
+                .iter()
+                .map(|key| vec![key.clone()])
+                .chain(std::iter::once(Vec::new()))
+                .collect();
+            for op in groups.iter_mut().flat_map(|g| &mut g.operations) {
+                op.auth = alternatives.clone();
+            }
+        }
     }
     let used: BTreeSet<&str> = groups
         .iter()
