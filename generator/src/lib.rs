@@ -99,6 +99,13 @@ impl Generated {
     }
 }
 
+/// The Rust type the generated crate uses for `ty`, written from inside that crate
+/// (`crate::types::Link`, `::std::vec::Vec<crate::types::Link>`): for tools and tests that write
+/// code against a generated crate from its model.
+pub fn rust_type(ty: &model::TypeRef) -> String {
+    emit::rust_type_text(ty)
+}
+
 /// Counts describing a generated SDK.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Summary {

@@ -101,6 +101,11 @@ const RUNTIME: &[(&str, &str, bool, &str, &str)] = &[
     ),
 ];
 
+/// `ty` as the generated crate writes it (see [`crate::rust_type`]).
+pub(crate) fn rust_type_text(ty: &crate::model::TypeRef) -> String {
+    rust_type::tokens(ty, rust_type::From::Crate).to_string()
+}
+
 /// Dependencies of every generated crate (name, TOML spec); `generated/Cargo.toml` lists the same.
 pub const DEPENDENCIES: &[(&str, &str)] = &[
     ("bytes", r#""1""#),

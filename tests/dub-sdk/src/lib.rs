@@ -32,6 +32,14 @@ pub const DUB_SPEC: Option<&str> = Some("../shared/specs/dub-openapi.json");
 #[cfg(dub_spec)]
 pub mod paging {}
 
+/// Every operation's JSON success response, and decoding a text as its type: for
+/// `tests/responses.rs`, which feeds each the instances its schema allows.
+#[cfg(dub_spec)]
+#[doc(hidden)]
+pub mod responses {
+    include!(concat!(env!("OUT_DIR"), "/responses.rs"));
+}
+
 /// Dub's description was not found beside the project when this crate was built.
 #[cfg(not(dub_spec))]
 pub const DUB_SPEC: Option<&str> = None;
