@@ -15,6 +15,7 @@ mod check;
 mod corpus;
 mod generate;
 mod report;
+mod responses;
 mod sample;
 mod schema_suite;
 mod specs;
@@ -38,6 +39,9 @@ enum Command {
     /// Judge the generated SDK by the official JSON Schema Test Suite (Draft 4 and 2020-12)
     /// and write the results to SCHEMA-SUITE.md.
     SchemaSuite(schema_suite::Options),
+    /// Feed every response the given specs allow to their generated SDKs and write the results
+    /// to RESPONSES.md.
+    Responses(responses::Options),
     /// Internal: generate one spec (run by `corpus` in a child process).
     #[command(hide = true)]
     GenOne(generate::OneArgs),
@@ -50,6 +54,7 @@ fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Corpus(options) => corpus::run(&options),
         Command::SchemaSuite(options) => schema_suite::run(&options),
+        Command::Responses(options) => responses::run(&options),
         Command::GenOne(args) => generate::run_one(&args),
     }
 }

@@ -60,7 +60,10 @@ fn every_response_the_description_allows_decodes() {
         }
         // What the SDK promises beyond the schema: an unknown enum value, at the top level or
         // in the first item of a list.
-        let first = &instances[0];
+        // The promise is kept by an instance the schema allows, changed in one place.
+        let Some(first) = instances.iter().find(|i| validator.is_valid(i)) else {
+            continue;
+        };
         let promise = match first {
             Value::Array(items) if !items.is_empty() => {
                 let item_schema = &builder.resolve(schema)["items"];

@@ -54,6 +54,13 @@ pub fn to_json_schema(schema: &Value) -> Value {
         };
         out.insert(key.clone(), converted);
     }
+    // A sized integer format bounds the value as its range does (what the Rust type holds).
+    if map.get("type") == Some(&json!("integer"))
+        && let Some((min, max)) = integer_range(schema)
+    {
+        out.entry("minimum").or_insert_with(|| json!(min));
+        out.entry("maximum").or_insert_with(|| json!(max));
+    }
     // `exclusiveMinimum: true` with no `minimum` (Dub writes it so) bounds nothing, and Draft 4's
     // meta-schema refuses it.
     for (exclusive, bound) in [
@@ -124,11 +131,12 @@ pub struct Builder<'a> {
 impl Builder<'_> {
     /// `schema`, or the component schema its `$ref` names.
     pub fn resolve<'s>(&'s self, schema: &'s Value) -> &'s Value {
+        // Any local reference: `#/components/schemas/X`, `#/components/responses/Y`...
         match schema.get("$ref").and_then(Value::as_str) {
-            Some(reference) => {
-                let name = reference.trim_start_matches("#/components/schemas/");
-                &self.spec["components"]["schemas"][name]
-            }
+            Some(reference) => reference
+                .strip_prefix('#')
+                .and_then(|pointer| self.spec.pointer(pointer))
+                .unwrap_or(&Value::Null),
             None => schema,
         }
     }
@@ -160,6 +168,12 @@ impl Builder<'_> {
             // The parts' objects merged: each variant of each part, beside the others' first.
             let per_part: Vec<Vec<Value>> =
                 parts.iter().map(|p| self.instances(p, depth + 1)).collect();
+            // Parts that are not objects (`allOf: [{$ref: Name}]`, a way to add a description
+            // to a reference) are not merged: their instances are the candidates.
+            if per_part.iter().any(|v| !v[0].is_object()) {
+                out.extend(per_part.into_iter().flatten());
+                return dedup(out);
+            }
             let firsts: Vec<&Value> = per_part.iter().map(|v| &v[0]).collect();
             for (i, variants) in per_part.iter().enumerate() {
                 for variant in variants {
@@ -314,9 +328,30 @@ fn numbers(schema: &Value, integer: bool) -> Vec<Value> {
     }
     out.push(if integer { json!(0) } else { json!(0.5) });
     if integer {
-        out.push(json!(9_007_199_254_740_991_i64));
+        // The largest the format allows (OpenAPI's format registry), else JSON's safe integer.
+        let (_, max) = integer_range(schema).unwrap_or((0, 9_007_199_254_740_991));
+        if bound("maximum").is_none() {
+            out.push(json!(max));
+        }
     }
     out
+}
+
+/// The range a sized integer `format` gives (`int8` … `int64`, `uint8` … `uint64`), as the
+/// generated Rust type holds it.
+fn integer_range(schema: &Value) -> Option<(i128, i128)> {
+    let range = match schema.get("format").and_then(Value::as_str)? {
+        "int8" => (i8::MIN.into(), i8::MAX.into()),
+        "int16" => (i16::MIN.into(), i16::MAX.into()),
+        "int32" => (i32::MIN.into(), i32::MAX.into()),
+        "int64" => (i64::MIN.into(), i64::MAX.into()),
+        "uint8" => (0, u8::MAX.into()),
+        "uint16" => (0, u16::MAX.into()),
+        "uint32" => (0, u32::MAX.into()),
+        "uint64" => (0, u64::MAX.into()),
+        _ => return None,
+    };
+    Some(range)
 }
 
 fn dedup(values: Vec<Value>) -> Vec<Value> {

@@ -1,0 +1,375 @@
+//! `cargo xtask responses`: every response a description allows must decode. For each spec,
+//! the JSON success response of every operation gets the instances its schema allows
+//! (`codeqr-instances`: every branch, nulls, absent and present optional fields, enum values,
+//! bounds, map entries, an unknown field), those the `jsonschema` crate accepts are kept, and a
+//! harness crate beside the generated SDK decodes each into the operation's response type; an
+//! unknown enum value must decode too (the SDK keeps it). The results, per spec, go to
+//! `RESPONSES.md`; any failure makes the command fail.
+//!
+//! Scratch space: `target/responses/` (`crates/<spec>` and `harness/<spec>` per spec, one
+//! workspace over them, `target/` shared).
+
+use crate::check::strip_workspace_table;
+use codeqr_instances::{Builder, root_schema, with_unknown_enum};
+use serde_json::Value;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+/// Instances per response, at most (the structural variants come first).
+const PER_RESPONSE: usize = 200;
+
+/// Options of `cargo xtask responses`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Options {
+    /// Spec files to judge [default: the shared specs beside the project].
+    specs: Vec<PathBuf>,
+    /// Scratch directory.
+    #[arg(long, default_value = "target/responses")]
+    work: PathBuf,
+    /// Where to write the report.
+    #[arg(long, default_value = "RESPONSES.md")]
+    out: PathBuf,
+}
+
+/// One spec's outcome.
+#[derive(Default)]
+struct SpecResult {
+    name: String,
+    schemas: usize,
+    instances: usize,
+    left_out: usize,
+    promised: usize,
+    failures: Vec<String>,
+    error: Option<String>,
+}
+
+pub(crate) fn run(options: &Options) -> ExitCode {
+    match try_run(options) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(message) => {
+            eprintln!("responses: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn try_run(options: &Options) -> Result<bool, String> {
+    let started = Instant::now();
+    let specs = if options.specs.is_empty() {
+        shared_specs()?
+    } else {
+        options.specs.clone()
+    };
+    std::fs::create_dir_all(&options.work)
+        .map_err(|e| format!("{}: {e}", options.work.display()))?;
+    let work = options
+        .work
+        .canonicalize()
+        .map_err(|e| format!("{}: {e}", options.work.display()))?;
+    let mut prepared = Vec::new();
+    let mut results = Vec::new();
+    for path in &specs {
+        let name = crate_name(path);
+        match prepare(path, &name, &work) {
+            Ok(p) => prepared.push(p),
+            Err(error) => results.push(SpecResult {
+                name,
+                error: Some(error),
+                ..SpecResult::default()
+            }),
+        }
+    }
+    let members: Vec<String> = prepared
+        .iter()
+        .flat_map(|p| [format!("crates/{}", p.name), format!("harness/{}", p.name)])
+        .collect();
+    let mut manifest = String::from(
+        "# Written by `cargo xtask responses`.\n[workspace]\nresolver = \"3\"\nmembers = [\n",
+    );
+    for member in &members {
+        let _ = writeln!(manifest, "    {member:?},");
+    }
+    manifest.push_str("]\n");
+    write(&work.join("Cargo.toml"), &manifest)?;
+    eprintln!("responses: building {} harnesses", prepared.len());
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let status = Command::new(&cargo)
+        .args(["build", "--quiet", "--workspace", "--manifest-path"])
+        .arg(work.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", work.join("target"))
+        .status()
+        .map_err(|e| format!("cargo build: {e}"))?;
+    if !status.success() {
+        return Err(format!("building the harnesses: {status}"));
+    }
+    for p in prepared {
+        results.push(judge(p, &work)?);
+    }
+    results.sort_by(|a, b| a.name.cmp(&b.name));
+    let report = render(&results, started.elapsed().as_secs());
+    write(&options.out, &report)?;
+    let failures: usize = results.iter().map(|r| r.failures.len()).sum();
+    let errors = results.iter().filter(|r| r.error.is_some()).count();
+    println!(
+        "responses: {} specs, {} instances, {failures} failures, {errors} specs not judged; report: {}",
+        results.len(),
+        results
+            .iter()
+            .map(|r| r.instances + r.promised)
+            .sum::<usize>(),
+        options.out.display()
+    );
+    Ok(failures == 0 && errors == 0)
+}
+
+/// `../shared/specs/*.json` beside the project.
+fn shared_specs() -> Result<Vec<PathBuf>, String> {
+    let dir = Path::new("../shared/specs");
+    let mut specs: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json" || e == "yaml"))
+        .collect();
+    specs.sort();
+    Ok(specs)
+}
+
+fn crate_name(path: &Path) -> String {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let clean: String = stem
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("resp_{clean}")
+}
+
+fn write(path: &Path, text: &str) -> Result<(), String> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    }
+    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// A spec ready to judge: its crate and harness written, its cases built.
+struct Prepared {
+    name: String,
+    /// The cases, in order: (operation id and status, instance, kept by the schema or promised).
+    cases: Vec<(String, Value, bool)>,
+    schemas: usize,
+    left_out: usize,
+}
+
+fn prepare(path: &Path, name: &str, work: &Path) -> Result<Prepared, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let file = path.display().to_string();
+    // The description as the generator reads it (3.1 normalised into 3.0 idioms).
+    let (openapi, _) = codeqr_codegen::read::parse(&file, &text).map_err(|e| e.to_string())?;
+    let spec = serde_json::to_value(&openapi).map_err(|e| e.to_string())?;
+    let mut config = codeqr_codegen::Config::new();
+    config.crate_name(name.to_owned());
+    let mut generated = config.generate_crate(path).map_err(|e| e.to_string())?;
+    if let Some(manifest) = generated.files.get_mut("Cargo.toml") {
+        *manifest = strip_workspace_table(manifest);
+    }
+    codeqr_codegen::write_files(&work.join("crates").join(name), &generated.files)?;
+
+    let builder = Builder { spec: &spec };
+    let mut cases = Vec::new();
+    let mut arms = String::new();
+    let (mut schemas, mut left_out) = (0, 0);
+    for op in generated.model.operations() {
+        let codeqr_codegen::model::ResponseBody::Json(ty) = &op.success.body else {
+            continue;
+        };
+        let Some(status) = op.success.statuses.first() else {
+            continue;
+        };
+        let method = op.http_method.as_str().to_lowercase();
+        let response =
+            builder.resolve(&spec["paths"][&op.path][&method]["responses"][status.to_string()]);
+        let Some(schema) = response["content"].as_object().and_then(|content| {
+            content
+                .iter()
+                .find(|(media, _)| media.contains("json"))
+                .and_then(|(_, m)| m.get("schema"))
+        }) else {
+            continue;
+        };
+        let Ok(validator) = jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft4)
+            .should_validate_formats(true)
+            .build(&root_schema(&spec, schema))
+        else {
+            continue;
+        };
+        schemas += 1;
+        let index = arms.lines().count();
+        let rust = codeqr_codegen::rust_type(ty).replace("crate ::", &format!("{name} ::"));
+        let _ = writeln!(arms, "        {index} => decode::<{rust}>(text),");
+        let label = format!("{} {status}", op.operation_id);
+        let mut instances = builder.instances(schema, 0);
+        instances.truncate(PER_RESPONSE);
+        for instance in &instances {
+            if validator.is_valid(instance) {
+                cases.push((format!("{index}\t{label}"), instance.clone(), true));
+            } else {
+                left_out += 1;
+            }
+        }
+        // The promise is kept by an instance the schema allows, changed in one place.
+        let Some(first) = instances.iter().find(|i| validator.is_valid(i)) else {
+            continue;
+        };
+        let promise = match first {
+            Value::Array(items) if !items.is_empty() => {
+                let item_schema = &builder.resolve(schema)["items"];
+                with_unknown_enum(&builder, item_schema, &items[0])
+                    .map(|item| Value::Array(vec![item]))
+            }
+            _ => with_unknown_enum(&builder, schema, first),
+        };
+        if let Some(instance) = promise {
+            cases.push((
+                format!("{index}\t{label} (unknown enum value)"),
+                instance,
+                false,
+            ));
+        }
+    }
+    let harness = work.join("harness").join(name);
+    write(
+        &harness.join("Cargo.toml"),
+        &format!(
+            "[package]\nname = \"harness_{name}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
+             [dependencies]\n{name} = {{ path = \"../../crates/{name}\" }}\nserde = \"1\"\nserde_json = \"1\"\n"
+        ),
+    )?;
+    write(
+        &harness.join("src/main.rs"),
+        &format!(
+            "//! Written by `cargo xtask responses`: decodes each case of the file it is given.\n\
+             #![allow(clippy::all, dead_code)]\n\
+             use std::io::Write;\n\n\
+             fn decode<T: serde::de::DeserializeOwned>(text: &str) -> Result<(), String> {{\n    \
+             serde_json::from_str::<T>(text).map(drop).map_err(|e| e.to_string())\n}}\n\n\
+             fn case(index: usize, text: &str) -> Result<(), String> {{\n    match index {{\n{arms}        \
+             _ => Err(format!(\"no response {{index}}\")),\n    }}\n}}\n\n\
+             fn main() {{\n    let path = std::env::args().nth(1).expect(\"a cases file\");\n    \
+             let cases = std::fs::read_to_string(path).expect(\"readable\");\n    \
+             let mut out = std::io::stdout().lock();\n    \
+             for line in cases.lines() {{\n        \
+             let (index, text) = line.split_once(' ').expect(\"<index> <json>\");\n        \
+             let verdict = match case(index.parse().expect(\"a number\"), text) {{\n            \
+             Ok(()) => \"ok\".to_owned(),\n            Err(e) => format!(\"error {{}}\", e.replace('\\n', \" \")),\n        }};\n        \
+             writeln!(out, \"{{verdict}}\").expect(\"stdout\");\n    }}\n}}\n"
+        ),
+    )?;
+    Ok(Prepared {
+        name: name.to_owned(),
+        cases,
+        schemas,
+        left_out,
+    })
+}
+
+fn judge(p: Prepared, work: &Path) -> Result<SpecResult, String> {
+    let mut text = String::new();
+    for (key, instance, _) in &p.cases {
+        let index = key.split('\t').next().unwrap_or_default();
+        let _ = writeln!(text, "{index} {instance}");
+    }
+    let cases_path = work.join("harness").join(&p.name).join("cases.txt");
+    write(&cases_path, &text)?;
+    let binary = work
+        .join("target/debug")
+        .join(format!("harness_{}", p.name));
+    let output = Command::new(&binary)
+        .arg(&cases_path)
+        .output()
+        .map_err(|e| format!("{}: {e}", binary.display()))?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let verdicts: Vec<&str> = stdout.lines().collect();
+    let mut result = SpecResult {
+        name: p.name.trim_start_matches("resp_").to_owned(),
+        schemas: p.schemas,
+        left_out: p.left_out,
+        ..SpecResult::default()
+    };
+    if !output.status.success() || verdicts.len() != p.cases.len() {
+        result.error = Some(format!(
+            "the harness answered {} verdicts for {} cases ({})",
+            verdicts.len(),
+            p.cases.len(),
+            output.status
+        ));
+        return Ok(result);
+    }
+    for ((key, instance, valid), verdict) in p.cases.iter().zip(verdicts) {
+        if *valid {
+            result.instances += 1;
+        } else {
+            result.promised += 1;
+        }
+        if let Some(error) = verdict.strip_prefix("error ") {
+            let label = key.split('\t').nth(1).unwrap_or_default();
+            let text = instance.to_string();
+            let shown: String = text.chars().take(300).collect();
+            result.failures.push(format!("{label}: {error}: `{shown}`"));
+        }
+    }
+    Ok(result)
+}
+
+fn render(results: &[SpecResult], seconds: u64) -> String {
+    let mut md = format!(
+        "# Every response the description allows decodes\n\n\
+         Written by `cargo xtask responses` ({seconds} s). For each JSON success response of each \
+         operation, the instances its schema allows (every `oneOf`/`anyOf` branch, `null` where \
+         allowed, optional fields absent and present, enum values, bounds, map entries, an \
+         unknown field; `codeqr-instances`), kept where the `jsonschema` crate (Draft 4, formats \
+         on) accepts them, are decoded into the generated response type; so is each response \
+         with an unknown enum value, which the SDK keeps. *Left out*: built instances \
+         `jsonschema` refused (a `pattern` the builder cannot satisfy, say), not failures.\n\n\
+         | spec | response schemas | instances decoded | unknown enum values | left out | failures |\n\
+         |---|--:|--:|--:|--:|--:|\n"
+    );
+    for r in results {
+        match &r.error {
+            Some(error) => {
+                let _ = writeln!(md, "| {} | not judged: {error} | | | | |", r.name);
+            }
+            None => {
+                let _ = writeln!(
+                    md,
+                    "| {} | {} | {} | {} | {} | {} |",
+                    r.name,
+                    r.schemas,
+                    r.instances,
+                    r.promised,
+                    r.left_out,
+                    r.failures.len()
+                );
+            }
+        }
+    }
+    for r in results.iter().filter(|r| !r.failures.is_empty()) {
+        let _ = writeln!(md, "\n## {}: {} failures\n", r.name, r.failures.len());
+        for failure in r.failures.iter().take(30) {
+            let _ = writeln!(md, "- {failure}");
+        }
+    }
+    md
+}
