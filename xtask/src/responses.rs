@@ -31,6 +31,21 @@ pub(crate) struct Options {
     /// Where to write the report.
     #[arg(long, default_value = "RESPONSES.md")]
     out: PathBuf,
+    /// Also judge this many APIs.guru specs of the corpus, drawn by `--seed`.
+    #[arg(long, default_value_t = 0)]
+    sample: usize,
+    /// The sample's seed (fixed by default: CI must not fail at random).
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Only APIs.guru specs up to this many kilobytes are drawn (their SDKs build in debug).
+    #[arg(long, default_value_t = 300)]
+    max_kb: u64,
+    /// The corpus directory, as written by fetch-specs.sh.
+    #[arg(long, default_value = "target/openapi-corpus")]
+    corpus: PathBuf,
+    /// Also put the table into this report (CORPUS.md), replacing its "Responses" section.
+    #[arg(long)]
+    corpus_report: Option<PathBuf>,
 }
 
 /// One spec's outcome.
@@ -58,11 +73,30 @@ pub(crate) fn run(options: &Options) -> ExitCode {
 
 fn try_run(options: &Options) -> Result<bool, String> {
     let started = Instant::now();
-    let specs = if options.specs.is_empty() {
+    let mut specs: Vec<(PathBuf, String)> = if options.specs.is_empty() {
         shared_specs()?
     } else {
         options.specs.clone()
-    };
+    }
+    .into_iter()
+    .map(|path| {
+        let name = crate_name(&path);
+        (path, name)
+    })
+    .collect();
+    if options.sample > 0 {
+        let guru: Vec<crate::specs::Spec> =
+            crate::specs::discover(&options.corpus, Path::new("../shared/specs"), true)?
+                .into_iter()
+                .filter(|s| {
+                    s.group == crate::specs::Group::ApisGuru && s.size <= options.max_kb * 1024
+                })
+                .collect();
+        for i in crate::sample::sample_indices(guru.len(), options.sample, options.seed) {
+            let spec = &guru[i];
+            specs.push((spec.path.clone(), format!("resp_{}", spec.crate_name)));
+        }
+    }
     std::fs::create_dir_all(&options.work)
         .map_err(|e| format!("{}: {e}", options.work.display()))?;
     let work = options
@@ -71,8 +105,8 @@ fn try_run(options: &Options) -> Result<bool, String> {
         .map_err(|e| format!("{}: {e}", options.work.display()))?;
     let mut prepared = Vec::new();
     let mut results = Vec::new();
-    for path in &specs {
-        let name = crate_name(path);
+    for (path, name) in &specs {
+        let name = name.clone();
         match prepare(path, &name, &work) {
             Ok(p) => prepared.push(p),
             Err(error) => results.push(SpecResult {
@@ -111,6 +145,11 @@ fn try_run(options: &Options) -> Result<bool, String> {
     results.sort_by(|a, b| a.name.cmp(&b.name));
     let report = render(&results, started.elapsed().as_secs());
     write(&options.out, &report)?;
+    if let Some(corpus) = &options.corpus_report {
+        let text =
+            std::fs::read_to_string(corpus).map_err(|e| format!("{}: {e}", corpus.display()))?;
+        write(corpus, &with_section(&text, &report))?;
+    }
     let failures: usize = results.iter().map(|r| r.failures.len()).sum();
     let errors = results.iter().filter(|r| r.error.is_some()).count();
     println!(
@@ -261,7 +300,7 @@ fn prepare(path: &Path, name: &str, work: &Path) -> Result<Prepared, String> {
         &harness.join("src/main.rs"),
         &format!(
             "//! Written by `cargo xtask responses`: decodes each case of the file it is given.\n\
-             #![allow(clippy::all, dead_code)]\n\
+             #![allow(clippy::all, unused)]\n\
              use std::io::Write;\n\n\
              fn decode<T: serde::de::DeserializeOwned>(text: &str) -> Result<(), String> {{\n    \
              serde_json::from_str::<T>(text).map(drop).map_err(|e| e.to_string())\n}}\n\n\
@@ -333,6 +372,29 @@ fn judge(p: Prepared, work: &Path) -> Result<SpecResult, String> {
     Ok(result)
 }
 
+/// `report` as the "Responses" section of `text` (between markers, replaced on each run).
+fn with_section(text: &str, report: &str) -> String {
+    const START: &str = "<!-- responses: written by cargo xtask responses -->";
+    const END: &str = "<!-- /responses -->";
+    // The report's title becomes the section's, its per-spec failure lists subsections.
+    let body = report.replace("\n## ", "\n### ").replacen(
+        "# Every response",
+        "## Responses: every response",
+        1,
+    );
+    let section = format!("{START}\n{}\n{END}\n", body.trim_end());
+    match (text.find(START), text.find(END)) {
+        (Some(start), Some(end)) if end > start => {
+            format!(
+                "{}{section}{}",
+                &text[..start],
+                text[end + END.len()..].trim_start_matches('\n')
+            )
+        }
+        _ => format!("{}\n\n{section}", text.trim_end()),
+    }
+}
+
 fn render(results: &[SpecResult], seconds: u64) -> String {
     let mut md = format!(
         "# Every response the description allows decodes\n\n\
@@ -372,4 +434,21 @@ fn render(results: &[SpecResult], seconds: u64) -> String {
         }
     }
     md
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_corpus_report_gets_one_responses_section_replaced_on_each_run() {
+        let report = "# Every response x\n\n| a |\n\n## spec: 1 failures\n\n- f\n";
+        let once = with_section("# Corpus results\n\nbody\n", report);
+        assert!(once.starts_with("# Corpus results\n\nbody\n\n<!-- responses"));
+        assert!(once.contains("## Responses: every response x"));
+        assert!(once.contains("### spec: 1 failures"));
+        let twice = with_section(&once, "# Every response y\n");
+        assert!(twice.contains("every response y") && !twice.contains("every response x"));
+        assert_eq!(twice.matches("<!-- responses").count(), 1);
+    }
 }
