@@ -151,6 +151,10 @@ pub enum Rule {
     /// An additional property (in a struct's map of the properties beyond its fields) has the
     /// name of one of the fields: the object would carry that name twice.
     NamedProperty,
+    /// `anyOf` of constraint sets on one value: none of them holds.
+    AnyOf,
+    /// `oneOf` of constraint sets on one value: none or several hold, not exactly one.
+    OneOf,
 }
 
 impl fmt::Display for Rule {
@@ -177,6 +181,8 @@ impl fmt::Display for Rule {
             Rule::Types(names) => write!(f, "type [{}]", names.join(", ")),
             Rule::NoValue => f.write_str("false (no value)"),
             Rule::NamedProperty => f.write_str("a named property set as an additional one"),
+            Rule::AnyOf => f.write_str("anyOf"),
+            Rule::OneOf => f.write_str("oneOf"),
         }
     }
 }
@@ -490,6 +496,13 @@ fn json_kind(value: &serde_json::Value) -> &'static str {
 /// JSON Schema's equality: numbers by mathematical value (`1` and `1.0` are equal; integers
 /// beyond `f64`'s precision compare exactly), arrays item by item, objects by their entries in
 /// any order; no equality across types (`false` is not `0`).
+/// `value` as JSON, for the checks that judge a typed value as JSON Schema would
+/// ([`Validator::alternatives`]). Every generated type serializes; should one fail, `null`
+/// stands in, which the sets then judge.
+pub fn json_of<T: serde::Serialize + ?Sized>(value: &T) -> serde_json::Value {
+    serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
+}
+
 pub(crate) fn json_equal(a: &serde_json::Value, b: &serde_json::Value) -> bool {
     use serde_json::Value;
     match (a, b) {
@@ -835,6 +848,74 @@ impl Validator {
             Rule::NoValue,
             "is not allowed: the API accepts no value here",
         );
+    }
+
+    /// `anyOf`/`oneOf` of constraint sets on one value (`{type: string, anyOf: [{maxLength:
+    /// 2}, {minLength: 4}]}`): each of `sets` checks the value into a validator of its own; at
+    /// least one (`exactly_one`: exactly one) must find nothing. An `allOf` part that could not
+    /// be merged into the value's other constraints comes as `anyOf` of one set.
+    pub fn alternatives(
+        &mut self,
+        path: &FieldPath<'_>,
+        exactly_one: bool,
+        sets: &[&dyn Fn(&mut Validator)],
+    ) {
+        let mut holding = Vec::new();
+        let mut broken: Vec<(usize, Vec<Violation>)> = Vec::new();
+        for (i, set) in sets.iter().enumerate() {
+            let mut probe = Validator::new();
+            set(&mut probe);
+            if probe.is_empty() {
+                holding.push(i);
+            } else {
+                broken.push((i, probe.violations));
+            }
+        }
+        match (holding.len(), exactly_one) {
+            // A set of one: its own violations say it best.
+            (0, _) if sets.len() == 1 => {
+                for (_, mut found) in broken {
+                    self.violations.append(&mut found);
+                }
+            }
+            (0, exactly_one) => {
+                let (rule, keyword) = if exactly_one {
+                    (Rule::OneOf, "oneOf")
+                } else {
+                    (Rule::AnyOf, "anyOf")
+                };
+                self.violation(
+                    path,
+                    rule,
+                    format!(
+                        "fits none of the {} alternatives of {keyword}: {}",
+                        sets.len(),
+                        broken
+                            .iter()
+                            .map(|(i, found)| {
+                                let why: Vec<&str> =
+                                    found.iter().map(|f| f.message.as_str()).collect();
+                                format!("[{i}] {}", why.join("; "))
+                            })
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                );
+            }
+            (1, _) | (_, false) => {}
+            (_, true) => {
+                let which: Vec<String> = holding.iter().map(|i| format!("[{i}]")).collect();
+                self.violation(
+                    path,
+                    Rule::OneOf,
+                    format!(
+                        "fits {} alternatives of oneOf ({}), but exactly one is allowed",
+                        holding.len(),
+                        which.join(", ")
+                    ),
+                );
+            }
+        }
     }
 
     /// A required field was never set (reported by builders).

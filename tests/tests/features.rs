@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use features_sdk::types::{
-    Attachment, AttachmentCreate, Circle, CreatePetRequest, CreatePetRequestContact, Kind,
-    ListPetsFilter, ListPetsParams, ListPetsType, Node, Pointer, ProfilePatch, Shape, Sizes,
+    Attachment, AttachmentCreate, Circle, CodeCheck, CreatePetRequest, CreatePetRequestContact,
+    Kind, ListPetsFilter, ListPetsParams, ListPetsType, Node, Pointer, ProfilePatch, Shape, Sizes,
     Square, Status, SubmitFormRequest, SubmitFormRequestShipping1, UploadRequest,
 };
 use features_sdk::validation::{Rule, Violation};
@@ -2975,5 +2975,78 @@ async fn oauth2_secrets_and_tokens_never_show() {
     assert_eq!(
         given.auth().list_visits().await.expect("200"),
         ["Bearer tok-given"]
+    );
+}
+
+/// Combinators that only constrain a value further (`{type: string, anyOf: [{maxLength: 2},
+/// {minLength: 4}]}`, `oneOf` of `required` beside `properties`, two patterns in an `allOf`)
+/// are checked as JSON Schema checks them, by `validate()` and by the builder alike; the JSON
+/// Schema Test Suite found them read as the first alternative, or dropped.
+#[test]
+fn alternatives_are_checked_as_json_schema_checks_them() {
+    let rules = |built: Result<CodeCheck, features_sdk::validation::ValidationError>| {
+        let mut found: Vec<(String, Rule)> = match built {
+            Ok(value) => {
+                assert!(value.validate().is_ok(), "built, so valid: {value:?}");
+                return Vec::new();
+            }
+            Err(e) => e
+                .violations()
+                .iter()
+                .map(|v| (v.path.clone(), v.rule.clone()))
+                .collect(),
+        };
+        found.sort_by(|a, b| a.0.cmp(&b.0));
+        found
+    };
+    let with_sku = || CodeCheck::builder().sku("S-1".to_owned());
+    // anyOf: either set will do; neither is refused, each reason given.
+    for ok in ["ab", "abcd", ""] {
+        assert_eq!(rules(with_sku().code(ok.to_owned()).build()), [], "{ok}");
+    }
+    assert_eq!(
+        rules(with_sku().code("abc".to_owned()).build()),
+        [("code".to_owned(), Rule::AnyOf)]
+    );
+    // oneOf: exactly one set; 15 fits both, 7 neither.
+    for ok in [3, 10, 9] {
+        assert_eq!(rules(with_sku().step(ok).build()), [], "{ok}");
+    }
+    for bad in [15, 7, 0] {
+        assert_eq!(
+            rules(with_sku().step(bad).build()),
+            [("step".to_owned(), Rule::OneOf)],
+            "{bad}"
+        );
+    }
+    // allOf of two patterns: both hold.
+    assert_eq!(rules(with_sku().slug("box".to_owned()).build()), []);
+    let slug = rules(with_sku().slug("bob".to_owned()).build());
+    assert!(
+        matches!(slug.as_slice(), [(path, Rule::Pattern(p))] if path == "slug" && p == "x"),
+        "{slug:?}"
+    );
+    // oneOf of `required` on the object: sku or ean, not both, not neither.
+    assert_eq!(rules(CodeCheck::builder().ean("E".to_owned()).build()), []);
+    for bad in [CodeCheck::builder(), with_sku().ean("E".to_owned())] {
+        assert_eq!(rules(bad.build()), [(String::new(), Rule::OneOf)]);
+    }
+    // A decoded value is judged the same way, and the message says which sets held.
+    let decoded: CodeCheck =
+        serde_json::from_value(json!({"sku": "S", "ean": "E", "code": "abc"})).expect("decodes");
+    let error = decoded.validate().expect_err("two violations");
+    let messages: Vec<String> = error.violations().iter().map(ToString::to_string).collect();
+    assert_eq!(messages.len(), 2, "{messages:?}");
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("fits 2 alternatives of oneOf ([0], [1])")),
+        "{messages:?}"
+    );
+    assert!(
+        messages.iter().any(|m| m.starts_with(
+            "code: fits none of the 2 alternatives of anyOf: [0] is 3 characters long"
+        )),
+        "{messages:?}"
     );
 }

@@ -118,14 +118,18 @@ pub(crate) fn builder(model: &Model, name: &str, s: &Struct) -> TokenStream {
         let args = checks.fields.iter().map(|f| validation::field_arg(f, true));
         quote! { #target::check_fields(&path, &mut v, #(#args),*); }
     });
-    let inits = s.fields.iter().map(|f| {
-        let id = format_ident!("{}", f.ident);
-        if f.required && !f.nullable && !f.additional {
-            quote! { #id, }
-        } else {
-            quote! { #id: self.#id, }
-        }
-    });
+    let inits: Vec<TokenStream> = s
+        .fields
+        .iter()
+        .map(|f| {
+            let id = format_ident!("{}", f.ident);
+            if f.required && !f.nullable && !f.additional {
+                quote! { #id, }
+            } else {
+                quote! { #id: self.#id, }
+            }
+        })
+        .collect();
     let build_body = if must_have.is_empty() {
         quote! {
             if !v.is_empty() {
@@ -151,7 +155,29 @@ pub(crate) fn builder(model: &Model, name: &str, s: &Struct) -> TokenStream {
             }
         }
     };
-    let uses_path = !must_have.is_empty() || checks.is_some();
+    // Constraints on the object as a whole are checked on the value built: beside the fields'
+    // violations when every field is optional, after them otherwise.
+    let build_body = if s.alternatives.is_empty() {
+        build_body
+    } else {
+        let alternatives =
+            validation::alternatives_checks(&s.alternatives, &quote! { &value }, &quote! { &path });
+        if must_have.is_empty() {
+            quote! {
+                let value = #target { #(#inits)* };
+                #alternatives
+                v.finish().map(|()| value)
+            }
+        } else {
+            quote! {
+                let value = { #build_body }?;
+                let mut v = crate::validation::Validator::new();
+                #alternatives
+                v.finish().map(|()| value)
+            }
+        }
+    };
+    let uses_path = !must_have.is_empty() || checks.is_some() || !s.alternatives.is_empty();
     let path_decl = uses_path.then(|| quote! { let path = crate::validation::FieldPath::root(); });
     let v_mut = uses_path.then(|| quote! { mut });
     let placeholder = super::types::placeholder_names(s.fields.iter());

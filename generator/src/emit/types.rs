@@ -373,16 +373,24 @@ fn struct_serde(name: &str, s: &Struct, debug: bool) -> TokenStream {
 
 fn validate_impl(model: &Model, name: &str, s: &Struct) -> TokenStream {
     let ident = format_ident!("{}", name);
-    let (check_fields, body, path_arg, v_arg) = match validation::field_checks(model, name, s) {
+    let alternatives =
+        validation::alternatives_checks(&s.alternatives, &quote! { self }, &quote! { path });
+    let (check_fields, mut body) = match validation::field_checks(model, name, s) {
         Some(checks) => {
             let args = checks
                 .fields
                 .iter()
                 .map(|f| validation::field_arg(f, false));
             let call = quote! { Self::check_fields(path, v, #(#args),*); };
-            (Some(checks.item), call, quote! { path }, quote! { v })
+            (Some(checks.item), call)
         }
-        None => (None, TokenStream::new(), quote! { _path }, quote! { _v }),
+        None => (None, TokenStream::new()),
+    };
+    body.extend(alternatives);
+    let (path_arg, v_arg) = if body.is_empty() {
+        (quote! { _path }, quote! { _v })
+    } else {
+        (quote! { path }, quote! { v })
     };
     quote! {
         impl crate::validation::Validate for #ident {

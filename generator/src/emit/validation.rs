@@ -3,7 +3,9 @@
 //! `check_fields`, that `impl Validate` and the builder's `build()` both call, so a built request
 //! and a deserialized one are checked by the same code, written once.
 
-use crate::model::{Constraints, Field, Format, Model, Number, Shape, Struct, TypeKind, TypeRef};
+use crate::model::{
+    Alternatives, Constraints, Field, Format, Model, Number, Shape, Struct, TypeKind, TypeRef,
+};
 use crate::names::Scope;
 use proc_macro2::{Literal, TokenStream};
 use quote::{ToTokens, format_ident, quote};
@@ -288,6 +290,15 @@ fn any_checks(c: &Constraints, value: &TokenStream, path: &TokenStream) -> Token
         let values = &c.json_enum;
         out.extend(quote! { v.enum_json(#path, #value, &[#(#values),*]); });
     }
+    // A typed value's numeric `enum`, in an alternative checked on its JSON.
+    if !c.number_enum.is_empty() {
+        let values = c.number_enum.iter().map(|n| match n {
+            Number::Int(i) => i.to_string(),
+            Number::Float(f) => serde_json::Number::from_f64(*f)
+                .map_or_else(|| "null".to_owned(), |n| n.to_string()),
+        });
+        out.extend(quote! { v.enum_json(#path, #value, &[#(#values),*]); });
+    }
     let string = Constraints {
         min_length: c.min_length,
         max_length: c.max_length,
@@ -377,9 +388,51 @@ fn constraint_checks(
         // Nothing else can matter: the value should not be there at all.
         return quote! { v.no_value(#path, #value); };
     }
-    if *ty == TypeRef::Any {
-        return any_checks(c, value, path);
+    let mut out = if *ty == TypeRef::Any {
+        any_checks(c, value, path)
+    } else {
+        typed_checks(ty, c, value, path)
+    };
+    out.extend(alternatives_checks(&c.alternatives, value, path));
+    out
+}
+
+/// `anyOf`/`oneOf` of constraint sets ([`Constraints::alternatives`]): each set checks the
+/// value's JSON into a validator of its own, and the runtime counts the sets that hold.
+pub(crate) fn alternatives_checks(
+    alternatives: &[Alternatives],
+    value: &TokenStream,
+    path: &TokenStream,
+) -> TokenStream {
+    if alternatives.is_empty() {
+        return TokenStream::new();
     }
+    let each = alternatives.iter().map(|a| {
+        let exactly_one = a.exactly_one;
+        let sets = a.sets.iter().map(|set| {
+            let checks = constraint_checks(&TypeRef::Any, set, &quote! { &json }, path);
+            if checks.is_empty() {
+                quote! { &|_: &mut crate::validation::Validator| {} }
+            } else {
+                quote! { &|v: &mut crate::validation::Validator| { #checks } }
+            }
+        });
+        quote! { v.alternatives(#path, #exactly_one, &[#(#sets),*]); }
+    });
+    quote! {
+        {
+            let json = crate::validation::json_of(#value);
+            #(#each)*
+        }
+    }
+}
+
+fn typed_checks(
+    ty: &TypeRef,
+    c: &Constraints,
+    value: &TokenStream,
+    path: &TokenStream,
+) -> TokenStream {
     let mut out = TokenStream::new();
     let lit = |n: u64| Literal::u64_suffixed(n);
     if let TypeRef::JsonText { object: true } = ty {
@@ -435,10 +488,17 @@ fn constraint_checks(
                     quote! { v.maximum_int(#path, #as_i128, #n); }
                 });
             }
-            if let Some(m) = c.multiple_of
-                && let Some(n) = int(m)
-            {
-                out.extend(quote! { v.multiple_of_int(#path, #as_i128, #n); });
+            match c.multiple_of {
+                Some(Number::Int(n)) => {
+                    let n = Literal::i64_suffixed(n);
+                    out.extend(quote! { v.multiple_of_int(#path, #as_i128, #n); });
+                }
+                // A fractional divisor (`multipleOf: 0.3`): compared as numbers.
+                Some(m @ Number::Float(_)) => {
+                    let n = number(m, true);
+                    out.extend(quote! { v.multiple_of_f64(#path, *#value as f64, #n); });
+                }
+                None => {}
             }
             if !c.number_enum.is_empty() {
                 let values = c.number_enum.iter().filter_map(|n| match n {
@@ -499,6 +559,16 @@ fn constraint_checks(
     if let Some(n) = c.max_properties {
         let n = lit(n);
         out.extend(quote! { v.max_properties(#path, #value.len(), #n); });
+    }
+    // `required` on a map: the keys it must have.
+    if matches!(ty, TypeRef::Map(_) | TypeRef::Object) {
+        for key in &c.required_keys {
+            out.extend(quote! {
+                if !#value.contains_key(#key) {
+                    v.required(&crate::validation::FieldPath::field(#path, #key));
+                }
+            });
+        }
     }
     if let Some(n) = c.max_stringified_length {
         let n = lit(n);

@@ -122,6 +122,9 @@ pub struct Struct {
     pub min_properties: Option<u64>,
     /// `maxProperties`: how many of the fields a valid value sends at most.
     pub max_properties: Option<u64>,
+    /// Untyped parts of an `allOf` beside the object's (`oneOf: [{required: [a]}, {required:
+    /// [b]}]`), checked on the value's JSON.
+    pub alternatives: Vec<Alternatives>,
 }
 
 /// One property of a struct.
@@ -287,17 +290,50 @@ pub struct Constraints {
     /// The boolean schema `false` (read as `not: {}`): no value is valid, so the value may only
     /// be absent.
     pub no_value: bool,
+    /// Sets of constraints checked on the value's JSON, apart from the rest: `anyOf`/`oneOf`
+    /// branches that only constrain a value of one type further (`{type: string, anyOf:
+    /// [{maxLength: 2}, {minLength: 4}]}`), and `allOf` parts whose keywords cannot be merged
+    /// into these (a second `pattern`, another `multipleOf`).
+    pub alternatives: Vec<Alternatives>,
+}
+
+/// Constraint sets of which at least one (`anyOf`; an `allOf` part kept apart is a set of one)
+/// or exactly one (`oneOf`) must hold, each checked on the value's JSON.
+#[derive(Debug, Clone, PartialEq, Default, Hash)]
+pub struct Alternatives {
+    /// `oneOf`: exactly one set holds.
+    pub exactly_one: bool,
+    /// The sets, in the spec's order.
+    pub sets: Vec<Constraints>,
 }
 
 impl Constraints {
     /// Adds `other`'s constraints, as `allOf` does: the stricter of two length or size limits,
-    /// `other`'s where these have none (two different patterns or numeric bounds keep these).
+    /// `other`'s where these have none; where both have a different pattern, format, bound,
+    /// `multipleOf` or `enum`, `other`'s go apart into [`Constraints::alternatives`] as a set
+    /// of one, so that both hold.
     pub fn add(&mut self, other: Constraints) {
         fn stricter(a: &mut Option<u64>, b: Option<u64>, tighter: fn(u64, u64) -> u64) {
             *a = match (*a, b) {
                 (Some(x), Some(y)) => Some(tighter(x, y)),
                 (x, y) => x.or(y),
             };
+        }
+        /// `other`'s value where `mine` has none; a different one goes to `apart`, checked as
+        /// a set of its own (both must hold, and one slot cannot say so).
+        fn merge<T: PartialEq>(mine: &mut Option<T>, theirs: Option<T>, apart: &mut Option<T>) {
+            match (mine.as_ref(), theirs) {
+                (None, theirs) => *mine = theirs,
+                (Some(a), Some(b)) if *a != b => *apart = Some(b),
+                _ => {}
+            }
+        }
+        fn merge_list<T: PartialEq>(mine: &mut Vec<T>, theirs: Vec<T>, apart: &mut Vec<T>) {
+            if mine.is_empty() {
+                *mine = theirs;
+            } else if !theirs.is_empty() && *mine != theirs {
+                *apart = theirs;
+            }
         }
         stricter(&mut self.min_length, other.min_length, u64::max);
         stricter(&mut self.max_length, other.max_length, u64::min);
@@ -310,29 +346,45 @@ impl Constraints {
             other.max_stringified_length,
             u64::min,
         );
-        self.pattern = self.pattern.take().or(other.pattern);
-        self.format = self.format.or(other.format);
-        self.minimum = self.minimum.or(other.minimum);
-        self.maximum = self.maximum.or(other.maximum);
-        self.multiple_of = self.multiple_of.or(other.multiple_of);
+        let mut apart = Constraints::default();
+        merge(&mut self.pattern, other.pattern, &mut apart.pattern);
+        merge(&mut self.format, other.format, &mut apart.format);
+        merge(&mut self.minimum, other.minimum, &mut apart.minimum);
+        merge(&mut self.maximum, other.maximum, &mut apart.maximum);
+        merge(
+            &mut self.multiple_of,
+            other.multiple_of,
+            &mut apart.multiple_of,
+        );
+        merge_list(
+            &mut self.number_enum,
+            other.number_enum,
+            &mut apart.number_enum,
+        );
+        merge_list(&mut self.json_enum, other.json_enum, &mut apart.json_enum);
+        merge_list(
+            &mut self.json_types,
+            other.json_types,
+            &mut apart.json_types,
+        );
         self.unique_items |= other.unique_items;
-        if self.number_enum.is_empty() {
-            self.number_enum = other.number_enum;
-        }
-        if self.items.is_none() {
-            self.items = other.items;
-        }
-        if self.json_enum.is_empty() {
-            self.json_enum = other.json_enum;
-        }
-        if self.json_types.is_empty() {
-            self.json_types = other.json_types;
+        match (&mut self.items, other.items) {
+            (Some(mine), Some(theirs)) => mine.add(*theirs),
+            (mine @ None, theirs) => *mine = theirs,
+            _ => {}
         }
         self.no_value |= other.no_value;
         for key in other.required_keys {
             if !self.required_keys.contains(&key) {
                 self.required_keys.push(key);
             }
+        }
+        self.alternatives.extend(other.alternatives);
+        if apart.count() > 0 {
+            self.alternatives.push(Alternatives {
+                exactly_one: false,
+                sets: vec![apart],
+            });
         }
     }
 
@@ -344,9 +396,13 @@ impl Constraints {
             Number::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => Number::Int(f as i64),
             n => n,
         };
+        if *base == TypeRef::Any {
+            return self;
+        }
         let no_value = self.no_value;
+        // Checked on the value's JSON, whatever its type.
+        let alternatives = self.alternatives;
         let kept = match base {
-            TypeRef::Any => return self,
             TypeRef::String => Constraints {
                 min_length: self.min_length,
                 max_length: self.max_length,
@@ -385,7 +441,11 @@ impl Constraints {
             },
             _ => Constraints::default(),
         };
-        Constraints { no_value, ..kept }
+        Constraints {
+            no_value,
+            alternatives,
+            ..kept
+        }
     }
 
     /// How many rules these constraints add to validation.
@@ -414,6 +474,7 @@ impl Constraints {
         .count()
             + self.required_keys.len()
             + self.items.as_ref().map_or(0, |items| items.count())
+            + self.alternatives.len()
     }
 }
 

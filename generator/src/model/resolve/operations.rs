@@ -368,6 +368,7 @@ impl<'a> Resolver<'a> {
                     fields,
                     min_properties: None,
                     max_properties: None,
+                    alternatives: Vec::new(),
                 }),
             );
             ParamsStruct {

@@ -53,10 +53,10 @@ impl<'a> Resolver<'a> {
         match &schema.schema_kind {
             SchemaKind::AllOf { all_of } => return self.all_of(name, all_of, schema, at),
             SchemaKind::OneOf { one_of } => {
-                return self.union(name, one_of, schema, &pointer(at, "oneOf"));
+                return self.union(name, one_of, true, schema, &pointer(at, "oneOf"));
             }
             SchemaKind::AnyOf { any_of } => {
-                return self.union(name, any_of, schema, &pointer(at, "anyOf"));
+                return self.union(name, any_of, false, schema, &pointer(at, "anyOf"));
             }
             _ => {}
         }
@@ -68,6 +68,7 @@ impl<'a> Resolver<'a> {
                     fields,
                     min_properties,
                     max_properties,
+                    alternatives: Vec::new(),
                 }),
                 nullable,
             )
@@ -113,14 +114,27 @@ impl<'a> Resolver<'a> {
         }
         let nullable = outer.schema_data.nullable || acc.nullable;
         if acc.has_object {
+            // Untyped parts that constrain the object as a whole (`oneOf: [{required: [a]},
+            // {required: [b]}]` beside `properties`) are checked on its JSON.
+            let mut alternatives = Vec::new();
+            acc.others.retain_mut(|r| {
+                if r.shape.ty != TypeRef::Any {
+                    return true;
+                }
+                let mut c = std::mem::take(&mut r.shape.constraints);
+                alternatives.append(&mut c.alternatives);
+                if c.count() > 0 {
+                    alternatives.push(Alternatives {
+                        exactly_one: false,
+                        sets: vec![c],
+                    });
+                }
+                false
+            });
             // A part of another kind beside the object parts (a map, a scalar, or a `$ref`
             // outside components/schemas, which this merge cannot open) is not merged into the
             // struct: say so. Parts that only annotate are no loss.
-            if acc
-                .others
-                .iter()
-                .any(|r| r.shape.ty != TypeRef::Any || r.shape.constraints.count() > 0)
-            {
+            if !acc.others.is_empty() {
                 self.diags.warn(
                     "unsupported-schema",
                     &parts_at,
@@ -140,6 +154,7 @@ impl<'a> Resolver<'a> {
                     fields: acc.fields,
                     min_properties: acc.counts.min_properties,
                     max_properties: acc.counts.max_properties,
+                    alternatives,
                 }),
                 nullable,
             );
@@ -316,6 +331,7 @@ impl<'a> Resolver<'a> {
         &mut self,
         name: &str,
         branches: &[ReferenceOr<Schema>],
+        exclusive: bool,
         outer: &Schema,
         at: &str,
     ) -> Classified {
@@ -329,6 +345,7 @@ impl<'a> Resolver<'a> {
         let mut origins: Vec<usize> = Vec::new();
         let mut scope = Scope::default();
         let mut single: Option<Shape> = None;
+        let mut resolved_branches = Vec::new();
         for (i, branch) in branches.iter().enumerate() {
             if is_null_schema(branch) {
                 nullable = true;
@@ -345,7 +362,66 @@ impl<'a> Resolver<'a> {
                 ReferenceOr::Reference { .. } => numbered(),
             };
             let branch_at = pointer(at, &i.to_string());
-            let mut resolved = self.shape_of(branch.into(), &hint, &branch_at);
+            let resolved = self.shape_of(branch.into(), &hint, &branch_at);
+            resolved_branches.push((i, hint, branch_at, resolved));
+        }
+        // Branches of one type that differ only in their constraints (`{type: string, anyOf:
+        // [{maxLength: 2}, {minLength: 4}]}`) are that type, with the branches' constraints as
+        // alternatives: as variants, the value would decode as the first and be judged by its
+        // constraints alone.
+        if outer.schema_data.discriminator.is_none()
+            && let [(_, _, _, first), rest @ ..] = resolved_branches.as_slice()
+            && !rest.is_empty()
+            && rest.iter().all(|(.., r)| r.shape.ty == first.shape.ty)
+        {
+            let ty = first.shape.ty.clone();
+            let sets: Vec<Constraints> = resolved_branches
+                .iter()
+                .map(|(.., r)| r.shape.constraints.clone())
+                .collect();
+            let nullable = nullable || resolved_branches.iter().any(|(.., r)| r.nullable);
+            let any_of = !exclusive;
+            // Where every value fits some set, `anyOf` adds nothing. Where two sets are alike,
+            // `oneOf` would refuse every value they take: they differ in keywords the SDK does
+            // not check (a format it does not know), so it is read as `anyOf`.
+            let alike = sets.iter().enumerate().any(|(j, a)| sets[..j].contains(a));
+            let constraints = if (any_of || alike) && sets.iter().any(|c| c.count() == 0) {
+                Constraints::default()
+            } else {
+                Constraints {
+                    alternatives: vec![Alternatives {
+                        exactly_one: exclusive && !alike,
+                        sets,
+                    }],
+                    ..Constraints::default()
+                }
+            };
+            return Classified::Plain(Resolved {
+                shape: Shape { ty, constraints },
+                nullable,
+            });
+        }
+        // One branch (besides `null`): that branch, constraints and all.
+        if let [(.., only)] = resolved_branches.as_slice() {
+            return Classified::Plain(Resolved {
+                shape: only.shape.clone(),
+                nullable: nullable || only.nullable,
+            });
+        }
+        // Only `null` (`anyOf: [{type: "null"}]`): nothing else is valid.
+        if resolved_branches.is_empty() && nullable && !branches.is_empty() {
+            return Classified::Plain(Resolved {
+                shape: Shape {
+                    ty: TypeRef::Any,
+                    constraints: Constraints {
+                        json_types: vec!["null".to_owned()],
+                        ..Constraints::default()
+                    },
+                },
+                nullable: true,
+            });
+        }
+        for (i, hint, branch_at, mut resolved) in resolved_branches {
             // Named after the kind of value, constrained or not (`String`).
             let ident = variant_ident(&resolved.shape.ty);
             // A variant holds a type, not constraints: a branch's own (`{type: string,
@@ -745,6 +821,7 @@ impl<'a> Resolver<'a> {
             SchemaKind::Type(Type::Object(o)) => {
                 constraints.min_properties = o.min_properties.map(|n| n as u64);
                 constraints.max_properties = o.max_properties.map(|n| n as u64);
+                constraints.required_keys = o.required.clone();
                 let (ty, values) = self.map_type(o.additional_properties.as_ref(), hint, at);
                 constraints.items = values;
                 ty
@@ -763,6 +840,7 @@ impl<'a> Resolver<'a> {
             {
                 constraints.min_properties = a.min_properties.map(|n| n as u64);
                 constraints.max_properties = a.max_properties.map(|n| n as u64);
+                constraints.required_keys = a.required.clone();
                 let (ty, values) = self.map_type(a.additional_properties.as_ref(), hint, at);
                 constraints.items = values;
                 ty
@@ -787,6 +865,7 @@ impl<'a> Resolver<'a> {
                 constraints.min_length = a.min_length.map(|n| n as u64);
                 constraints.max_length = a.max_length.map(|n| n as u64);
                 constraints.pattern = a.pattern.clone();
+                constraints.format = a.format.as_deref().and_then(checked_format);
                 TypeRef::String
             }
             SchemaKind::Any(a) if matches!(a.typ.as_deref(), Some("integer" | "number")) => {
@@ -798,6 +877,7 @@ impl<'a> Resolver<'a> {
                 };
                 constraints.minimum = bound(a.minimum, a.exclusive_minimum);
                 constraints.maximum = bound(a.maximum, a.exclusive_maximum);
+                constraints.multiple_of = a.multiple_of.filter(|m| *m > 0.0).map(Number::Float);
                 if a.typ.as_deref() == Some("integer") {
                     // Integer fields compare with integer limits only; fractional ones are dropped.
                     let int = |b: Option<Bound>| {
@@ -813,6 +893,14 @@ impl<'a> Resolver<'a> {
                     };
                     constraints.minimum = int(constraints.minimum);
                     constraints.maximum = int(constraints.maximum);
+                    // A fractional `multipleOf` (0.5) cannot be held by an integer check: the
+                    // float one is exact enough for the integers an `i64` holds.
+                    constraints.multiple_of = constraints.multiple_of.map(|m| match m {
+                        Number::Float(f) if f.fract() == 0.0 && f.abs() < 9.0e15 => {
+                            Number::Int(f as i64)
+                        }
+                        m => m,
+                    });
                     constraints.number_enum = a
                         .enumeration
                         .iter()
