@@ -3031,6 +3031,27 @@ fn alternatives_are_checked_as_json_schema_checks_them() {
     for bad in [CodeCheck::builder(), with_sku().ean("E".to_owned())] {
         assert_eq!(rules(bad.build()), [(String::new(), Rule::OneOf)]);
     }
+    // An open tuple: a list of JSON values, each checked by position on its type and
+    // constraints; further items are free.
+    let batch = |items: Value| {
+        with_sku()
+            .batch(serde_json::from_value::<Vec<Value>>(items).expect("a list"))
+            .build()
+    };
+    assert_eq!(rules(batch(json!([1, "first", true]))), []);
+    assert_eq!(rules(batch(json!([]))), []);
+    let found = rules(batch(json!(["first", 0])));
+    assert_eq!(
+        found.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>(),
+        ["batch[0]", "batch[1]"],
+        "{found:?}"
+    );
+    assert!(matches!(found[0].1, Rule::Types(_)), "{found:?}");
+    assert!(matches!(found[1].1, Rule::Types(_)), "{found:?}");
+    assert!(matches!(
+        rules(batch(json!([0])))[..],
+        [(_, Rule::Minimum(_))]
+    ));
     // A decoded value is judged the same way, and the message says which sets held.
     let decoded: CodeCheck =
         serde_json::from_value(json!({"sku": "S", "ean": "E", "code": "abc"})).expect("decodes");

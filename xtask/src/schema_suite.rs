@@ -132,13 +132,14 @@ enum Kind {
     /// A design choice of the SDK, with its reason (README, "Validation and JSON Schema").
     Design,
     /// Not enforced yet: a known gap, counted apart from the design choices and to be fixed.
+    #[allow(dead_code)] // none today; the report keeps the column for the next one found
     Gap,
 }
 
-/// A listed disagreement: which cases (draft, the suite's file stem, the group's description,
-/// the test's description; `*` matches any, a trailing `*` any ending) and why.
+/// A listed disagreement: which cases (the suite's file stem, the group's description, the
+/// test's description; `*` matches any run of characters), in either draft, and why. An entry
+/// that matches no disagreement fails the command: it would hide a regression.
 struct Known {
-    draft: &'static str,
     file: &'static str,
     group: &'static str,
     test: &'static str,
@@ -146,198 +147,77 @@ struct Known {
     reason: &'static str,
 }
 
+const fn design(
+    file: &'static str,
+    group: &'static str,
+    test: &'static str,
+    reason: &'static str,
+) -> Known {
+    Known {
+        file,
+        group,
+        test,
+        kind: Kind::Design,
+        reason,
+    }
+}
+
 const TYPE_IMPLIED: &str = "a schema without `type` whose keywords speak of one JSON type \
     (`properties`, `required`, `items`, `prefixItems`) is generated as that type (a struct, a \
     list), as API descriptions mean it; a value of another type cannot be held, so it is refused";
-const ONE_OF: &str = "a value that fits several `oneOf` variants is the first that decodes \
-    (README, \"Validation judged by JSON Schema\"): APIs' `oneOf`s often overlap where `anyOf` \
-    was meant, and refusing a request the server would take is worse than sending one it refuses";
-const COMBINED: &str = "a combinator beside `type` is read as that combinator, and several (or \
-    one beside other keywords) are merged as `allOf`, what cannot be merged being reported; a \
-    union of variants of one JSON type (`anyOf: [{maxLength: 2}, {minLength: 4}]`) decodes as \
-    the first and is validated as it, and a union part of an `allOf` is not merged into the \
-    other parts";
-const FALSE_SCHEMA: &str = "the boolean schema `false` (nothing is valid) is read as \
-    untyped: not enforced yet";
-const TUPLES: &str = "a tuple (`prefixItems`) is a Rust tuple of its exact length when closed, \
-    a list of JSON values otherwise; per-position types of an open one and shorter arrays of a \
-    closed one are not handled yet";
+const ONE_OF: &str = "a `oneOf` of variants of different types or shapes decodes as the first \
+    variant that fits, without checking that no other fits (README, \"Validation judged by JSON \
+    Schema\"): APIs' `oneOf`s often overlap where `anyOf` was meant, and refusing a request the \
+    server would take is worse than sending one it refuses. Branches that only constrain one \
+    type are counted exactly, except identical ones (`true`, `true`), read as `anyOf`: they \
+    differ only in what the SDK cannot see";
+const TUPLE_LENGTH: &str = "a closed tuple (`prefixItems` with `items: false`) is a Rust tuple \
+    of its length, as API descriptions mean it (a pair, a coordinate); a shorter array cannot \
+    be held, so it is refused";
+const REQUIRED_NULL: &str = "a required property that may be `null` decodes from a missing key \
+    as `null` (servers often leave nulls out), and the SDK always sends it, so the request it \
+    would send is valid";
 
 /// Listed disagreements.
 const KNOWN: &[Known] = &[
-    // First match wins: a combinator beside a `type` or another combinator is read as one
-    // schema, whatever the test is about.
-    Known {
-        draft: "*",
-        file: "*",
-        group: "*Of with base schema",
-        test: "*",
-        kind: Kind::Gap,
-        reason: COMBINED,
-    },
-    Known {
-        draft: "*",
-        file: "oneOf",
-        group: "oneOf with required",
-        test: "*",
-        kind: Kind::Gap,
-        reason: COMBINED,
-    },
-    Known {
-        draft: "*",
-        file: "properties",
-        group: "*",
-        test: "ignores *",
-        kind: Kind::Design,
-        reason: TYPE_IMPLIED,
-    },
-    Known {
-        draft: "*",
-        file: "required",
-        group: "required validation",
-        test: "ignores *",
-        kind: Kind::Design,
-        reason: TYPE_IMPLIED,
-    },
-    Known {
-        draft: "*",
-        file: "items",
-        group: "a schema given for items",
-        test: "*",
-        kind: Kind::Design,
-        reason: TYPE_IMPLIED,
-    },
-    Known {
-        draft: "*",
-        file: "prefixItems",
-        group: "a schema given for prefixItems",
-        test: "JavaScript pseudo-array is valid",
-        kind: Kind::Design,
-        reason: TYPE_IMPLIED,
-    },
-    Known {
-        draft: "*",
-        file: "additionalProperties",
-        group: "additionalProperties does not look in applicators",
-        test: "*",
-        kind: Kind::Design,
-        reason: "`allOf` parts are merged into one struct, and `additionalProperties` then \
-            speaks of the properties none of the parts names (what API descriptions mean by it), \
-            not of every property the schema's own `properties` leaves out",
-    },
-    Known {
-        draft: "*",
-        file: "type",
-        group: "integer type matches integers",
-        test: "a float with zero fractional part is an integer",
-        kind: Kind::Design,
-        reason: "`type: integer` is a Rust integer, and `1.0` is not decoded into one (serde_json \
-            reads it as a float); integers are sent without a fraction",
-    },
-    Known {
-        draft: "*",
-        file: "oneOf",
-        group: "*",
-        test: "both*valid*",
-        kind: Kind::Design,
-        reason: ONE_OF,
-    },
-    Known {
-        draft: "*",
-        file: "oneOf",
-        group: "oneOf with boolean schemas, all true",
-        test: "*",
-        kind: Kind::Design,
-        reason: ONE_OF,
-    },
-    Known {
-        draft: "*",
-        file: "allOf",
-        group: "allOf combined with anyOf, oneOf",
-        test: "*",
-        kind: Kind::Gap,
-        reason: COMBINED,
-    },
-    Known {
-        draft: "*",
-        file: "allOf",
-        group: "allOf with base schema",
-        test: "*",
-        kind: Kind::Gap,
-        reason: COMBINED,
-    },
-    Known {
-        draft: "*",
-        file: "anyOf",
-        group: "anyOf with base schema",
-        test: "*",
-        kind: Kind::Gap,
-        reason: COMBINED,
-    },
-    Known {
-        draft: "*",
-        file: "*",
-        group: "nested *Of, to check validation semantics",
-        test: "*",
-        kind: Kind::Gap,
-        reason: COMBINED,
-    },
-    Known {
-        draft: "*",
-        file: "boolean_schema",
-        group: "*",
-        test: "*",
-        kind: Kind::Gap,
-        reason: FALSE_SCHEMA,
-    },
-    Known {
-        draft: "*",
-        file: "*",
-        group: "*Of with boolean schemas*",
-        test: "*",
-        kind: Kind::Gap,
-        reason: FALSE_SCHEMA,
-    },
-    Known {
-        draft: "*",
-        file: "properties",
-        group: "properties with boolean schema",
-        test: "*",
-        kind: Kind::Gap,
-        reason: FALSE_SCHEMA,
-    },
-    Known {
-        draft: "*",
-        file: "items",
-        group: "items with boolean schema (false)",
-        test: "*",
-        kind: Kind::Gap,
-        reason: FALSE_SCHEMA,
-    },
-    Known {
-        draft: "*",
-        file: "*",
-        group: "prefixItems*",
-        test: "*",
-        kind: Kind::Gap,
-        reason: TUPLES,
-    },
-    Known {
-        draft: "*",
-        file: "prefixItems",
-        group: "*",
-        test: "*",
-        kind: Kind::Gap,
-        reason: TUPLES,
-    },
-    Known {
-        draft: "*",
-        file: "uniqueItems",
-        group: "uniqueItems with an array of items and additionalItems=false",
-        test: "*",
-        kind: Kind::Gap,
-        reason: TUPLES,
-    },
+    design("properties", "*", "ignores *", TYPE_IMPLIED),
+    design("required", "required validation", "ignores *", TYPE_IMPLIED),
+    design("items", "a schema given for items", "*", TYPE_IMPLIED),
+    design(
+        "prefixItems",
+        "a schema given for prefixItems",
+        "JavaScript pseudo-array is valid",
+        TYPE_IMPLIED,
+    ),
+    design(
+        "additionalProperties",
+        "additionalProperties does not look in applicators",
+        "*",
+        "`allOf` parts are merged into one struct, and `additionalProperties` then speaks of \
+         the properties none of the parts names (what API descriptions mean by it), not of \
+         every property the schema's own `properties` leaves out",
+    ),
+    design(
+        "type",
+        "integer type matches integers",
+        "a float with zero fractional part is an integer",
+        "`type: integer` is a Rust integer, and `1.0` is not decoded into one (serde_json \
+         reads it as a float); integers are sent without a fraction",
+    ),
+    design("oneOf", "*", "both*valid*", ONE_OF),
+    design("oneOf", "oneOf with boolean schemas, *", "*", ONE_OF),
+    design(
+        "items",
+        "prefixItems with no additional items allowed",
+        "*",
+        TUPLE_LENGTH,
+    ),
+    design(
+        "allOf",
+        "allOf with base schema",
+        "mismatch second allOf",
+        REQUIRED_NULL,
+    ),
 ];
 
 /// Tests that judge a configuration other than the one judged here: 2020-12's `format.json`
@@ -459,7 +339,15 @@ fn try_run(options: &Options) -> Result<bool, String> {
             "schema-suite: {unlisted} disagreement(s) not listed as design choices (see the report)"
         );
     }
-    Ok(unlisted == 0)
+    let unused = report.unused_entries();
+    for k in &unused {
+        eprintln!(
+            "schema-suite: the listed disagreement {} / {} / {} matches none: remove it from KNOWN",
+            k.file, k.group, k.test
+        );
+    }
+    println!("schema-suite: {} s", started.elapsed().as_secs());
+    Ok(unlisted == 0 && unused.is_empty())
 }
 
 /// Downloads the sdist with pip (unless it is there) and unpacks its `json/tests`.
@@ -953,8 +841,7 @@ impl DraftResult<'_> {
         let group = &self.groups[outcome.group];
         let test = &group.tests[outcome.test];
         KNOWN.iter().find(|k| {
-            matches(k.draft, self.draft.dir)
-                && matches(k.file, &group.keyword)
+            matches(k.file, &group.keyword)
                 && matches(k.group, &group.description)
                 && matches(k.test, &test.description)
         })
@@ -976,6 +863,21 @@ impl Report<'_> {
                     .count()
             })
             .sum()
+    }
+
+    /// Listed entries that match no disagreement in any draft: stale, and they would hide a
+    /// regression in what they name.
+    fn unused_entries(&self) -> Vec<&'static Known> {
+        KNOWN
+            .iter()
+            .filter(|k| {
+                !self.drafts.iter().any(|d| {
+                    d.outcomes.iter().any(|o| {
+                        !d.agrees(o) && d.known(o).is_some_and(|found| std::ptr::eq(found, *k))
+                    })
+                })
+            })
+            .collect()
     }
 
     fn render(&self, seconds: u64) -> String {

@@ -4,7 +4,8 @@
 //! and a deserialized one are checked by the same code, written once.
 
 use crate::model::{
-    Alternatives, Constraints, Field, Format, Model, Number, Shape, Struct, TypeKind, TypeRef,
+    Alternatives, Constraints, Field, Format, Model, Number, Shape, Struct, TupleChecks, TypeKind,
+    TypeRef,
 };
 use crate::names::Scope;
 use proc_macro2::{Literal, TokenStream};
@@ -394,7 +395,62 @@ fn constraint_checks(
         typed_checks(ty, c, value, path)
     };
     out.extend(alternatives_checks(&c.alternatives, value, path));
+    if let Some(tuple) = &c.tuple {
+        out.extend(tuple_checks(ty, tuple, value, path));
+    }
     out
+}
+
+/// A tuple's items checked by position, and the items after them, each on its JSON at its own
+/// path (`point[1]`). A list of JSON values is read as it is; a Rust tuple as its JSON.
+fn tuple_checks(
+    ty: &TypeRef,
+    tuple: &TupleChecks,
+    value: &TokenStream,
+    path: &TokenStream,
+) -> TokenStream {
+    let mut each = TokenStream::new();
+    for (i, c) in tuple.prefix.iter().enumerate() {
+        let checks = constraint_checks(&TypeRef::Any, c, &quote! { item }, &quote! { &path });
+        // `first()` for the first (clippy's `get_first`).
+        let get = if i == 0 {
+            quote! { items.first() }
+        } else {
+            quote! { items.get(#i) }
+        };
+        if !checks.is_empty() {
+            each.extend(quote! {
+                if let Some(item) = #get {
+                    let path = crate::validation::FieldPath::index(#path, #i);
+                    #checks
+                }
+            });
+        }
+    }
+    if let Some(rest) = &tuple.rest {
+        let checks = constraint_checks(&TypeRef::Any, rest, &quote! { item }, &quote! { &path });
+        let skip = tuple.prefix.len();
+        if !checks.is_empty() {
+            each.extend(quote! {
+                for (i, item) in items.iter().enumerate().skip(#skip) {
+                    let path = crate::validation::FieldPath::index(#path, i);
+                    #checks
+                }
+            });
+        }
+    }
+    if each.is_empty() {
+        return each;
+    }
+    if matches!(ty, TypeRef::Array(inner) if **inner == TypeRef::Any) {
+        quote! { { let items = #value.as_slice(); #each } }
+    } else {
+        quote! {
+            if let ::serde_json::Value::Array(items) = &crate::validation::json_of(#value) {
+                #each
+            }
+        }
+    }
 }
 
 /// `anyOf`/`oneOf` of constraint sets ([`Constraints::alternatives`]): each set checks the
@@ -548,6 +604,12 @@ fn typed_checks(
         // Items held as any JSON compare as JSON Schema compares (`1` equals `1.0`).
         if matches!(ty, TypeRef::Array(inner) if **inner == TypeRef::Any) {
             out.extend(quote! { v.unique_json_items(#path, #value); });
+        } else if let TypeRef::Tuple(_) = ty {
+            out.extend(quote! {
+                if let ::serde_json::Value::Array(items) = &crate::validation::json_of(#value) {
+                    v.unique_json_items(#path, items);
+                }
+            });
         } else {
             out.extend(quote! { v.unique_items(#path, #value); });
         }

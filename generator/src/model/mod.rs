@@ -295,6 +295,19 @@ pub struct Constraints {
     /// [{maxLength: 2}, {minLength: 4}]}`), and `allOf` parts whose keywords cannot be merged
     /// into these (a second `pattern`, another `multipleOf`).
     pub alternatives: Vec<Alternatives>,
+    /// A tuple's (`prefixItems`) constraints by position, and on the items after them, checked
+    /// on the value's JSON: an open tuple is a list of JSON values, whose types are checked
+    /// here too.
+    pub tuple: Option<Box<TupleChecks>>,
+}
+
+/// The checks of a tuple's items, each on the item's JSON.
+#[derive(Debug, Clone, PartialEq, Default, Hash)]
+pub struct TupleChecks {
+    /// The item at each position, when the array has one.
+    pub prefix: Vec<Constraints>,
+    /// Every item after the prefix (`items` beside `prefixItems`).
+    pub rest: Option<Box<Constraints>>,
 }
 
 /// Constraint sets of which at least one (`anyOf`; an `allOf` part kept apart is a set of one)
@@ -380,6 +393,9 @@ impl Constraints {
             }
         }
         self.alternatives.extend(other.alternatives);
+        if self.tuple.is_none() {
+            self.tuple = other.tuple;
+        }
         if apart.count() > 0 {
             self.alternatives.push(Alternatives {
                 exactly_one: false,
@@ -432,6 +448,7 @@ impl Constraints {
                 min_items: self.min_items,
                 max_items: self.max_items,
                 unique_items: self.unique_items,
+                tuple: self.tuple,
                 ..Constraints::default()
             },
             TypeRef::Map(_) => Constraints {
@@ -475,6 +492,10 @@ impl Constraints {
             + self.required_keys.len()
             + self.items.as_ref().map_or(0, |items| items.count())
             + self.alternatives.len()
+            + self.tuple.as_ref().map_or(0, |t| {
+                t.prefix.iter().map(Constraints::count).sum::<usize>()
+                    + t.rest.as_ref().map_or(0, |rest| rest.count())
+            })
     }
 }
 

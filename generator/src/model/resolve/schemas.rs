@@ -786,21 +786,21 @@ impl<'a> Resolver<'a> {
                 .extensions
                 .contains_key(crate::read::TUPLE_EXTENSION) =>
             {
-                let ty = self.tuple(schema, hint, at);
-                // An open tuple is a list of JSON values: its size and uniqueness still hold.
+                let (ty, checks) = self.tuple(schema, hint, at);
+                constraints.tuple = checks;
+                let (min, max, unique) = match &schema.schema_kind {
+                    SchemaKind::Type(Type::Array(a)) => (a.min_items, a.max_items, a.unique_items),
+                    SchemaKind::Any(a) => {
+                        (a.min_items, a.max_items, a.unique_items.unwrap_or(false))
+                    }
+                    _ => (None, None, false),
+                };
+                // An open tuple is a list of JSON values: its size still holds. Both keep
+                // their uniqueness (a Rust tuple's, checked on its JSON).
+                constraints.unique_items = unique;
                 if let TypeRef::Array(_) = ty {
-                    let (min, max, unique) = match &schema.schema_kind {
-                        SchemaKind::Type(Type::Array(a)) => {
-                            (a.min_items, a.max_items, a.unique_items)
-                        }
-                        SchemaKind::Any(a) => {
-                            (a.min_items, a.max_items, a.unique_items.unwrap_or(false))
-                        }
-                        _ => (None, None, false),
-                    };
                     constraints.min_items = min.map(|n| n as u64);
                     constraints.max_items = max.map(|n| n as u64);
-                    constraints.unique_items = unique;
                 }
                 ty
             }
@@ -947,14 +947,22 @@ impl<'a> Resolver<'a> {
     }
 
     /// A tuple (see `read::TUPLE_EXTENSION`): a Rust tuple when closed; an open one (more items
-    /// may follow) cannot be one, and is read as a list of JSON values.
-    fn tuple(&mut self, schema: &Schema, hint: &str, at: &str) -> TypeRef {
+    /// may follow) cannot be one, and is read as a list of JSON values. The items' constraints
+    /// (an open tuple's item types too, and the schema of the items after them) are checked on
+    /// the value's JSON.
+    fn tuple(
+        &mut self,
+        schema: &Schema,
+        hint: &str,
+        at: &str,
+    ) -> (TypeRef, Option<Box<TupleChecks>>) {
         #[derive(serde::Deserialize)]
         struct Tuple {
             items: Vec<ReferenceOr<Schema>>,
             closed: bool,
             keyword: String,
         }
+        let list = TypeRef::Array(Box::new(TypeRef::Any));
         let extension = &schema.schema_data.extensions[crate::read::TUPLE_EXTENSION];
         let Ok(tuple) = serde_json::from_value::<Tuple>(extension.clone()) else {
             self.diags.warn(
@@ -962,31 +970,105 @@ impl<'a> Resolver<'a> {
                 at,
                 "tuple items that are not schemas; typed as a list of serde_json::Value",
             );
-            return TypeRef::Array(Box::new(TypeRef::Any));
+            return (list, None);
         };
-        if !tuple.closed || tuple.items.is_empty() {
-            self.diags.warn(
-                "unsupported-schema",
-                at,
-                "a tuple that allows further items (no `items: false` or `maxItems`) is typed \
-                 as a list of serde_json::Value",
-            );
-            return TypeRef::Array(Box::new(TypeRef::Any));
-        }
+        let open = !tuple.closed || tuple.items.is_empty();
         let mut items = Vec::with_capacity(tuple.items.len());
+        let mut prefix = Vec::with_capacity(tuple.items.len());
         for (i, item) in tuple.items.iter().enumerate() {
             let item_at = pointer(&pointer(at, &tuple.keyword), &i.to_string());
             let resolved = self.shape_of(item.into(), &format!("{hint}Item{i}"), &item_at);
-            if resolved.shape.constraints.count() > 0 {
-                self.skip(
-                    &item_at,
-                    "tuple item constraints",
-                    "not checked on tuple items",
-                );
+            if open {
+                prefix.push(self.json_view(&resolved, &item_at));
+            } else {
+                prefix.push(resolved.shape.constraints.clone());
             }
             items.push(resolved.shape.ty);
         }
-        TypeRef::Tuple(items)
+        let rest = match &schema.schema_kind {
+            SchemaKind::Type(Type::Array(a)) => a.items.clone(),
+            SchemaKind::Any(a) => a.items.clone(),
+            _ => None,
+        };
+        let rest = match rest {
+            Some(rest) if open => {
+                let rest_at = pointer(at, "items");
+                let resolved = self.shape_of((&rest).into(), &format!("{hint}Rest"), &rest_at);
+                Some(Box::new(self.json_view(&resolved, &rest_at)))
+            }
+            _ => None,
+        };
+        let checks = TupleChecks { prefix, rest };
+        let checks = (checks.prefix.iter().any(|c| c.count() > 0)
+            || checks.rest.as_ref().is_some_and(|r| r.count() > 0))
+        .then(|| Box::new(checks));
+        if open {
+            (list, checks)
+        } else {
+            (TypeRef::Tuple(items), checks)
+        }
+    }
+
+    /// What a value of `resolved`'s shape is as JSON, for a place that holds any JSON value (an
+    /// open tuple's item): its JSON type and its constraints. A named struct or union is
+    /// checked for its JSON type only: said in a warning.
+    fn json_view(&mut self, resolved: &Resolved, at: &str) -> Constraints {
+        let mut c = resolved.shape.constraints.clone();
+        let mut ty = resolved.shape.ty.clone();
+        // Aliases add their constraints; at most a few deep.
+        for _ in 0..8 {
+            let TypeRef::Named(name) = &ty else { break };
+            match self.types.get(name).map(|def| &def.kind) {
+                Some(TypeKind::Alias(shape)) => {
+                    c.add(shape.constraints.clone());
+                    ty = shape.ty.clone();
+                }
+                _ => break,
+            }
+        }
+        let json_type = match &ty {
+            TypeRef::String | TypeRef::File => Some("string"),
+            TypeRef::Integer(_) => Some("integer"),
+            TypeRef::Number => Some("number"),
+            TypeRef::Boolean => Some("boolean"),
+            TypeRef::Array(_) | TypeRef::Tuple(_) => Some("array"),
+            TypeRef::Map(_) | TypeRef::Object => Some("object"),
+            TypeRef::Named(name) => match self.types.get(name).map(|def| &def.kind) {
+                Some(TypeKind::Enum(e)) => {
+                    c.json_enum = e
+                        .variants
+                        .iter()
+                        .map(|v| serde_json::Value::String(v.wire_value.clone()).to_string())
+                        .collect();
+                    if resolved.nullable {
+                        c.json_enum.push("null".to_owned());
+                    }
+                    None
+                }
+                Some(TypeKind::Struct(_)) => {
+                    self.skip(
+                        at,
+                        "tuple item fields",
+                        "only its JSON type (object) is checked",
+                    );
+                    Some("object")
+                }
+                _ => {
+                    self.skip(at, "tuple item of several types", "not checked");
+                    None
+                }
+            },
+            _ => None,
+        };
+        if let Some(json_type) = json_type
+            && c.json_types.is_empty()
+        {
+            c.json_types.push(json_type.to_owned());
+            if resolved.nullable {
+                c.json_types.push("null".to_owned());
+            }
+        }
+        c
     }
 
     /// A map's type, and the constraints on its values.
