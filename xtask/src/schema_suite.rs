@@ -112,20 +112,6 @@ const ANNOTATIONS: &[&str] = &[
     "examples",
     "deprecated",
 ];
-/// The formats the SDK checks (`Validator::format`, `Validator::email`).
-const FORMATS: &[&str] = &[
-    "email",
-    "uuid",
-    "date-time",
-    "date",
-    "time",
-    "duration",
-    "uri",
-    "hostname",
-    "ipv4",
-    "ipv6",
-];
-
 /// Why a listed disagreement is allowed to stand.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -486,7 +472,7 @@ fn applicable(schema: &Value, draft: &Draft, root: bool) -> Result<(), String> {
             },
             "format" => {
                 let name = value.as_str().unwrap_or_default();
-                if !FORMATS.contains(&name) {
+                if !codeqr_codegen::model::CHECKED_FORMATS.contains(&name) {
                     return Err(format!("format `{name}`, which the SDK does not check"));
                 }
             }

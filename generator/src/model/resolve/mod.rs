@@ -22,21 +22,6 @@ use passes::{
 };
 
 const SCHEMA_PREFIX: &str = "#/components/schemas/";
-/// String formats the runtime checks (`Validator::format`).
-const CHECKED_FORMATS: &[&str] = &[
-    "uuid",
-    "date-time",
-    "date",
-    "time",
-    "duration",
-    "uri",
-    "url",
-    "hostname",
-    "ipv4",
-    "ipv6",
-    "google-datetime",
-    "google-duration",
-];
 /// Formats that describe an encoding or give a hint rather than constrain: not reported.
 const ANNOTATION_FORMATS: &[&str] = &[
     "byte", "binary", "password", "int32", "int64", "float", "double", "decimal", "",
