@@ -10,7 +10,7 @@
 //! workspace over them, `target/` shared).
 
 use crate::check::strip_workspace_table;
-use codeqr_instances::{Builder, root_schema, with_unknown_enum};
+use codeqr_instances::{Builder, root_schema};
 use serde_json::Value;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -259,28 +259,12 @@ fn prepare(path: &Path, name: &str, work: &Path) -> Result<Prepared, String> {
         let rust = codeqr_codegen::rust_type(ty).replace("crate ::", &format!("{name} ::"));
         let _ = writeln!(arms, "        {index} => decode::<{rust}>(text),");
         let label = format!("{} {status}", op.operation_id);
-        let mut instances = builder.instances(schema, 0);
-        instances.truncate(PER_RESPONSE);
-        for instance in &instances {
-            if validator.is_valid(instance) {
-                cases.push((format!("{index}\t{label}"), instance.clone(), true));
-            } else {
-                left_out += 1;
-            }
+        let judged = builder.judged(schema, PER_RESPONSE, |i| validator.is_valid(i));
+        left_out += judged.left_out;
+        for instance in judged.valid {
+            cases.push((format!("{index}\t{label}"), instance, true));
         }
-        // The promise is kept by an instance the schema allows, changed in one place.
-        let Some(first) = instances.iter().find(|i| validator.is_valid(i)) else {
-            continue;
-        };
-        let promise = match first {
-            Value::Array(items) if !items.is_empty() => {
-                let item_schema = &builder.resolve(schema)["items"];
-                with_unknown_enum(&builder, item_schema, &items[0])
-                    .map(|item| Value::Array(vec![item]))
-            }
-            _ => with_unknown_enum(&builder, schema, first),
-        };
-        if let Some(instance) = promise {
+        if let Some(instance) = judged.unknown_enum {
             cases.push((
                 format!("{index}\t{label} (unknown enum value)"),
                 instance,

@@ -364,6 +364,47 @@ fn dedup(values: Vec<Value>) -> Vec<Value> {
     out
 }
 
+/// What a response schema is judged by: the instances it allows, and the promise beyond it.
+#[derive(Debug, Clone, Default)]
+pub struct Judged {
+    /// Built instances `is_valid` accepts (of the first `limit` built).
+    pub valid: Vec<Value>,
+    /// Built instances `is_valid` refused (a `pattern` the builder cannot satisfy, say).
+    pub left_out: usize,
+    /// A valid instance with an unknown enum value in one place (at the top, or in the first
+    /// item of a list), which the SDK promises to decode; `None` without an enum to break.
+    pub unknown_enum: Option<Value>,
+}
+
+impl Builder<'_> {
+    /// The instances of `schema` (at most `limit` built) that `is_valid` (the `jsonschema`
+    /// crate, converted by [`root_schema`]) accepts, and the unknown-enum promise.
+    pub fn judged(
+        &self,
+        schema: &Value,
+        limit: usize,
+        is_valid: impl Fn(&Value) -> bool,
+    ) -> Judged {
+        let mut instances = self.instances(schema, 0);
+        instances.truncate(limit);
+        let (valid, refused): (Vec<Value>, Vec<Value>) =
+            instances.into_iter().partition(|i| is_valid(i));
+        // The promise is kept by an instance the schema allows, changed in one place.
+        let unknown_enum = valid.first().and_then(|first| match first {
+            Value::Array(items) if !items.is_empty() => {
+                let item_schema = &self.resolve(schema)["items"];
+                with_unknown_enum(self, item_schema, &items[0]).map(|item| json!([item]))
+            }
+            _ => with_unknown_enum(self, schema, first),
+        });
+        Judged {
+            valid,
+            left_out: refused.len(),
+            unknown_enum,
+        }
+    }
+}
+
 /// The first string enum reachable at the top of `value`'s schema, with an unknown value in its
 /// place: the SDK keeps such values (`Unknown`) rather than fail the call.
 pub fn with_unknown_enum(builder: &Builder<'_>, schema: &Value, full: &Value) -> Option<Value> {
