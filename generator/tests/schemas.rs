@@ -59,7 +59,8 @@ fn closed_tuples_become_rust_tuples() {
         field_type(&generated, "Shapes", "closed"),
         &TypeRef::Tuple(vec![
             TypeRef::Number,
-            TypeRef::String,
+            // `type: [string, 'null']`: the item may be null.
+            TypeRef::Nullable(Box::new(TypeRef::String)),
             TypeRef::Named("Node".to_owned())
         ])
     );
@@ -69,7 +70,7 @@ fn closed_tuples_become_rust_tuples() {
     ));
     let types = &generated.files["src/types.rs"];
     assert!(
-        types.contains("pub closed: ::std::option::Option<(f64, ::std::string::String, Node)>"),
+        types.contains("(f64, ::std::option::Option<::std::string::String>, Node),"),
         "{types}"
     );
     assert!(

@@ -3052,6 +3052,36 @@ fn alternatives_are_checked_as_json_schema_checks_them() {
         rules(batch(json!([0])))[..],
         [(_, Rule::Minimum(_))]
     ));
+    // Items and map values that may be null hold `None` (the response judge found `[null]`
+    // refused), and are checked when they are not null; keywords of one type beside a `oneOf`
+    // of typed branches speak of that branch (`fields`: an object, or a list of objects).
+    let decoded: CodeCheck = serde_json::from_value(json!({
+        "sku": "S",
+        "tags": [null, "ab"],
+        "labels": {"a": null, "b": "xy"},
+        "fields": {"k": 1}
+    }))
+    .expect("nulls in lists and maps decode");
+    assert_eq!(decoded.tags, Some(vec![None, Some("ab".to_owned())]));
+    assert_eq!(decoded.labels.as_ref().map(|l| l["a"].clone()), Some(None));
+    assert!(decoded.validate().is_ok(), "{decoded:?}");
+    for fields in [json!([{"a": 1}]), json!({"a": 1})] {
+        let decoded: Result<CodeCheck, _> =
+            serde_json::from_value(json!({"sku": "S", "fields": fields}));
+        assert!(decoded.is_ok(), "{fields}: {decoded:?}");
+    }
+    let long: CodeCheck = serde_json::from_value(json!({
+        "sku": "S", "tags": [null, "abcd"], "labels": {"a": null, "b": "wxyz"}
+    }))
+    .expect("decodes");
+    let paths: Vec<String> = long
+        .validate()
+        .expect_err("too long")
+        .violations()
+        .iter()
+        .map(|v| v.path.clone())
+        .collect();
+    assert_eq!(paths, ["tags[1]", "labels.b"]);
     // A decoded value is judged the same way, and the message says which sets held.
     let decoded: CodeCheck =
         serde_json::from_value(json!({"sku": "S", "ean": "E", "code": "abc"})).expect("decodes");

@@ -51,6 +51,10 @@ pub(crate) fn tokens(ty: &TypeRef, from: From) -> TokenStream {
             let inner = tokens(inner, from);
             quote! { crate::OrEmpty<#inner> }
         }
+        TypeRef::Nullable(inner) => {
+            let inner = tokens(inner, from);
+            quote! { ::std::option::Option<#inner> }
+        }
         TypeRef::Object => quote! { ::serde_json::Map<::std::string::String, ::serde_json::Value> },
         TypeRef::JsonText { .. } => quote! { crate::JsonText },
         TypeRef::File => quote! { crate::FileUpload },

@@ -174,9 +174,10 @@ fn holds_file(model: &Model, ty: &crate::model::TypeRef, depth: usize) -> bool {
     match ty {
         _ if depth > 16 => false,
         TypeRef::File => true,
-        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::OrEmpty(inner) => {
-            holds_file(model, inner, depth + 1)
-        }
+        TypeRef::Array(inner)
+        | TypeRef::Map(inner)
+        | TypeRef::OrEmpty(inner)
+        | TypeRef::Nullable(inner) => holds_file(model, inner, depth + 1),
         TypeRef::Tuple(items) => items.iter().any(|item| holds_file(model, item, depth + 1)),
         TypeRef::Named(n) => match model.types.get(n).map(|def| &def.kind) {
             Some(TypeKind::Alias(shape)) => holds_file(model, &shape.ty, depth + 1),

@@ -227,6 +227,15 @@ fn nested(
             }
             out
         }
+        // The value's checks when there is one; `null` has none.
+        TypeRef::Nullable(inner) if validates(model, inner, depth) => {
+            let each = nested(model, inner, &quote! { item }, path, depth + 1);
+            quote! {
+                if let Some(item) = #value {
+                    #each
+                }
+            }
+        }
         // The value's checks when there is a value; the empty string has none.
         TypeRef::OrEmpty(inner) if validates(model, inner, depth) => {
             let each = nested(model, inner, &quote! { item }, path, depth + 1);
@@ -262,9 +271,10 @@ fn validates(model: &Model, ty: &TypeRef, depth: usize) -> bool {
             Some(_) => true,
             None => false,
         },
-        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::OrEmpty(inner) => {
-            validates(model, inner, depth + 1)
-        }
+        TypeRef::Array(inner)
+        | TypeRef::Map(inner)
+        | TypeRef::OrEmpty(inner)
+        | TypeRef::Nullable(inner) => validates(model, inner, depth + 1),
         TypeRef::Tuple(items) => items.iter().any(|item| validates(model, item, depth + 1)),
         _ => false,
     }
@@ -388,6 +398,18 @@ fn constraint_checks(
     if c.no_value {
         // Nothing else can matter: the value should not be there at all.
         return quote! { v.no_value(#path, #value); };
+    }
+    // An item that may be `null`: its checks when it is not.
+    if let TypeRef::Nullable(inner) = ty {
+        let checks = constraint_checks(inner, c, &quote! { item }, path);
+        if checks.is_empty() {
+            return checks;
+        }
+        return quote! {
+            if let Some(item) = #value {
+                #checks
+            }
+        };
     }
     let mut out = if *ty == TypeRef::Any {
         any_checks(c, value, path)

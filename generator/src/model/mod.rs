@@ -193,6 +193,9 @@ pub enum TypeRef {
     /// The inner type's value, or the empty string in its place (`crate::OrEmpty`): what a union
     /// of the type and `{enum: [""]}` becomes (see the `or_empty_unions` pass).
     OrEmpty(Box<TypeRef>),
+    /// The inner type or `null` (`Option<T>`): an item of an array, a map's value or a tuple's
+    /// item that may be `null` (a field that may be `null` is an `Option` by [`Field::nullable`]).
+    Nullable(Box<TypeRef>),
     /// An object with arbitrary keys and values (`serde_json::Map`).
     Object,
     /// A free-form value whose limit is on its JSON text (`x-max-stringified-length`), held as

@@ -159,7 +159,11 @@ impl Builder<'_> {
         for keyword in ["oneOf", "anyOf"] {
             if let Some(branches) = schema.get(keyword).and_then(Value::as_array) {
                 for branch in branches {
-                    out.extend(self.instances(branch, depth + 1));
+                    if null_branch(branch) {
+                        out.push(Value::Null);
+                    } else {
+                        out.extend(self.instances(branch, depth + 1));
+                    }
                 }
                 return dedup(out);
             }
@@ -279,10 +283,37 @@ impl Builder<'_> {
     }
 }
 
+/// A union branch the generator reads as `null` alone: `{nullable: true}` with no type (Slack
+/// writes `anyOf: [{nullable: true}, {type: string}]` for a string or `null`; to JSON Schema
+/// the branch takes any value, which no one means).
+fn null_branch(branch: &Value) -> bool {
+    branch.get("type") == Some(&json!("null"))
+        || (branch.get("nullable") == Some(&json!(true))
+            && [
+                "type",
+                "properties",
+                "items",
+                "enum",
+                "$ref",
+                "allOf",
+                "oneOf",
+                "anyOf",
+            ]
+            .iter()
+            .all(|k| branch.get(k).is_none()))
+}
+
+/// The JSON type of `schema`'s instances: its `type`, or the one its keywords imply, as the
+/// generator reads them (README, "Judged by the JSON Schema Test Suite": `properties` or
+/// `additionalProperties` make an object, `items` an array).
 fn schema_type(schema: &Value) -> &str {
     match schema.get("type").and_then(Value::as_str) {
         Some(t) => t,
-        None if schema.get("properties").is_some() => "object",
+        None if schema.get("properties").is_some()
+            || schema.get("additionalProperties").is_some() =>
+        {
+            "object"
+        }
         None if schema.get("items").is_some() => "array",
         None => "any",
     }
@@ -302,7 +333,14 @@ fn strings(schema: &Value) -> Vec<Value> {
         Some("uri" | "url") => vec!["https://example.com/a?b=c"],
         _ => vec![],
     };
-    let mut out: Vec<Value> = by_format.into_iter().map(|s| json!(s)).collect();
+    let mut out: Vec<Value> = Vec::new();
+    // A string the `pattern` allows, first: without one every instance would be left out.
+    if let Some(pattern) = schema.get("pattern").and_then(Value::as_str)
+        && let Some(matching) = matching_string(pattern, min, max)
+    {
+        out.push(json!(matching));
+    }
+    out.extend(by_format.into_iter().map(|s| json!(s)));
     if let Some(example) = schema.get("example").filter(|e| e.is_string()) {
         out.push(example.clone());
     }
@@ -311,6 +349,29 @@ fn strings(schema: &Value) -> Vec<Value> {
         out.push(json!("é".repeat(max)));
     }
     out
+}
+
+/// A string matching `pattern` whose length is within `min..=max` characters, from a few
+/// seeded draws (the same every run); `None` when the pattern is not in the generator's dialect
+/// or no draw fits.
+fn matching_string(pattern: &str, min: usize, max: Option<usize>) -> Option<String> {
+    use rand::SeedableRng;
+    use rand::distr::Distribution;
+    // The generator refuses anchors; a string matching all of the pattern without them
+    // matches it with them at its ends too.
+    let body = pattern.strip_prefix('^').unwrap_or(pattern);
+    let body = match body.strip_suffix('$') {
+        Some(rest) if !rest.ends_with('\\') => rest,
+        _ => body,
+    };
+    let regex = rand_regex::Regex::compile(body, 8).ok()?;
+    let mut rng = rand::rngs::StdRng::seed_from_u64(0x5eed);
+    (0..16)
+        .map(|_| Distribution::<String>::sample(&regex, &mut rng))
+        .find(|s| {
+            let n = s.chars().count();
+            n >= min && max.is_none_or(|max| n <= max)
+        })
 }
 
 fn numbers(schema: &Value, integer: bool) -> Vec<Value> {
@@ -426,7 +487,7 @@ pub fn with_unknown_enum(builder: &Builder<'_>, schema: &Value, full: &Value) ->
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
+#[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
 
@@ -487,5 +548,29 @@ mod tests {
             to_json_schema(&json!({"$ref": "#/x", "nullable": true})),
             json!({"$ref": "#/x"})
         );
+    }
+
+    #[test]
+    fn a_pattern_gets_a_string_it_allows_within_the_lengths() {
+        let first = |schema: Value| strings(&schema)[0].as_str().unwrap().to_owned();
+        let id = first(json!({"type": "string", "pattern": "^[a-z]{3}-[0-9]+$"}));
+        let (letters, digits) = id.split_once('-').unwrap_or_else(|| panic!("{id:?}"));
+        assert!(
+            letters.len() == 3 && letters.chars().all(|c| c.is_ascii_lowercase()),
+            "{id}"
+        );
+        assert!(
+            !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()),
+            "{id}"
+        );
+        let short = first(json!({"type": "string", "pattern": "^a+$", "maxLength": 2}));
+        assert!(matches!(short.as_str(), "a" | "aa"), "{short}");
+        // The same every run.
+        assert_eq!(
+            id,
+            first(json!({"type": "string", "pattern": "^[a-z]{3}-[0-9]+$"}))
+        );
+        // A lookahead is not in the generator's dialect: no string, as before.
+        assert_eq!(matching_string("^(?=a)a$", 0, None), None);
     }
 }

@@ -240,9 +240,10 @@ fn reachable(model: &Model, mut pending: Vec<String>) -> BTreeSet<String> {
 pub(super) fn collect_named(ty: &TypeRef, out: &mut Vec<String>) {
     match ty {
         TypeRef::Named(n) => out.push(n.clone()),
-        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::OrEmpty(inner) => {
-            collect_named(inner, out)
-        }
+        TypeRef::Array(inner)
+        | TypeRef::Map(inner)
+        | TypeRef::OrEmpty(inner)
+        | TypeRef::Nullable(inner) => collect_named(inner, out),
         TypeRef::Tuple(items) => {
             for item in items {
                 collect_named(item, out);
@@ -444,9 +445,10 @@ pub(super) fn rename_named(ty: &mut TypeRef, renames: &BTreeMap<String, String>)
                 *n = to.clone();
             }
         }
-        TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::OrEmpty(inner) => {
-            rename_named(inner, renames)
-        }
+        TypeRef::Array(inner)
+        | TypeRef::Map(inner)
+        | TypeRef::OrEmpty(inner)
+        | TypeRef::Nullable(inner) => rename_named(inner, renames),
         TypeRef::Tuple(items) => {
             for item in items {
                 rename_named(item, renames);
@@ -494,9 +496,10 @@ pub(super) fn break_alias_cycles(model: &mut Model, diags: &mut Diagnostics) {
     fn untie(ty: &mut TypeRef, cycle: &BTreeSet<&str>) {
         match ty {
             TypeRef::Named(n) if cycle.contains(n.as_str()) => *ty = TypeRef::Any,
-            TypeRef::Array(inner) | TypeRef::Map(inner) | TypeRef::OrEmpty(inner) => {
-                untie(inner, cycle)
-            }
+            TypeRef::Array(inner)
+            | TypeRef::Map(inner)
+            | TypeRef::OrEmpty(inner)
+            | TypeRef::Nullable(inner) => untie(inner, cycle),
             TypeRef::Tuple(items) => items.iter_mut().for_each(|item| untie(item, cycle)),
             _ => {}
         }
@@ -542,7 +545,7 @@ pub(super) fn box_recursion(model: &mut Model) {
     fn by_value(ty: &TypeRef, index: &BTreeMap<&str, usize>, out: &mut Vec<usize>) {
         match ty {
             TypeRef::Named(n) => out.extend(index.get(n.as_str()).copied()),
-            TypeRef::OrEmpty(inner) => by_value(inner, index, out),
+            TypeRef::OrEmpty(inner) | TypeRef::Nullable(inner) => by_value(inner, index, out),
             TypeRef::Tuple(items) => {
                 for item in items {
                     by_value(item, index, out);

@@ -177,8 +177,15 @@ impl<'a> Resolver<'a> {
         };
         first.nullable = nullable;
         for other in others {
-            // Parts of one type add up: `allOf: [{$ref: Name}, {maxLength: 5}]`.
+            // Parts of one type add up: `allOf: [{$ref: Name}, {maxLength: 5}]`; a list of
+            // anything takes the other part's items (`[{type: array}, {items: {type: object}}]`).
+            let any_list =
+                |ty: &TypeRef| matches!(ty, TypeRef::Array(inner) if **inner == TypeRef::Any);
+            if any_list(&first.shape.ty) && matches!(other.shape.ty, TypeRef::Array(_)) {
+                first.shape.ty = other.shape.ty.clone();
+            }
             let same_type = other.shape.ty == TypeRef::Any
+                || any_list(&other.shape.ty) && matches!(first.shape.ty, TypeRef::Array(_))
                 || base_type(&self.types, &other.shape.ty)
                     == base_type(&self.types, &first.shape.ty);
             if !same_type {
@@ -812,8 +819,9 @@ impl<'a> Resolver<'a> {
                     Some(items) => {
                         let item_at = pointer(at, "items");
                         let item = self.shape_of(items.into(), &format!("{hint}Item"), &item_at);
+                        let ty = item_type(&item);
                         constraints.items = item_constraints(item.shape.constraints);
-                        TypeRef::Array(Box::new(item.shape.ty))
+                        TypeRef::Array(Box::new(ty))
                     }
                     None => TypeRef::Array(Box::new(TypeRef::Any)),
                 }
@@ -855,8 +863,9 @@ impl<'a> Resolver<'a> {
                     Some(items) => {
                         let item_at = pointer(at, "items");
                         let item = self.shape_of(items.into(), &format!("{hint}Item"), &item_at);
+                        let ty = item_type(&item);
                         constraints.items = item_constraints(item.shape.constraints);
-                        TypeRef::Array(Box::new(item.shape.ty))
+                        TypeRef::Array(Box::new(ty))
                     }
                     None => TypeRef::Array(Box::new(TypeRef::Any)),
                 }
@@ -983,7 +992,7 @@ impl<'a> Resolver<'a> {
             } else {
                 prefix.push(resolved.shape.constraints.clone());
             }
-            items.push(resolved.shape.ty);
+            items.push(item_type(&resolved));
         }
         let rest = match &schema.schema_kind {
             SchemaKind::Type(Type::Array(a)) => a.items.clone(),
@@ -1085,9 +1094,9 @@ impl<'a> Resolver<'a> {
                 match value.shape.ty {
                     // Values of any type: constraints the untyped schema names cannot be typed.
                     TypeRef::Any if value.shape.constraints.count() == 0 => (TypeRef::Object, None),
-                    ty => (
-                        TypeRef::Map(Box::new(ty)),
-                        item_constraints(value.shape.constraints),
+                    _ => (
+                        TypeRef::Map(Box::new(item_type(&value))),
+                        item_constraints(value.shape.constraints.clone()),
                     ),
                 }
             }
@@ -1439,6 +1448,16 @@ pub(super) fn is_null_schema(branch: &ReferenceOr<Schema>) -> bool {
     }
 }
 
+/// The type of an array's item, a map's value or a tuple's item: `Nullable` when it may be
+/// `null` (a field's nullability is the field's; `Any` holds `null` already).
+fn item_type(item: &Resolved) -> TypeRef {
+    match &item.shape.ty {
+        TypeRef::Any => TypeRef::Any,
+        ty if item.nullable => TypeRef::Nullable(Box::new(ty.clone())),
+        ty => ty.clone(),
+    }
+}
+
 /// A union variant's name from its type: the type's own name, or what kind of value it is.
 pub(super) fn variant_ident(ty: &TypeRef) -> String {
     match ty {
@@ -1451,6 +1470,7 @@ pub(super) fn variant_ident(ty: &TypeRef) -> String {
         TypeRef::Map(inner) => format!("{}Map", variant_ident(inner)),
         TypeRef::Tuple(_) => "Tuple".to_owned(),
         TypeRef::OrEmpty(inner) => format!("{}OrEmpty", variant_ident(inner)),
+        TypeRef::Nullable(inner) => format!("Nullable{}", variant_ident(inner)),
         TypeRef::Object => "Object".to_owned(),
         TypeRef::JsonText { .. } => "JsonText".to_owned(),
         TypeRef::File => "File".to_owned(),
@@ -1572,6 +1592,54 @@ fn combinators_beside_keywords(schema: &Schema, a: &openapiv3::AnySchema) -> Opt
         typ: None,
         ..rest.clone()
     } == openapiv3::AnySchema::default();
+    let lone = match (a.one_of.is_empty(), a.any_of.is_empty()) {
+        (false, true) => Some((&a.one_of, true)),
+        (true, false) => Some((&a.any_of, false)),
+        _ => None,
+    };
+    // Keywords of one JSON type beside a lone `oneOf`/`anyOf` whose branches each declare a
+    // type (`{items: {...}, oneOf: [{type: object}, {type: array}]}`, Slack's): they speak of
+    // the branch of that type only, as JSON Schema reads them; merged into it, the others kept.
+    if present == 1
+        && rest.typ.is_none()
+        && a.all_of.is_empty()
+        && let Some(implied) = implied_type(&rest)
+        && let Some((branches, one_of)) = lone
+        && branches.iter().all(|b| declared_type(b).is_some())
+    {
+        let branches: Vec<ReferenceOr<Schema>> = branches
+            .iter()
+            .map(|branch| {
+                if declared_type(branch) != Some(implied) {
+                    return branch.clone();
+                }
+                ReferenceOr::Item(Schema {
+                    schema_data: openapiv3::SchemaData::default(),
+                    schema_kind: SchemaKind::AllOf {
+                        all_of: vec![
+                            branch.clone(),
+                            ReferenceOr::Item(Schema {
+                                schema_data: openapiv3::SchemaData::default(),
+                                schema_kind: SchemaKind::Any(openapiv3::AnySchema {
+                                    typ: Some(implied.to_owned()),
+                                    ..rest.clone()
+                                }),
+                            }),
+                        ],
+                    },
+                })
+            })
+            .collect();
+        let schema_kind = if one_of {
+            SchemaKind::OneOf { one_of: branches }
+        } else {
+            SchemaKind::AnyOf { any_of: branches }
+        };
+        return Some(Schema {
+            schema_data: schema.schema_data.clone(),
+            schema_kind,
+        });
+    }
     let schema_kind = if present == 1 && only_type {
         // Inline parts without a type of their own take the schema's (`{type: string, anyOf:
         // [{maxLength: 2}, {minLength: 4}]}`).
@@ -1628,4 +1696,51 @@ fn combinators_beside_keywords(schema: &Schema, a: &openapiv3::AnySchema) -> Opt
         schema_data: schema.schema_data.clone(),
         schema_kind,
     })
+}
+
+/// The one JSON type an untyped schema's keywords speak of (`items` of arrays, `properties` of
+/// objects...), if they speak of exactly one.
+fn implied_type(a: &openapiv3::AnySchema) -> Option<&'static str> {
+    let object = !a.properties.is_empty()
+        || !a.required.is_empty()
+        || a.additional_properties.is_some()
+        || a.min_properties.is_some()
+        || a.max_properties.is_some();
+    let array = a.items.is_some()
+        || a.min_items.is_some()
+        || a.max_items.is_some()
+        || a.unique_items.is_some();
+    let string = a.pattern.is_some() || a.min_length.is_some() || a.max_length.is_some();
+    let number = a.minimum.is_some() || a.maximum.is_some() || a.multiple_of.is_some();
+    match (object, array, string, number) {
+        (true, false, false, false) => Some("object"),
+        (false, true, false, false) => Some("array"),
+        (false, false, true, false) => Some("string"),
+        (false, false, false, true) => Some("number"),
+        _ => None,
+    }
+}
+
+/// The `type` an inline branch declares (`integer` counts as `number`); `None` for a `$ref` or
+/// an untyped branch.
+fn declared_type(branch: &ReferenceOr<Schema>) -> Option<&'static str> {
+    let ReferenceOr::Item(schema) = branch else {
+        return None;
+    };
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::Object(_)) => Some("object"),
+        SchemaKind::Type(Type::Array(_)) => Some("array"),
+        SchemaKind::Type(Type::String(_)) => Some("string"),
+        SchemaKind::Type(Type::Number(_) | Type::Integer(_)) => Some("number"),
+        SchemaKind::Type(Type::Boolean(_)) => Some("boolean"),
+        SchemaKind::Any(b) => match b.typ.as_deref()? {
+            "object" => Some("object"),
+            "array" => Some("array"),
+            "string" => Some("string"),
+            "number" | "integer" => Some("number"),
+            "boolean" => Some("boolean"),
+            _ => None,
+        },
+        _ => None,
+    }
 }
