@@ -352,6 +352,9 @@ fn struct_serde(name: &str, s: &Struct, debug: bool) -> TokenStream {
                     crate::object::deserialize(deserializer)
                 }
             }
+            // Each field's type inside one more `Option` (not yet seen): deep for a list of
+            // nullable objects (GitHub's), which only the decoder ever names.
+            #[allow(clippy::type_complexity)]
             pub struct __Partial { #(#partial_fields)* }
             impl crate::object::Object for #ident {
                 type Partial = __Partial;
