@@ -9,7 +9,8 @@
 //!   deserialization failure counts as "rejected";
 //! - theirs: `jsonschema` (Draft 4, the dialect OpenAPI 3.0's Schema Object extends, with format
 //!   assertion on) validates the same JSON against the same schema, converted from the OpenAPI
-//!   3.0 spec file by code (`to_json_schema`).
+//!   3.0 spec file by code (`codeqr_instances::to_json_schema`, request side: the same
+//!   conversion the response judge uses).
 //!
 //! Where the two differ by design, the difference is handled below, each with its reason, and
 //! listed in the README ("Validation and JSON Schema"). Every other disagreement fails the test.
@@ -25,210 +26,22 @@
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config as RunnerConfig, TestCaseError, TestError, TestRunner};
+use codeqr_instances::{Side, root_schema};
 use serde_json::{Map, Value, json};
 use std::sync::Mutex;
 
 // ---------------------------------------------------------------------------------------------
-// OpenAPI 3.0 → JSON Schema (Draft 4)
+// OpenAPI 3.0 → JSON Schema (Draft 4): `codeqr_instances::to_json_schema`, request side
 // ---------------------------------------------------------------------------------------------
 
-/// The widest integer the SDK holds when a spec says `type: integer` with no `format` (`i64`).
-/// JSON Schema's integers are unbounded; see `to_json_schema`.
-const I64_BOUNDS: (i64, i64) = (i64::MIN, i64::MAX);
-
-/// Converts one OpenAPI 3.0 Schema Object (request side) into JSON Schema Draft 4:
-/// - `nullable: true` → `"null"` added to `type` (and to `enum`), or `anyOf [null, …]` when the
-///   schema has no `type` (a `$ref`, `allOf`, `oneOf` …);
-/// - `discriminator` → OpenAPI's meaning spelled out: when the tag property names a variant, the
-///   value must be valid against that variant; otherwise the plain `oneOf`/`anyOf` applies;
-/// - `readOnly` properties leave `required` (OpenAPI: required only in responses);
-/// - `format: int32` / `int64` → the `minimum`/`maximum` OpenAPI defines for them;
-/// - DESIGN DIFFERENCE: `type: integer` with no format gets the `i64` bounds the SDK's type has
-///   (JSON Schema integers are unbounded; the SDK refuses what `i64` cannot hold);
-/// - OpenAPI-only keywords (`example`, `xml`, `externalDocs`, `deprecated`, `x-…`) are dropped:
-///   JSON Schema ignores unknown keywords anyway, and `x-max-stringified-length` is checked by
-///   the oracle itself (`within_stringified_limits`).
-///
-/// `$ref`s stay as they are (`#/components/schemas/X`): the converted schemas are placed at the
-/// same pointer in the root schema, so they resolve there.
-fn to_json_schema(schema: &Value) -> Value {
-    let Value::Object(map) = schema else {
-        return schema.clone();
-    };
-    if let Some(reference) = map.get("$ref") {
-        // OpenAPI 3.0 ignores a `$ref`'s siblings, as Draft 4 does.
-        return json!({ "$ref": reference });
-    }
-    let mut out = Map::new();
-    for (key, value) in map {
-        let converted = match key.as_str() {
-            "properties" => Value::Object(
-                value
-                    .as_object()
-                    .expect("properties is an object")
-                    .iter()
-                    .map(|(k, v)| (k.clone(), to_json_schema(v)))
-                    .collect(),
-            ),
-            "items" | "not" => to_json_schema(value),
-            "additionalProperties" if value.is_object() => to_json_schema(value),
-            "allOf" | "oneOf" | "anyOf" => Value::Array(
-                value
-                    .as_array()
-                    .expect("a list of schemas")
-                    .iter()
-                    .map(to_json_schema)
-                    .collect(),
-            ),
-            "required" => {
-                let props = map.get("properties").and_then(Value::as_object);
-                let read_only = |name: &str| {
-                    props
-                        .and_then(|p| p.get(name))
-                        .and_then(|p| p.get("readOnly"))
-                        .and_then(Value::as_bool)
-                        == Some(true)
-                };
-                Value::Array(
-                    value
-                        .as_array()
-                        .expect("required is a list")
-                        .iter()
-                        .filter(|n| !read_only(n.as_str().unwrap_or_default()))
-                        .cloned()
-                        .collect(),
-                )
-            }
-            "nullable" | "discriminator" | "example" | "xml" | "externalDocs" | "deprecated"
-            | "readOnly" | "writeOnly" => continue,
-            k if k.starts_with("x-") => continue,
-            _ => value.clone(),
-        };
-        out.insert(key.clone(), converted);
-    }
-    if map.get("type").and_then(Value::as_str) == Some("integer") {
-        // The ranges of OpenAPI's formats and of the Format Registry's sized ones.
-        let (min, max): (i128, i128) = match map.get("format").and_then(Value::as_str) {
-            Some("int8") => (i8::MIN.into(), i8::MAX.into()),
-            Some("int16") => (i16::MIN.into(), i16::MAX.into()),
-            Some("int32") => (i32::MIN.into(), i32::MAX.into()),
-            Some("uint8") => (0, u8::MAX.into()),
-            Some("uint16") => (0, u16::MAX.into()),
-            Some("uint32") => (0, u32::MAX.into()),
-            Some("uint64") => (0, u64::MAX.into()),
-            _ => (I64_BOUNDS.0.into(), I64_BOUNDS.1.into()),
-        };
-        let number = |n: i128| -> Value {
-            match (i64::try_from(n), u64::try_from(n)) {
-                (Ok(small), _) => small.into(),
-                (_, Ok(big)) => big.into(),
-                _ => unreachable!("the bounds fit 64 bits"),
-            }
-        };
-        let (min, max) = (number(min), number(max));
-        // Tighter bounds of the spec's own stay; the type's range applies as well.
-        out.insert("allOf".into(), json!([{"minimum": min, "maximum": max}]));
-    }
-    if let Some(discriminator) = map.get("discriminator") {
-        out = discriminated(out, discriminator);
-    }
-    if map.get("nullable").and_then(Value::as_bool) == Some(true) {
-        out = nullable(out);
-    }
-    Value::Object(out)
-}
-
-fn nullable(mut schema: Map<String, Value>) -> Map<String, Value> {
-    match schema.get_mut("type") {
-        Some(Value::String(t)) => {
-            let t = t.clone();
-            schema.insert("type".into(), json!([t, "null"]));
-            if let Some(Value::Array(values)) = schema.get_mut("enum") {
-                values.push(Value::Null);
-            }
-            schema
-        }
-        _ => {
-            let mut wrapper = Map::new();
-            wrapper.insert(
-                "anyOf".into(),
-                json!([{"type": "null"}, Value::Object(schema)]),
-            );
-            wrapper
-        }
-    }
-}
-
-/// `oneOf: [$ref A, $ref B, …]` with `discriminator: {propertyName: p}` (no mapping: the tag is
-/// the schema's name) becomes: tag names A → valid against A; … ; tag names none of them → the
-/// `oneOf` as written.
-fn discriminated(schema: Map<String, Value>, discriminator: &Value) -> Map<String, Value> {
-    let property = discriminator["propertyName"]
-        .as_str()
-        .expect("propertyName")
-        .to_owned();
-    assert!(
-        discriminator.get("mapping").is_none(),
-        "mapping is not converted"
-    );
-    let variants = schema
-        .get("oneOf")
-        .or_else(|| schema.get("anyOf"))
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    let mut names = Vec::new();
-    let mut branches = Vec::new();
-    for variant in &variants {
-        if let Some(reference) = variant.get("$ref").and_then(Value::as_str) {
-            let name = reference.rsplit('/').next().unwrap_or_default();
-            names.push(json!(name));
-            branches.push(json!({
-                "required": [property],
-                "properties": { property.as_str(): { "enum": [name] } },
-                "allOf": [variant],
-            }));
-        }
-    }
-    branches.push(json!({
-        "not": {
-            "type": "object",
-            "required": [property],
-            "properties": { property.as_str(): { "enum": names } },
-        },
-        "allOf": [Value::Object(schema)],
-    }));
-    let mut out = Map::new();
-    out.insert("anyOf".into(), Value::Array(branches));
-    out
-}
-
-/// Reads an OpenAPI file, converts every component schema, and returns (the spec, a validator
-/// of `target`, a JSON pointer into the spec).
+/// Reads an OpenAPI file and returns (the spec, the schema at `target`, a validator of it with
+/// every component schema converted beside it).
 fn load(spec_path: &str, target: &str) -> (Value, Value, jsonschema::Validator) {
     let path = format!("{}/../{spec_path}", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).expect("read the spec");
     let spec: Value = serde_yaml::from_str(&text).expect("the spec is YAML");
-    let components: Map<String, Value> = spec["components"]["schemas"]
-        .as_object()
-        .expect("components/schemas")
-        .iter()
-        .map(|(k, v)| (k.clone(), to_json_schema(v)))
-        .collect();
     let openapi_schema = spec.pointer(target).expect("target schema").clone();
-    let mut root = match to_json_schema(&openapi_schema) {
-        Value::Object(map) => map,
-        other => panic!("target is not an object schema: {other}"),
-    };
-    if root.contains_key("$ref") {
-        // Draft 4 ignores a `$ref`'s siblings, so the components go beside it in a wrapper.
-        root = Map::from_iter([("allOf".to_owned(), json!([Value::Object(root)]))]);
-    }
-    root.insert(
-        "components".into(),
-        json!({ "schemas": Value::Object(components) }),
-    );
-    let root = Value::Object(root);
+    let root = root_schema(&spec, &openapi_schema, Side::Request);
     let validator = jsonschema::options()
         .with_draft(jsonschema::Draft::Draft4)
         .should_validate_formats(true)

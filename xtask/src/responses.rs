@@ -10,7 +10,7 @@
 //! workspace over them, `target/` shared).
 
 use crate::check::strip_workspace_table;
-use codeqr_instances::{Builder, root_schema};
+use codeqr_instances::{Builder, Side, root_schema};
 use serde_json::Value;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -250,7 +250,7 @@ fn prepare(path: &Path, name: &str, work: &Path) -> Result<Prepared, String> {
         let Ok(validator) = jsonschema::options()
             .with_draft(jsonschema::Draft::Draft4)
             .should_validate_formats(true)
-            .build(&root_schema(&spec, schema))
+            .build(&root_schema(&spec, schema, Side::Response))
         else {
             continue;
         };

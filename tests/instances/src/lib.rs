@@ -14,18 +14,46 @@ use serde_json::{Map, Value, json};
 const MAX_DEPTH: usize = 6;
 
 // ---------------------------------------------------------------------------------------------
-// OpenAPI 3.0 (response side) → JSON Schema Draft 4
+// OpenAPI 3.0 → JSON Schema Draft 4
 // ---------------------------------------------------------------------------------------------
 
-/// `nullable` → `null` in `type` (or `anyOf [null, …]` where there is no `type`); `writeOnly`
-/// properties leave `required` (they are never sent back); the OpenAPI-only keywords dropped.
-pub fn to_json_schema(schema: &Value) -> Value {
+/// Which way a schema's values travel, which decides what `required` means: a `readOnly`
+/// property is never sent (required only in responses), a `writeOnly` one never sent back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// A request body: the request oracle (`tests/tests/oracle.rs`).
+    Request,
+    /// A response body: the response judge.
+    Response,
+}
+
+/// Converts one OpenAPI 3.0 Schema Object into JSON Schema Draft 4, for the `jsonschema`
+/// crate to judge what the SDK may send (`Side::Request`) or must decode (`Side::Response`):
+/// - `nullable: true` → `"null"` added to `type` (and to `enum`), or `anyOf [null, …]` when the
+///   schema has no `type` (a `$ref`, `allOf`, `oneOf` …);
+/// - `discriminator` → OpenAPI's meaning spelled out: when the tag names a variant (by
+///   `mapping`, or by the variant's schema name), the value must be valid against that variant;
+///   otherwise the plain `oneOf`/`anyOf` applies;
+/// - `readOnly` (request) or `writeOnly` (response) properties leave `required`;
+/// - `type: integer` gets the range its Rust type holds: a sized format's (`int32`, `uint8`,
+///   `uint64` …), `i64`'s without one. A DESIGN DIFFERENCE: JSON Schema integers are unbounded;
+/// - `exclusiveMinimum: true` with no `minimum` bounds nothing (Draft 4's meta-schema refuses
+///   it): dropped;
+/// - OpenAPI-only keywords (`example`, `xml`, `externalDocs`, `deprecated`, `x-…`) are dropped:
+///   JSON Schema ignores unknown keywords anyway, and the request oracle checks
+///   `x-max-stringified-length` itself.
+///
+/// `$ref`s stay as they are (`#/components/schemas/X`): [`root_schema`] places the converted
+/// components at the same pointer, so they resolve there.
+pub fn to_json_schema(schema: &Value, side: Side) -> Value {
     let Value::Object(map) = schema else {
         return schema.clone();
     };
     if let Some(reference) = map.get("$ref") {
+        // OpenAPI 3.0 ignores a `$ref`'s siblings, as Draft 4 does.
         return json!({ "$ref": reference });
     }
+    let convert = |value: &Value| to_json_schema(value, side);
     let mut out = Map::new();
     for (key, value) in map {
         let converted = match key.as_str() {
@@ -34,17 +62,17 @@ pub fn to_json_schema(schema: &Value) -> Value {
                     .as_object()
                     .into_iter()
                     .flatten()
-                    .map(|(k, v)| (k.clone(), to_json_schema(v)))
+                    .map(|(k, v)| (k.clone(), convert(v)))
                     .collect(),
             ),
-            "items" | "not" => to_json_schema(value),
-            "additionalProperties" if value.is_object() => to_json_schema(value),
+            "items" | "not" => convert(value),
+            "additionalProperties" if value.is_object() => convert(value),
             "allOf" | "oneOf" | "anyOf" => Value::Array(
                 value
                     .as_array()
                     .into_iter()
                     .flatten()
-                    .map(to_json_schema)
+                    .map(convert)
                     .collect(),
             ),
             "nullable" | "discriminator" | "readOnly" | "writeOnly" | "example" | "xml"
@@ -54,15 +82,17 @@ pub fn to_json_schema(schema: &Value) -> Value {
         };
         out.insert(key.clone(), converted);
     }
-    // A sized integer format bounds the value as its range does (what the Rust type holds).
-    if map.get("type") == Some(&json!("integer"))
-        && let Some((min, max)) = integer_range(schema)
-    {
-        out.entry("minimum").or_insert_with(|| json!(min));
-        out.entry("maximum").or_insert_with(|| json!(max));
+    // The range the Rust type holds; the spec's own tighter bounds stay.
+    if map.get("type") == Some(&json!("integer")) {
+        let (min, max) = integer_range(schema).unwrap_or((i64::MIN.into(), i64::MAX.into()));
+        let range = json!({"minimum": json_integer(min), "maximum": json_integer(max)});
+        match out.get_mut("allOf") {
+            Some(Value::Array(parts)) => parts.push(range),
+            _ => {
+                out.insert("allOf".into(), json!([range]));
+            }
+        }
     }
-    // `exclusiveMinimum: true` with no `minimum` (Dub writes it so) bounds nothing, and Draft 4's
-    // meta-schema refuses it.
     for (exclusive, bound) in [
         ("exclusiveMinimum", "minimum"),
         ("exclusiveMaximum", "maximum"),
@@ -72,49 +102,119 @@ pub fn to_json_schema(schema: &Value) -> Value {
         }
     }
     if let Some(Value::Array(required)) = out.get_mut("required") {
-        let write_only: Vec<&String> = map
+        let one_way = match side {
+            Side::Request => "readOnly",
+            Side::Response => "writeOnly",
+        };
+        let left_out: Vec<&String> = map
             .get("properties")
             .and_then(Value::as_object)
             .map(|p| {
                 p.iter()
-                    .filter(|(_, s)| s.get("writeOnly") == Some(&json!(true)))
+                    .filter(|(_, s)| s.get(one_way) == Some(&json!(true)))
                     .map(|(k, _)| k)
                     .collect()
             })
             .unwrap_or_default();
-        required.retain(|r| !write_only.iter().any(|w| Some(w.as_str()) == r.as_str()));
+        required.retain(|r| !left_out.iter().any(|w| Some(w.as_str()) == r.as_str()));
+    }
+    if let Some(discriminator) = map.get("discriminator") {
+        out = discriminated(out, discriminator);
     }
     if map.get("nullable") == Some(&json!(true)) {
-        match out.get("type").cloned() {
-            Some(Value::String(t)) => {
-                out.insert("type".into(), json!([t, "null"]));
-                if let Some(Value::Array(values)) = out.get_mut("enum") {
-                    values.push(Value::Null);
-                }
-            }
-            _ => {
-                return json!({ "anyOf": [{ "type": "null" }, Value::Object(out)] });
-            }
-        }
+        out = nullable(out);
     }
     Value::Object(out)
 }
 
-/// The root document the validators resolve `#/components/schemas/...` in.
-pub fn root_schema(spec: &Value, schema: &Value) -> Value {
+/// An integer as JSON: every range bound fits `i64` or `u64`.
+fn json_integer(n: i128) -> Value {
+    match (i64::try_from(n), u64::try_from(n)) {
+        (Ok(small), _) => small.into(),
+        (_, Ok(big)) => big.into(),
+        _ => Value::Null,
+    }
+}
+
+fn nullable(mut schema: Map<String, Value>) -> Map<String, Value> {
+    match schema.get("type").cloned() {
+        Some(Value::String(t)) => {
+            schema.insert("type".into(), json!([t, "null"]));
+            if let Some(Value::Array(values)) = schema.get_mut("enum") {
+                values.push(Value::Null);
+            }
+            schema
+        }
+        _ => Map::from_iter([(
+            "anyOf".to_owned(),
+            json!([{"type": "null"}, Value::Object(schema)]),
+        )]),
+    }
+}
+
+/// `oneOf: [$ref A, $ref B, …]` with `discriminator: {propertyName: p, mapping?}` becomes: the
+/// tag names A (a `mapping` key pointing at A, or A's schema name) → valid against A; …; the tag
+/// names none of them → the `oneOf` as written.
+fn discriminated(schema: Map<String, Value>, discriminator: &Value) -> Map<String, Value> {
+    let Some(property) = discriminator["propertyName"].as_str() else {
+        return schema;
+    };
+    let mapping = discriminator.get("mapping").and_then(Value::as_object);
+    let variants = schema
+        .get("oneOf")
+        .or_else(|| schema.get("anyOf"))
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let mut all_tags = Vec::new();
+    let mut branches = Vec::new();
+    for variant in &variants {
+        let Some(reference) = variant.get("$ref").and_then(Value::as_str) else {
+            continue;
+        };
+        let mut tags: Vec<Value> = mapping
+            .into_iter()
+            .flatten()
+            .filter(|(_, target)| target.as_str() == Some(reference))
+            .map(|(tag, _)| json!(tag))
+            .collect();
+        if tags.is_empty() {
+            tags.push(json!(reference.rsplit('/').next().unwrap_or_default()));
+        }
+        all_tags.extend(tags.iter().cloned());
+        branches.push(json!({
+            "required": [property],
+            "properties": { property: { "enum": tags } },
+            "allOf": [variant],
+        }));
+    }
+    branches.push(json!({
+        "not": {
+            "type": "object",
+            "required": [property],
+            "properties": { property: { "enum": all_tags } },
+        },
+        "allOf": [Value::Object(schema)],
+    }));
+    Map::from_iter([("anyOf".to_owned(), Value::Array(branches))])
+}
+
+/// The root document the validators resolve `#/components/schemas/...` in: `schema` converted,
+/// with every component schema of `spec` converted beside it.
+pub fn root_schema(spec: &Value, schema: &Value, side: Side) -> Value {
     let schemas: Map<String, Value> = spec["components"]["schemas"]
         .as_object()
         .into_iter()
         .flatten()
-        .map(|(k, v)| (k.clone(), to_json_schema(v)))
+        .map(|(k, v)| (k.clone(), to_json_schema(v, side)))
         .collect();
-    let mut root = to_json_schema(schema);
-    if let Value::Object(map) = &mut root {
-        map.insert("components".into(), json!({ "schemas": schemas }));
-    } else {
-        root = json!({ "allOf": [root], "components": { "schemas": schemas } });
-    }
-    root
+    let mut root = match to_json_schema(schema, side) {
+        // Draft 4 ignores a `$ref`'s siblings: the components go beside it in a wrapper.
+        Value::Object(map) if !map.contains_key("$ref") => map,
+        other => Map::from_iter([("allOf".to_owned(), json!([other]))]),
+    };
+    root.insert("components".into(), json!({ "schemas": schemas }));
+    Value::Object(root)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -541,13 +641,74 @@ mod tests {
     #[test]
     fn nullable_becomes_a_null_type_in_json_schema() {
         assert_eq!(
-            to_json_schema(&json!({"type": "string", "nullable": true, "enum": ["a"]})),
+            to_json_schema(
+                &json!({"type": "string", "nullable": true, "enum": ["a"]}),
+                Side::Response
+            ),
             json!({"type": ["string", "null"], "enum": ["a", null]})
         );
         assert_eq!(
-            to_json_schema(&json!({"$ref": "#/x", "nullable": true})),
+            to_json_schema(&json!({"$ref": "#/x", "nullable": true}), Side::Request),
             json!({"$ref": "#/x"})
         );
+    }
+
+    #[test]
+    fn one_way_properties_leave_required_on_their_side_only() {
+        let schema = json!({
+            "type": "object",
+            "required": ["id", "password", "name"],
+            "properties": {
+                "id": {"type": "string", "readOnly": true},
+                "password": {"type": "string", "writeOnly": true},
+                "name": {"type": "string"}
+            }
+        });
+        assert_eq!(
+            to_json_schema(&schema, Side::Request)["required"],
+            json!(["password", "name"])
+        );
+        assert_eq!(
+            to_json_schema(&schema, Side::Response)["required"],
+            json!(["id", "name"])
+        );
+    }
+
+    #[test]
+    fn integers_get_their_rust_range_and_discriminators_their_meaning() {
+        let bounded = to_json_schema(
+            &json!({"type": "integer", "format": "uint8"}),
+            Side::Request,
+        );
+        assert_eq!(bounded["allOf"], json!([{"minimum": 0, "maximum": 255}]));
+        let plain = to_json_schema(&json!({"type": "integer"}), Side::Response);
+        assert_eq!(plain["allOf"][0]["maximum"], json!(i64::MAX));
+        let spec = json!({"components": {"schemas": {
+            "Cat": {"type": "object", "properties": {"kind": {"type": "string"}, "purrs": {"type": "boolean"}}},
+            "Dog": {"type": "object", "properties": {"kind": {"type": "string"}, "barks": {"type": "boolean"}}},
+            "Pet": {
+                "oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
+                "discriminator": {"propertyName": "kind", "mapping": {"cat": "#/components/schemas/Cat"}}
+            }
+        }}});
+        let root = root_schema(
+            &spec,
+            &json!({"$ref": "#/components/schemas/Pet"}),
+            Side::Response,
+        );
+        // The tag picks the variant: `cat` by the mapping, `Dog` by the schema's name; any
+        // other tag leaves the plain `oneOf`.
+        let pet = &root["components"]["schemas"]["Pet"]["anyOf"];
+        assert_eq!(pet[0]["properties"]["kind"]["enum"], json!(["cat"]));
+        assert_eq!(pet[0]["allOf"][0]["$ref"], "#/components/schemas/Cat");
+        assert_eq!(pet[1]["properties"]["kind"]["enum"], json!(["Dog"]));
+        assert_eq!(
+            pet[2]["not"]["properties"]["kind"]["enum"],
+            json!(["cat", "Dog"])
+        );
+        assert!(pet[2]["allOf"][0]["oneOf"].is_array());
+        // A `$ref` root is wrapped: Draft 4 ignores its siblings.
+        assert_eq!(root["allOf"][0]["$ref"], "#/components/schemas/Pet");
     }
 
     #[test]
