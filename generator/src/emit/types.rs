@@ -337,6 +337,14 @@ fn struct_serde(name: &str, s: &Struct, debug: bool) -> TokenStream {
             }
         }
     });
+    // `__Partial` holds each field's type inside one more `Option` (not yet seen): deep for a
+    // list of nullable objects (GitHub's), too deep for clippy's `type_complexity`, and only
+    // the decoder ever names it.
+    let partial_allow = s
+        .fields
+        .iter()
+        .any(|f| nesting(&f.shape.ty) >= 2)
+        .then(|| quote! { #[allow(clippy::type_complexity)] });
     // One block, so a feature gate covers it with one attribute; `__Partial` is local to it.
     quote! {
         #allow
@@ -352,9 +360,7 @@ fn struct_serde(name: &str, s: &Struct, debug: bool) -> TokenStream {
                     crate::object::deserialize(deserializer)
                 }
             }
-            // Each field's type inside one more `Option` (not yet seen): deep for a list of
-            // nullable objects (GitHub's), which only the decoder ever names.
-            #[allow(clippy::type_complexity)]
+            #partial_allow
             pub struct __Partial { #(#partial_fields)* }
             impl crate::object::Object for #ident {
                 type Partial = __Partial;
@@ -706,4 +712,17 @@ fn variant_attempts(u: &Union) -> TokenStream {
             }
         })
         .collect()
+}
+
+/// How many generic containers deep `ty` is (`Vec<Option<T>>`: 2).
+fn nesting(ty: &crate::model::TypeRef) -> usize {
+    use crate::model::TypeRef;
+    match ty {
+        TypeRef::Array(inner)
+        | TypeRef::Map(inner)
+        | TypeRef::OrEmpty(inner)
+        | TypeRef::Nullable(inner) => 1 + nesting(inner),
+        TypeRef::Tuple(items) => 1 + items.iter().map(nesting).max().unwrap_or(0),
+        _ => 0,
+    }
 }

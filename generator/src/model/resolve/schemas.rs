@@ -643,14 +643,36 @@ impl<'a> Resolver<'a> {
 
     pub(super) fn shape_of(&mut self, schema: SchemaOrRef<'_>, hint: &str, at: &str) -> Resolved {
         match schema {
+            // A component that may be `null` (GitHub's `nullable-license-simple`) may be null
+            // wherever it is used: its type is shared, its nullability goes to the use.
             SchemaOrRef::Ref(reference) => Resolved {
                 shape: Shape {
                     ty: self.follow_ref(reference, at),
                     constraints: Constraints::default(),
                 },
-                nullable: false,
+                nullable: self.component_nullable(reference, 0),
             },
             SchemaOrRef::Item(schema) => self.shape_of_item(schema, hint, at),
+        }
+    }
+
+    /// Whether the component `reference` names allows `null`: `nullable: true` (3.1's null
+    /// type or branch, normalised to it), or an `allOf` of one such reference.
+    fn component_nullable(&self, reference: &str, depth: usize) -> bool {
+        let Some(schema) = self.component(reference) else {
+            return false;
+        };
+        if schema.schema_data.nullable {
+            return true;
+        }
+        match &schema.schema_kind {
+            SchemaKind::AllOf { all_of } if depth < 8 => match all_of.as_slice() {
+                [ReferenceOr::Reference { reference }] => {
+                    self.component_nullable(reference, depth + 1)
+                }
+                _ => false,
+            },
+            _ => false,
         }
     }
 
