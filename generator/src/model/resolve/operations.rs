@@ -539,12 +539,14 @@ impl<'a> Resolver<'a> {
                     (Some((media, content)), _) => {
                         let schema_at =
                             pointer(&pointer(&pointer(&code_at, "content"), media), "schema");
+                        // A body that may be `null` (a `$ref` to GitHub's nullable `integration`)
+                        // is an `Option`.
                         ResponseBody::Json(match &content.schema {
-                            Some(schema) => {
-                                self.shape_of(schema.into(), &format!("{stem}Response"), &schema_at)
-                                    .shape
-                                    .ty
-                            }
+                            Some(schema) => super::schemas::item_type(&self.shape_of(
+                                schema.into(),
+                                &format!("{stem}Response"),
+                                &schema_at,
+                            )),
                             None => TypeRef::Any,
                         })
                     }

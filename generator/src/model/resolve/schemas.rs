@@ -1470,9 +1470,9 @@ pub(super) fn is_null_schema(branch: &ReferenceOr<Schema>) -> bool {
     }
 }
 
-/// The type of an array's item, a map's value or a tuple's item: `Nullable` when it may be
-/// `null` (a field's nullability is the field's; `Any` holds `null` already).
-fn item_type(item: &Resolved) -> TypeRef {
+/// The type of an array's item, a map's value, a tuple's item or a response body: `Nullable`
+/// when it may be `null` (a field's nullability is the field's; `Any` holds `null` already).
+pub(super) fn item_type(item: &Resolved) -> TypeRef {
     match &item.shape.ty {
         TypeRef::Any => TypeRef::Any,
         ty if item.nullable => TypeRef::Nullable(Box::new(ty.clone())),
