@@ -24,9 +24,9 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
+use codeqr_instances::{Side, root_schema};
 use proptest::prelude::*;
 use proptest::test_runner::{Config as RunnerConfig, TestCaseError, TestError, TestRunner};
-use codeqr_instances::{Side, root_schema};
 use serde_json::{Map, Value, json};
 use std::sync::Mutex;
 

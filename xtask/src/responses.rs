@@ -10,7 +10,7 @@
 //! workspace over them, `target/` shared).
 
 use crate::check::strip_workspace_table;
-use codeqr_instances::{Builder, Side, root_schema};
+use codeqr_instances::{Builder, Components, Side};
 use serde_json::Value;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -226,6 +226,7 @@ fn prepare(path: &Path, name: &str, work: &Path) -> Result<Prepared, String> {
     codeqr_codegen::write_files(&work.join("crates").join(name), &generated.files)?;
 
     let builder = Builder { spec: &spec };
+    let components = Components::new(&spec, Side::Response);
     let mut cases = Vec::new();
     let mut arms = String::new();
     let (mut schemas, mut left_out) = (0, 0);
@@ -250,7 +251,7 @@ fn prepare(path: &Path, name: &str, work: &Path) -> Result<Prepared, String> {
         let Ok(validator) = jsonschema::options()
             .with_draft(jsonschema::Draft::Draft4)
             .should_validate_formats(true)
-            .build(&root_schema(&spec, schema, Side::Response))
+            .build(&components.root(schema))
         else {
             continue;
         };

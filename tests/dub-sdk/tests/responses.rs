@@ -12,7 +12,7 @@
 #![cfg(dub_spec)]
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
 
-use codeqr_instances::{Builder, Side, root_schema};
+use codeqr_instances::{Builder, Components, Side};
 use serde_json::Value;
 
 const SPEC: &str = "../../../shared/specs/dub-openapi.json";
@@ -28,6 +28,7 @@ fn spec() -> Value {
 fn every_response_the_description_allows_decodes() {
     let spec = spec();
     let builder = Builder { spec: &spec };
+    let components = Components::new(&spec, Side::Response);
     let (mut schemas, mut tried, mut invalid, mut promised) = (0, 0, 0, 0);
     let mut failures = Vec::new();
     for (operation, method, path, status) in dub_sdk::responses::RESPONSES {
@@ -43,7 +44,7 @@ fn every_response_the_description_allows_decodes() {
         let validator = jsonschema::options()
             .with_draft(jsonschema::Draft::Draft4)
             .should_validate_formats(true)
-            .build(&root_schema(&spec, schema, Side::Response))
+            .build(&components.root(schema))
             .unwrap_or_else(|e| panic!("{operation}: the converted schema: {e}"));
         let judged = builder.judged(schema, PER_RESPONSE, |i| validator.is_valid(i));
         invalid += judged.left_out;

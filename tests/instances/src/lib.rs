@@ -12,6 +12,8 @@ use serde_json::{Map, Value, json};
 
 /// `$ref`s followed on one path, at most (recursive schemas end there).
 const MAX_DEPTH: usize = 6;
+/// Variants kept of a nested value (the first ones: null, each branch, bounds come first).
+const MAX_NESTED_VARIANTS: usize = 32;
 
 // ---------------------------------------------------------------------------------------------
 // OpenAPI 3.0 → JSON Schema Draft 4
@@ -200,21 +202,76 @@ fn discriminated(schema: Map<String, Value>, discriminator: &Value) -> Map<Strin
 }
 
 /// The root document the validators resolve `#/components/schemas/...` in: `schema` converted,
-/// with every component schema of `spec` converted beside it.
+/// with the component schemas of `spec` it reaches converted beside it. For many schemas of one
+/// spec, [`Components`] converts the components once.
 pub fn root_schema(spec: &Value, schema: &Value, side: Side) -> Value {
-    let schemas: Map<String, Value> = spec["components"]["schemas"]
-        .as_object()
-        .into_iter()
-        .flatten()
-        .map(|(k, v)| (k.clone(), to_json_schema(v, side)))
-        .collect();
-    let mut root = match to_json_schema(schema, side) {
-        // Draft 4 ignores a `$ref`'s siblings: the components go beside it in a wrapper.
-        Value::Object(map) if !map.contains_key("$ref") => map,
-        other => Map::from_iter([("allOf".to_owned(), json!([other]))]),
-    };
-    root.insert("components".into(), json!({ "schemas": schemas }));
-    Value::Object(root)
+    Components::new(spec, side).root(schema)
+}
+
+/// Every component schema of a spec, converted once (Stripe's are megabytes: converting them
+/// for each of its responses was most of the judge's time).
+#[derive(Debug, Clone)]
+pub struct Components {
+    side: Side,
+    schemas: Map<String, Value>,
+}
+
+impl Components {
+    /// `spec`'s component schemas, converted for `side`.
+    pub fn new(spec: &Value, side: Side) -> Self {
+        let schemas = spec["components"]["schemas"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(k, v)| (k.clone(), to_json_schema(v, side)))
+            .collect();
+        Components { side, schemas }
+    }
+
+    /// The root a validator of `schema` needs: it converted, with the components it reaches.
+    pub fn root(&self, schema: &Value) -> Value {
+        let converted = to_json_schema(schema, self.side);
+        let mut reached = Map::new();
+        let mut pending = vec![&converted];
+        while let Some(next) = pending.pop() {
+            let mut refs = Vec::new();
+            references(next, &mut refs);
+            for name in refs {
+                if reached.contains_key(&name) {
+                    continue;
+                }
+                if let Some(target) = self.schemas.get(&name) {
+                    reached.insert(name.clone(), target.clone());
+                    pending.push(target);
+                }
+            }
+        }
+        let mut root = match converted {
+            // Draft 4 ignores a `$ref`'s siblings: the components go beside it in a wrapper.
+            Value::Object(map) if !map.contains_key("$ref") => map,
+            other => Map::from_iter([("allOf".to_owned(), json!([other]))]),
+        };
+        root.insert("components".into(), json!({ "schemas": reached }));
+        Value::Object(root)
+    }
+}
+
+/// The component names of the `#/components/schemas/...` references in `value`.
+fn references(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(name) = map
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+            {
+                out.push(name.replace("~1", "/").replace("~0", "~"));
+            }
+            map.values().for_each(|v| references(v, out));
+        }
+        Value::Array(items) => items.iter().for_each(|v| references(v, out)),
+        _ => {}
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -243,6 +300,16 @@ impl Builder<'_> {
 
     /// Instances of `schema`, the structural variants first; never empty.
     pub fn instances(&self, schema: &Value, depth: usize) -> Vec<Value> {
+        let mut out = self.all_instances(schema, depth);
+        // A nested value's variants each become a whole instance of the value holding it: past
+        // a few dozen, they multiply (Stripe's objects) without judging anything new.
+        if depth > 0 {
+            out.truncate(MAX_NESTED_VARIANTS);
+        }
+        out
+    }
+
+    fn all_instances(&self, schema: &Value, depth: usize) -> Vec<Value> {
         let schema = self.resolve(schema);
         let mut out = Vec::new();
         if schema.get("nullable") == Some(&json!(true)) {
@@ -515,14 +582,14 @@ fn integer_range(schema: &Value) -> Option<(i128, i128)> {
     Some(range)
 }
 
+/// `values` without repeats, in order. Compared by their JSON text (the builder writes keys in
+/// one order): comparing the values pairwise was most of the time on Stripe's large objects.
 fn dedup(values: Vec<Value>) -> Vec<Value> {
-    let mut out: Vec<Value> = Vec::with_capacity(values.len());
-    for value in values {
-        if !out.contains(&value) {
-            out.push(value);
-        }
-    }
-    out
+    let mut seen = std::collections::HashSet::with_capacity(values.len());
+    values
+        .into_iter()
+        .filter(|value| seen.insert(value.to_string()))
+        .collect()
 }
 
 /// What a response schema is judged by: the instances it allows, and the promise beyond it.
