@@ -308,6 +308,117 @@ fn io_error(spec: &Path, message: String) -> Diagnostic {
     }
 }
 
+/// How a file under a directory differs from what would be written there (`--check`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileChange {
+    /// Would be written, and is missing: its line count.
+    Added { path: String, lines: usize },
+    /// Is there, and would not be written (a stale file): its line count.
+    Removed { path: String, lines: usize },
+    /// Differs: lines the new text adds and removes.
+    Changed {
+        path: String,
+        added: usize,
+        removed: usize,
+    },
+}
+
+impl std::fmt::Display for FileChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FileChange::Added { path, lines } => write!(f, "added    {path} ({lines} lines)"),
+            FileChange::Removed { path, lines } => {
+                write!(f, "removed  {path} ({lines} lines)")
+            }
+            FileChange::Changed {
+                path,
+                added,
+                removed,
+            } => write!(f, "changed  {path} (+{added} -{removed} lines)"),
+        }
+    }
+}
+
+/// What writing `files` under `dir` would change, in path order; empty when `dir` holds exactly
+/// them. Files under `target/`, hidden entries and `Cargo.lock` are not the generator's and are
+/// never counted as stale.
+pub fn compare_files(dir: &Path, files: &BTreeMap<String, String>) -> Vec<FileChange> {
+    let mut changes = Vec::new();
+    for (relative, content) in files {
+        match std::fs::read(dir.join(relative)) {
+            Err(_) => changes.push(FileChange::Added {
+                path: relative.clone(),
+                lines: content.lines().count(),
+            }),
+            Ok(bytes) => {
+                let existing = String::from_utf8_lossy(&bytes);
+                if existing != *content {
+                    let (mut added, mut removed) = (0, 0);
+                    for change in similar::TextDiff::from_lines(existing.as_ref(), content.as_str())
+                        .iter_all_changes()
+                    {
+                        match change.tag() {
+                            similar::ChangeTag::Insert => added += 1,
+                            similar::ChangeTag::Delete => removed += 1,
+                            similar::ChangeTag::Equal => {}
+                        }
+                    }
+                    changes.push(FileChange::Changed {
+                        path: relative.clone(),
+                        added,
+                        removed,
+                    });
+                }
+            }
+        }
+    }
+    let mut present = Vec::new();
+    collect_files(dir, "", &mut present);
+    for relative in present {
+        if !files.contains_key(&relative) {
+            let lines = std::fs::read(dir.join(&relative))
+                .map(|b| String::from_utf8_lossy(&b).lines().count())
+                .unwrap_or(0);
+            changes.push(FileChange::Removed {
+                path: relative,
+                lines,
+            });
+        }
+    }
+    changes.sort_by(|a, b| change_path(a).cmp(change_path(b)));
+    changes
+}
+
+fn change_path(change: &FileChange) -> &str {
+    match change {
+        FileChange::Added { path, .. }
+        | FileChange::Removed { path, .. }
+        | FileChange::Changed { path, .. } => path,
+    }
+}
+
+/// The files under `dir` (relative, `/`-separated), leaving out `target/`, hidden entries and
+/// `Cargo.lock`.
+fn collect_files(dir: &Path, prefix: &str, out: &mut Vec<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.')
+            || (prefix.is_empty() && (name == "target" || name == "Cargo.lock"))
+        {
+            continue;
+        }
+        let relative = format!("{prefix}{name}");
+        match entry.file_type() {
+            Ok(t) if t.is_dir() => collect_files(&entry.path(), &format!("{relative}/"), out),
+            Ok(_) => out.push(relative),
+            Err(_) => {}
+        }
+    }
+}
+
 /// Writes `files` under `dir`, skipping files whose content is already the same (so cargo sees
 /// no change and rebuilds nothing).
 pub fn write_files(dir: &Path, files: &BTreeMap<String, String>) -> Result<(), String> {

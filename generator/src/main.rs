@@ -1,6 +1,7 @@
 //! The command line: `codeqr-codegen generate --spec FILE --out DIR [--crate-name NAME]` writes a
 //! standalone SDK crate. With no arguments it generates the CodeQR SDK from `spec/openapi.yaml`
-//! into `out/codeqr` and says what it produced.
+//! into `out/codeqr` and says what it produced. With `--check` it writes nothing and exits 1
+//! when `DIR` is not exactly what it would write, naming each file that differs.
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -39,25 +40,34 @@ enum Command {
         /// Print only errors.
         #[arg(long, short)]
         quiet: bool,
+        /// Write nothing: exit 0 when the directory holds exactly what would be generated, 1
+        /// naming each file added, removed or changed (for CI over a committed crate).
+        #[arg(long)]
+        check: bool,
     },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let (spec, out, crate_name, quiet) = match cli.command {
+    let (spec, out, crate_name, quiet, check) = match cli.command {
         Some(Command::Generate {
             spec,
             out,
             crate_name,
             quiet,
-        }) => (spec, out, crate_name, quiet),
+            check,
+        }) => (spec, out, crate_name, quiet, check),
         None => (
             PathBuf::from("spec/openapi.yaml"),
             PathBuf::from("out/codeqr"),
             "codeqr".to_owned(),
             false,
+            false,
         ),
     };
+    if check {
+        return check_dir(&spec, &out, &crate_name, quiet);
+    }
     let generated = match codeqr_codegen::Config::new()
         .crate_name(&crate_name)
         .write_crate(&spec, &out)
@@ -72,6 +82,47 @@ fn main() -> ExitCode {
         report(&spec, &out, &crate_name, &generated);
     }
     ExitCode::SUCCESS
+}
+
+/// `--check`: what writing would change, one line per file; exit 1 if anything would.
+fn check_dir(
+    spec: &std::path::Path,
+    out: &std::path::Path,
+    crate_name: &str,
+    quiet: bool,
+) -> ExitCode {
+    let generated = match codeqr_codegen::Config::new()
+        .crate_name(crate_name)
+        .generate_crate(spec)
+    {
+        Ok(generated) => generated,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let changes = codeqr_codegen::compare_files(out, &generated.files);
+    if changes.is_empty() {
+        if !quiet {
+            println!(
+                "{} is up to date with {} ({} files)",
+                out.display(),
+                spec.display(),
+                generated.files.len()
+            );
+        }
+        return ExitCode::SUCCESS;
+    }
+    for change in &changes {
+        println!("{change}");
+    }
+    eprintln!(
+        "{} is stale: {} file(s) differ from what {} generates; run without --check to update",
+        out.display(),
+        changes.len(),
+        spec.display()
+    );
+    ExitCode::FAILURE
 }
 
 fn report(

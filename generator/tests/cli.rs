@@ -99,3 +99,62 @@ fn a_broken_spec_is_one_line_with_file_and_pointer_and_exit_code_1() {
     assert_eq!(missing.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("does/not/exist.yaml"));
 }
+
+/// `--check` writes nothing and says whether the directory is what would be generated: 0 on a
+/// fresh output, 1 naming each file edited, missing or extra, with line counts.
+#[test]
+fn check_reports_every_file_that_differs_and_writes_nothing() {
+    let out = workspace().join("target/cli-check-sdk");
+    let _ = std::fs::remove_dir_all(&out);
+    let run = |check: bool| {
+        let mut cmd = codegen();
+        cmd.args(["generate", "--spec", "spec/openapi.yaml", "--out"])
+            .arg(&out)
+            .args(["--crate-name", "codeqr_check", "--quiet"]);
+        if check {
+            cmd.arg("--check");
+        }
+        let output = cmd.output().expect("runs");
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+        )
+    };
+    // Nothing there: every file would be added, and nothing is written.
+    let (code, stdout) = run(true);
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(stdout.contains("added    src/types.rs ("), "{stdout}");
+    assert!(!out.exists(), "--check wrote {}", out.display());
+    // Fresh: up to date.
+    assert_eq!(run(false).0, Some(0));
+    assert_eq!(run(true), (Some(0), String::new()));
+    // An edited file: changed, with the lines added and removed.
+    let lib = out.join("src/lib.rs");
+    let text = std::fs::read_to_string(&lib).unwrap();
+    std::fs::write(&lib, format!("// edited by hand\n{text}")).unwrap();
+    let (code, stdout) = run(true);
+    assert_eq!(code, Some(1));
+    assert_eq!(stdout.trim(), "changed  src/lib.rs (+0 -1 lines)");
+    // A missing file and an extra one; what is not the generator's is left alone.
+    std::fs::remove_file(out.join("src/auth.rs")).unwrap();
+    std::fs::write(out.join("src/stale.rs"), "a\nb\n").unwrap();
+    std::fs::create_dir_all(out.join("target")).unwrap();
+    std::fs::write(out.join("target/x"), "").unwrap();
+    std::fs::write(out.join("Cargo.lock"), "").unwrap();
+    let (code, stdout) = run(true);
+    assert_eq!(code, Some(1));
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 3, "{stdout}");
+    assert!(lines[0].starts_with("added    src/auth.rs ("), "{stdout}");
+    assert_eq!(lines[1], "changed  src/lib.rs (+0 -1 lines)");
+    assert_eq!(lines[2], "removed  src/stale.rs (2 lines)");
+    // Writing brings the generated files back; a stale file stays until removed by hand.
+    assert_eq!(run(false).0, Some(0));
+    let (code, stdout) = run(true);
+    assert_eq!(
+        (code, stdout.trim()),
+        (Some(1), "removed  src/stale.rs (2 lines)")
+    );
+    std::fs::remove_file(out.join("src/stale.rs")).unwrap();
+    assert_eq!(run(true).0, Some(0));
+}
