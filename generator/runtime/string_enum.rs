@@ -20,6 +20,7 @@ macro_rules! string_enum {
         // `PartialOrd` is written out below as the derived `Ord`'s order, so the two agree.
         #[derive(Debug, Clone, PartialEq, Eq, Hash, Ord)]
         #[allow(clippy::derive_ord_xor_partial_ord)]
+        #[non_exhaustive]
         pub enum $name {
             $( $(#[$variant_meta])* $variant, )*
             /// A value this version of the SDK does not know.

@@ -90,12 +90,12 @@ async fn dropshot_tokens_keep_only_the_required_parameters() {
         other => panic!("token {other:?}"),
     })
     .await;
-    let params = ListFleetParams {
-        limit: Some(2),
-        project: Some("p".into()),
-        sort_by: Some(ListFleetSortBy::NameDescending),
-        ..Default::default()
-    };
+    let params = ListFleetParams::builder()
+        .limit(2u32)
+        .project("p")
+        .sort_by(ListFleetSortBy::NameDescending)
+        .build()
+        .expect("valid");
     let ships: Vec<_> = client(&server)
         .lists()
         .list_fleet(params)
@@ -134,10 +134,10 @@ async fn link_headers_absolute_and_relative() {
         other => panic!("page {other:?}"),
     })
     .await;
-    let params = ListHarboursParams {
-        per_page: Some(2),
-        ..Default::default()
-    };
+    let params = ListHarboursParams::builder()
+        .per_page(2)
+        .build()
+        .expect("valid");
     let pages: Vec<Vec<_>> = client(&server)
         .lists()
         .list_harbours(params)
@@ -208,10 +208,12 @@ async fn next_page_tokens_until_none() {
     .await;
     let books: Vec<_> = client(&server)
         .lists()
-        .list_books(ListBooksParams {
-            page_size: Some(1),
-            ..Default::default()
-        })
+        .list_books(
+            ListBooksParams::builder()
+                .page_size(1)
+                .build()
+                .expect("valid"),
+        )
         .items()
         .try_collect()
         .await
@@ -239,10 +241,12 @@ async fn stripe_lists_stop_when_has_more_is_false() {
     .await;
     let charges: Vec<_> = client(&server)
         .lists()
-        .list_charges(ListChargesParams {
-            limit: Some(2),
-            ..Default::default()
-        })
+        .list_charges(
+            ListChargesParams::builder()
+                .limit(2)
+                .build()
+                .expect("valid"),
+        )
         .items()
         .try_collect()
         .await
@@ -263,9 +267,12 @@ async fn urls_from_the_page() {
     .await;
     let events: Vec<_> = client(&server)
         .lists()
-        .list_events(ListEventsParams {
-            since: Some("x".into()),
-        })
+        .list_events(
+            ListEventsParams::builder()
+                .since("x")
+                .build()
+                .expect("valid"),
+        )
         .items()
         .try_collect()
         .await

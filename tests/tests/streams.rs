@@ -254,9 +254,10 @@ async fn a_dropped_get_stream_resumes_with_last_event_id() {
         ],
     )
     .await;
-    let params = WatchShipsParams {
-        fleet: Some("north".into()),
-    };
+    let params = WatchShipsParams::builder()
+        .fleet("north")
+        .build()
+        .expect("valid");
     let events = client(&uri)
         .chat()
         .watch_ships(params)

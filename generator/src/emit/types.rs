@@ -150,6 +150,7 @@ fn struct_def(
     quote! {
         #doc
         #[derive(#derive_debug Clone, PartialEq, #default)]
+        #[non_exhaustive]
         pub struct #ident { #(#fields)* }
         #serde
         #request_items
@@ -618,6 +619,7 @@ fn union_def(
         #[doc = #decoding]
         #[derive(Debug, Clone, PartialEq, #derives)]
         #[allow(clippy::large_enum_variant)]
+        #[non_exhaustive]
         #representation
         pub enum #ident {
             #(#variants)*

@@ -173,11 +173,11 @@ mod with_dub {
             other => panic!("page {other:?} was not to be asked for"),
         })
         .await;
-        let params = GetLinksParams {
-            page_size: Some(2.0),
-            domain: Some("ac.me".into()),
-            ..Default::default()
-        };
+        let params = GetLinksParams::builder()
+            .page_size(2.0)
+            .domain("ac.me")
+            .build()
+            .unwrap();
         let client = client(&server);
         let links: Vec<dub_sdk::types::LinkSchema> = client
             .links()
@@ -252,10 +252,10 @@ mod with_dub {
             other => panic!("cursor {other:?} was not to be asked for"),
         })
         .await;
-        let params = GetCustomersParams {
-            email: Some("a@b.c".into()),
-            ..Default::default()
-        };
+        let params = GetCustomersParams::builder()
+            .email("a@b.c")
+            .build()
+            .unwrap();
         let customers: Vec<_> = client(&server)
             .customers()
             .list(params)
@@ -345,10 +345,7 @@ mod with_dub {
             _ => vec!["fail"],
         })
         .await;
-        let params = GetLinksParams {
-            page_size: Some(1.0),
-            ..Default::default()
-        };
+        let params = GetLinksParams::builder().page_size(1.0).build().unwrap();
         let mut items = client(&server).links().list(params).max_retries(1).items();
         assert_eq!(items.try_next().await.unwrap().unwrap().id, "l1");
         let error = items.try_next().await.unwrap_err();

@@ -140,11 +140,8 @@ mod with_nexus {
             #[tokio::test]
             async fn $test() {
                 let (server, log) = serve($path).await;
-                #[allow(unused_mut)] // set below only where the operation has a project
-                let mut params = nexus_sdk::types::$params {
-                    limit: Some(2),
-                    ..Default::default()
-                };
+                let mut params = nexus_sdk::types::$params::default();
+                params.limit = Some(2);
                 three_pages!(@project params, $project);
                 let items: Vec<_> = client(&server)
                     .$group()

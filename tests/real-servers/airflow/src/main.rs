@@ -65,12 +65,12 @@ async fn run(base_url: &str, user: &str, password: &str) -> Outcome {
 
     // Create three pools.
     for i in 0..3 {
-        let pool = Pool {
-            name: Some(format!("{prefix}_{i}")),
-            slots: Some(i + 1),
-            description: Some(Some(format!("pool {i} of the SDK's round trip"))),
-            ..Default::default()
-        };
+        let pool = Pool::builder()
+            .name(format!("{prefix}_{i}"))
+            .slots(i + 1)
+            .description(format!("pool {i} of the SDK's round trip"))
+            .build()
+            .map_err(|e| format!("building pool {i}: {e}"))?;
         let created = api
             .post_pool(pool)
             .await
@@ -86,11 +86,12 @@ async fn run(base_url: &str, user: &str, password: &str) -> Outcome {
     let mut ours = Vec::new();
     let mut total = None;
     for page in 0.. {
-        let params = GetPoolsParams {
-            limit: Some(2),
-            offset: Some(page * 2),
-            order_by: Some("name".to_owned()),
-        };
+        let params = GetPoolsParams::builder()
+            .limit(2)
+            .offset(page * 2)
+            .order_by("name")
+            .build()
+            .map_err(|e| format!("list page {page}: {e}"))?;
         let batch = api
             .get_pools(params)
             .await
@@ -118,11 +119,11 @@ async fn run(base_url: &str, user: &str, password: &str) -> Outcome {
     let name = format!("{prefix}_0");
     let read = api.get_pool(&name).await.map_err(|e| format!("get: {e}"))?;
     check(read.slots == Some(1), format!("get: {read:?}"))?;
-    let update = Pool {
-        name: Some(name.clone()),
-        slots: Some(10),
-        ..Default::default()
-    };
+    let update = Pool::builder()
+        .name(name.clone())
+        .slots(10)
+        .build()
+        .map_err(|e| format!("building the update: {e}"))?;
     let updated = api
         .patch_pool(&name, update, Default::default())
         .await
@@ -139,11 +140,11 @@ async fn run(base_url: &str, user: &str, password: &str) -> Outcome {
     println!("  read one back, updated it, read the update");
 
     // A conflict: the same pool again. Airflow answers 409, which it does not document here.
-    let again = Pool {
-        name: Some(name.clone()),
-        slots: Some(1),
-        ..Default::default()
-    };
+    let again = Pool::builder()
+        .name(name.clone())
+        .slots(1)
+        .build()
+        .map_err(|e| format!("building the same pool: {e}"))?;
     match api.post_pool(again).await {
         Err(e) if e.status() == Some(409) => {
             let body = e.body().unwrap_or_default();
@@ -157,10 +158,9 @@ async fn run(base_url: &str, user: &str, password: &str) -> Outcome {
     }
 
     // Refused before sending: a negative offset (the description says `minimum: 0`).
-    let params = GetPoolsParams {
-        offset: Some(-1),
-        ..Default::default()
-    };
+    // Fields are public: an invalid value can be set without the builder, and is refused on send.
+    let mut params = GetPoolsParams::default();
+    params.offset = Some(-1);
     match api.get_pools(params).await {
         Err(Error::Validation(e)) => println!("  refused before sending: {e}"),
         other => {

@@ -75,13 +75,17 @@ async fn run(base_url: &str) -> Outcome {
     let mut listed = Vec::new();
     for page in 0.. {
         let filter = BodyReadVariablesVariablesFilterPost::builder()
-            .variables(VariableFilter {
-                name: Some(VariableFilterName {
-                    like: Some(format!("{prefix}_%")),
-                    any: None,
-                }),
-                ..Default::default()
-            })
+            .variables(
+                VariableFilter::builder()
+                    .name(
+                        VariableFilterName::builder()
+                            .like(format!("{prefix}_%"))
+                            .build()
+                            .map_err(|e| format!("building a name filter: {e}"))?,
+                    )
+                    .build()
+                    .map_err(|e| format!("building a variable filter: {e}"))?,
+            )
             .sort(VariableSort::NameAsc)
             .offset(page * 2)
             .limit(2)
@@ -113,10 +117,8 @@ async fn run(base_url: &str) -> Outcome {
     check(read == *first, format!("get: {read:?} is not {first:?}"))?;
 
     // Update, then read the change back.
-    let update = VariableUpdate {
-        value: Some(Some(VariableValue::Boolean(true))),
-        ..Default::default()
-    };
+    let mut update = VariableUpdate::default();
+    update.value = Some(Some(VariableValue::Boolean(true)));
     api.update_variable_variables_id_patch(&first.id, update, params())
         .await
         .map_err(|e| format!("update: {e}"))?;
@@ -154,11 +156,13 @@ async fn run(base_url: &str) -> Outcome {
 
     // Refused before sending: a name over the documented 255 characters.
     let long_name = format!("{prefix}_{}", "x".repeat(255));
-    let too_long = VariableCreate {
-        name: long_name.clone(),
-        value: Some(VariableValue::Integer(1)),
-        tags: None,
-    };
+    // Fields are public: an invalid value can be set without the builder, and is refused on send.
+    let mut too_long = VariableCreate::builder()
+        .name(prefix.clone())
+        .value(VariableValue::Integer(1))
+        .build()
+        .map_err(|e| format!("building a variable: {e}"))?;
+    too_long.name = long_name.clone();
     match api.create_variable_variables_post(too_long, params()).await {
         Err(Error::Validation(e)) => println!("  refused before sending: {e}"),
         other => {
