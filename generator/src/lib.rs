@@ -18,6 +18,7 @@
 //! and in the crate's `src/lib.rs`: `include!(concat!(env!("OUT_DIR"), "/codeqr.rs"));`.
 
 pub mod diagnostics;
+pub mod diff;
 mod emit;
 pub mod model;
 pub mod names;
@@ -104,6 +105,20 @@ impl Generated {
 /// code against a generated crate from its model.
 pub fn rust_type(ty: &model::TypeRef) -> String {
     emit::rust_type_text(ty)
+}
+
+fn resolve_model(
+    file: &str,
+    spec: &openapiv3::OpenAPI,
+    read_warnings: Vec<Diagnostic>,
+) -> Result<(model::Model, Vec<Diagnostic>), Diagnostic> {
+    let mut diags = diagnostics::Diagnostics::new(file);
+    diags.extend(read_warnings);
+    let model = model::resolve(spec, &mut diags);
+    match diags.first_error() {
+        Some(error) => Err(error.clone()),
+        None => Ok((model, diags.into_vec())),
+    }
 }
 
 /// Counts describing a generated SDK.
@@ -201,6 +216,27 @@ impl Config {
             emit::Layout::OutDir
         };
         self.finish(file_name, spec, warnings, layout, started)
+    }
+
+    /// Reads `spec` and resolves the model an SDK would be written from, with the warnings,
+    /// without writing code: what `diff` compares.
+    pub fn model(
+        &self,
+        spec: impl AsRef<Path>,
+    ) -> Result<(model::Model, Vec<Diagnostic>), Diagnostic> {
+        let spec_path = spec.as_ref();
+        let (spec, warnings) = read::read_file(spec_path)?;
+        resolve_model(&spec_path.display().to_string(), &spec, warnings)
+    }
+
+    /// [`Config::model`] from spec text.
+    pub fn model_from_str(
+        &self,
+        file_name: &str,
+        text: &str,
+    ) -> Result<(model::Model, Vec<Diagnostic>), Diagnostic> {
+        let (spec, warnings) = read::parse(file_name, text)?;
+        resolve_model(file_name, &spec, warnings)
     }
 
     fn run(&self, spec_path: &Path, layout: emit::Layout) -> Result<Generated, Diagnostic> {

@@ -45,11 +45,31 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Compare the SDKs two specs generate: each change to the SDK's API, classified major,
+    /// minor or patch by Cargo's SemVer rules. The last line is `semver: major|minor|patch|none`.
+    Diff {
+        /// The description the published SDK was generated from.
+        old: PathBuf,
+        /// The new description.
+        new: PathBuf,
+        /// The published crate's version: prints `next version: A.B.C` before the verdict.
+        #[arg(long, value_name = "X.Y.Z")]
+        crate_version: Option<String>,
+        /// Exit 1 when a change is at least this severe (major, minor or patch), for CI.
+        #[arg(long, value_name = "LEVEL")]
+        fail_on: Option<codeqr_codegen::diff::Level>,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let (spec, out, crate_name, quiet, check) = match cli.command {
+        Some(Command::Diff {
+            old,
+            new,
+            crate_version,
+            fail_on,
+        }) => return diff(&old, &new, crate_version.as_deref(), fail_on),
         Some(Command::Generate {
             spec,
             out,
@@ -123,6 +143,47 @@ fn check_dir(
         spec.display()
     );
     ExitCode::FAILURE
+}
+
+/// `diff`: the report on stdout; exit 1 when `fail_on` is reached, 2 when a spec cannot be read
+/// or the version is not `X.Y.Z`.
+fn diff(
+    old: &std::path::Path,
+    new: &std::path::Path,
+    crate_version: Option<&str>,
+    fail_on: Option<codeqr_codegen::diff::Level>,
+) -> ExitCode {
+    const TROUBLE: u8 = 2;
+    let version = match crate_version.map(semver::Version::parse).transpose() {
+        Ok(Some(v)) if !v.pre.is_empty() || !v.build.is_empty() => {
+            eprintln!("--crate-version {v}: give the released version as X.Y.Z");
+            return ExitCode::from(TROUBLE);
+        }
+        Ok(v) => v,
+        Err(error) => {
+            eprintln!("--crate-version: {error} (expected X.Y.Z)");
+            return ExitCode::from(TROUBLE);
+        }
+    };
+    let config = codeqr_codegen::Config::new();
+    let (old_model, new_model) = match (config.model(old), config.model(new)) {
+        (Ok((a, _)), Ok((b, _))) => (a, b),
+        (Err(error), _) | (_, Err(error)) => {
+            eprintln!("{error}");
+            return ExitCode::from(TROUBLE);
+        }
+    };
+    let report = codeqr_codegen::diff::diff(
+        &old_model,
+        &new_model,
+        &old.display().to_string(),
+        &new.display().to_string(),
+    );
+    print!("{}", report.render(version.as_ref()));
+    match (fail_on, report.level()) {
+        (Some(threshold), Some(level)) if level >= threshold => ExitCode::FAILURE,
+        _ => ExitCode::SUCCESS,
+    }
 }
 
 fn report(

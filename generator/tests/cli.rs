@@ -158,3 +158,66 @@ fn check_reports_every_file_that_differs_and_writes_nothing() {
     std::fs::remove_file(out.join("src/stale.rs")).unwrap();
     assert_eq!(run(true).0, Some(0));
 }
+
+#[test]
+fn diff_prints_the_verdict_last_and_fails_on_request() {
+    let pair = |new: &str| {
+        [
+            "diff".to_owned(),
+            "tests/fixtures/evolution/base.yaml".to_owned(),
+            format!("tests/fixtures/evolution/{new}.yaml"),
+        ]
+    };
+    let run = |args: &[String]| {
+        let output = codegen().args(args).output().expect("runs");
+        let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        (output.status.code(), stdout, stderr)
+    };
+    let mut args = pair("request-field-removed").to_vec();
+    args.extend(["--crate-version", "0.3.1"].map(str::to_owned));
+    let (code, stdout, _) = run(&args);
+    assert_eq!(code, Some(0), "{stdout}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(
+        lines[lines.len() - 2..],
+        ["next version: 0.4.0", "semver: major"]
+    );
+    assert!(stdout.contains("types::CreateOrderRequest::note: request field removed"));
+    assert!(stdout.contains(
+        "at tests/fixtures/evolution/base.yaml#/components/schemas/CreateOrderRequest/properties/note"
+    ));
+
+    // `--fail-on`: exit 1 at or above the level, 0 below it.
+    args.extend(["--fail-on", "major"].map(str::to_owned));
+    assert_eq!(run(&args).0, Some(1));
+    let mut minor = pair("enum-value-added").to_vec();
+    minor.extend(["--fail-on", "major"].map(str::to_owned));
+    let (code, stdout, _) = run(&minor);
+    assert_eq!(
+        (code, stdout.lines().last()),
+        (Some(0), Some("semver: minor"))
+    );
+    let n = minor.len();
+    minor[n - 1] = "minor".to_owned();
+    assert_eq!(run(&minor).0, Some(1));
+    let (code, stdout, _) = run(&pair("unchanged"));
+    assert_eq!(
+        (code, stdout.lines().last()),
+        (Some(0), Some("semver: none"))
+    );
+
+    // Trouble is exit 2: a version that is not X.Y.Z, a spec that cannot be read.
+    let mut bad = pair("unchanged").to_vec();
+    bad.extend(["--crate-version", "1.2"].map(str::to_owned));
+    let (code, _, stderr) = run(&bad);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("--crate-version"), "{stderr}");
+    let (code, _, stderr) = run(&[
+        "diff".to_owned(),
+        "nope.yaml".to_owned(),
+        "spec/openapi.yaml".to_owned(),
+    ]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("nope.yaml"), "{stderr}");
+}

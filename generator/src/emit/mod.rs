@@ -767,7 +767,7 @@ fn crate_doc(model: &Model, info: &CrateInfo) -> String {
 
 /// The cargo features of a standalone crate, with what each compiles: one per group, and one
 /// for the schemas no operation reaches. None for an API of one group.
-fn feature_list(model: &Model) -> Vec<(String, String)> {
+pub(crate) fn feature_list(model: &Model) -> Vec<(String, String)> {
     if model.groups.len() < 2 {
         return Vec::new();
     }

@@ -930,6 +930,7 @@ fn body_encoding(
                             style: style.unwrap_or(ParamStyle::Form { explode: true }),
                             required: f.required,
                             ty: f.shape.ty.clone(),
+                            pointer: String::new(),
                         };
                         param_push(model, &binding, Some(&pairs))
                     };

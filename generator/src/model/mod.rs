@@ -628,6 +628,9 @@ pub struct Operation {
     /// keys of the schemes (`ApiInfo::security_schemes`) sent together. An empty alternative
     /// allows an anonymous call; no alternatives at all, no credentials.
     pub auth: Vec<Vec<String>>,
+    /// Where [`Operation::auth`] comes from: the operation's `security`, or the document's
+    /// (`/security`).
+    pub auth_pointer: String,
     /// Whether a repeat is harmless by the method's semantics (RFC 9110 §9.2.2).
     pub idempotent: bool,
     /// The request field whose presence makes a repeat harmless (`x-idempotency-key`).
@@ -801,6 +804,8 @@ pub struct Param {
     pub required: bool,
     /// `description`.
     pub description: Option<String>,
+    /// Where the parameter is (`/paths/~1links~1{linkId}/get/parameters/0`).
+    pub pointer: String,
 }
 
 /// The struct holding an operation's query, header and cookie parameters: a type of
@@ -828,6 +833,9 @@ pub struct ParamBinding {
     pub required: bool,
     /// The value's type.
     pub ty: TypeRef,
+    /// Where the parameter is (`/paths/~1links/get/parameters/1`); empty for a form body's
+    /// field written like a parameter.
+    pub pointer: String,
 }
 
 /// Where a parameter goes.

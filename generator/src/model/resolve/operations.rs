@@ -163,6 +163,11 @@ impl<'a> Resolver<'a> {
             success,
             errors,
             auth,
+            auth_pointer: if op.security.is_some() {
+                pointer(at, "security")
+            } else {
+                "/security".to_owned()
+            },
             idempotent: http_method.is_idempotent(),
             idempotency_key,
             idempotency_header,
@@ -321,6 +326,7 @@ impl<'a> Resolver<'a> {
                     shape: resolved.shape,
                     required: true,
                     description: data.description.clone(),
+                    pointer: p_at.clone(),
                 }),
                 Some(location) => {
                     let ident = field_scope.claim(names::field_name(&data.name));
@@ -331,6 +337,7 @@ impl<'a> Resolver<'a> {
                         style,
                         required,
                         ty: resolved.shape.ty.clone(),
+                        pointer: p_at.clone(),
                     });
                     fields.push(Field {
                         ident,
