@@ -899,6 +899,34 @@ impl Differ<'_> {
                     self.push(level, &rust, at.clone(), format!("{role} {what}"), why);
                 }
             }
+            if was.nullable != field.nullable {
+                // Same Rust type (an `Option` either way): what changes is whether `null` is a
+                // value, checked by `validate()` in requests and accepted when decoding.
+                let (level, what, why) = match (request, field.nullable) {
+                    (true, true) => (
+                        Level::Minor,
+                        "may be null now",
+                        "`validate()` accepts `null` now",
+                    ),
+                    (true, false) => (
+                        Level::Major,
+                        "may no longer be null",
+                        "a value holding `null` now fails `validate()`",
+                    ),
+                    (false, true) => (
+                        Level::Patch,
+                        "may be null now",
+                        "decoding accepts `null`; the Rust type is unchanged",
+                    ),
+                    (false, false) => (
+                        Level::Patch,
+                        "may no longer be null",
+                        "the Rust type is unchanged",
+                    ),
+                };
+                self.push(level, &rust, at.clone(), format!("{role} {what}"), why);
+            }
+            let field_before = self.changes.len();
             self.constraints(
                 new_def,
                 &rust,
@@ -936,9 +964,19 @@ impl Differ<'_> {
                 self.push(
                     Level::Patch,
                     &rust,
-                    at,
+                    at.clone(),
                     format!("{role} documentation changed"),
                     "documentation only",
+                );
+            }
+            if self.changes.len() == field_before && was != field && was.nullable == field.nullable
+            {
+                self.push(
+                    Level::Patch,
+                    &rust,
+                    at,
+                    format!("how the {role} is encoded or decoded changed"),
+                    "the Rust API is unchanged",
                 );
             }
         }

@@ -5,6 +5,8 @@
 //!   and a seeded random sample of APIs.guru, and writes the results to `CORPUS.md`.
 //! - `cargo xtask schema-suite`: judges the generated SDK's validation by the official JSON
 //!   Schema Test Suite and writes `SCHEMA-SUITE.md`.
+//! - `cargo xtask semver`: judges `codeqr-codegen diff` by cargo-semver-checks over spec pairs
+//!   and writes `SEMVER.md`.
 //!
 //! Two hidden modes serve `corpus` itself: `gen-one` generates one spec in a child process (so a
 //! stack overflow or a hang in one spec cannot take the whole run down), and, when
@@ -18,6 +20,7 @@ mod report;
 mod responses;
 mod sample;
 mod schema_suite;
+mod semver_suite;
 mod specs;
 
 use clap::{Parser, Subcommand};
@@ -42,6 +45,9 @@ enum Command {
     /// Feed every response the given specs allow to their generated SDKs and write the results
     /// to RESPONSES.md.
     Responses(responses::Options),
+    /// Judge `codeqr-codegen diff` by cargo-semver-checks over hand-made and real spec pairs,
+    /// and write the results to SEMVER.md.
+    Semver(semver_suite::Options),
     /// Internal: generate one spec (run by `corpus` in a child process).
     #[command(hide = true)]
     GenOne(generate::OneArgs),
@@ -55,6 +61,7 @@ fn main() -> ExitCode {
         Command::Corpus(options) => corpus::run(&options),
         Command::SchemaSuite(options) => schema_suite::run(&options),
         Command::Responses(options) => responses::run(&options),
+        Command::Semver(options) => semver_suite::run(&options),
         Command::GenOne(args) => generate::run_one(&args),
     }
 }

@@ -706,6 +706,12 @@ fn crate_doc(model: &Model, info: &CrateInfo) -> String {
          validate, and every failure is an [`Error`]."
             .to_owned(),
     );
+    text.push(
+        "The types are `#[non_exhaustive]`, so that a new version of the API can add a field, an\n\
+         enum value or a variant without breaking your code: build request and parameter types\n\
+         with their builders, and give every `match` on an enum a `_` arm."
+            .to_owned(),
+    );
     let paginated = model.operations().any(|op| op.pagination.is_some());
     let streaming = model
         .operations()
