@@ -66,6 +66,17 @@ const DIRECTORY_APIS: &[&str] = &[
     "vtex.local/Giftcard-API.json",
 ];
 
+/// The hand-made pairs whose change is minor only because the types are `#[non_exhaustive]`
+/// (README, "What a spec change does to your users"): judged again with the attribute taken out
+/// of the generated types, where cargo-semver-checks must call them major, or the construction
+/// would not be what makes them minor.
+const CONTROLS: &[&str] = &[
+    "enum-value-added",
+    "parameter-added-optional",
+    "request-field-added-optional",
+    "response-field-added",
+];
+
 struct Pair {
     name: String,
     source: &'static str,
@@ -133,6 +144,7 @@ fn try_run(options: &Options) -> Result<bool, String> {
     let mut sdk = codeqr_codegen::Config::new();
     sdk.crate_name("sdk");
     let mut rows = Vec::new();
+    let mut controls = Vec::new();
     for (i, pair) in pairs.into_iter().enumerate() {
         let pair_started = Instant::now();
         let (old_model, _) = config
@@ -167,6 +179,41 @@ fn try_run(options: &Options) -> Result<bool, String> {
         }
         let theirs = semver_checks(&old_dir, &new_dir, &work.join("target"))
             .map_err(|e| format!("{}: {e}", pair.name))?;
+        if CONTROLS.contains(&pair.name.as_str()) {
+            let exhaustive = |dir: &Path| -> Result<PathBuf, String> {
+                let copy = dir.with_extension("exhaustive");
+                let _ = std::fs::remove_dir_all(&copy);
+                sdk.write_crate(if dir == old_dir { &pair.old } else { &pair.new }, &copy)
+                    .map_err(|e| format!("{}: {e}", pair.name))?;
+                std::fs::copy(&lockfile, copy.join("Cargo.lock"))
+                    .map_err(|e| format!("{}: {e}", copy.display()))?;
+                for file in ["src/types.rs", "src/string_enum.rs"] {
+                    let path = copy.join(file);
+                    let text = std::fs::read_to_string(&path)
+                        .map_err(|e| format!("{}: {e}", path.display()))?;
+                    let kept: Vec<&str> = text
+                        .lines()
+                        .filter(|line| line.trim() != "#[non_exhaustive]")
+                        .collect();
+                    std::fs::write(&path, kept.join("\n"))
+                        .map_err(|e| format!("{}: {e}", path.display()))?;
+                }
+                Ok(copy)
+            };
+            let control = semver_checks(
+                &exhaustive(&old_dir)?,
+                &exhaustive(&new_dir)?,
+                &work.join("target"),
+            )
+            .map_err(|e| format!("{} without #[non_exhaustive]: {e}", pair.name))?;
+            eprintln!(
+                "semver: {:<45} without #[non_exhaustive]: cargo-semver-checks {} ({})",
+                pair.name,
+                level_name(control.level),
+                control.lints.join(", ")
+            );
+            controls.push((pair.name.clone(), theirs.level, control));
+        }
         eprintln!(
             "semver: {:<45} ours {:<5} cargo-semver-checks {:<5} ({:.0} s)",
             pair.name,
@@ -185,7 +232,28 @@ fn try_run(options: &Options) -> Result<bool, String> {
         .iter()
         .filter(|r| r.theirs.level > r.ours.filter(|l| *l != Level::Patch))
         .collect();
-    let text = render(&rows, &tool, started.elapsed().as_secs());
+    let mut text = render(&rows, &tool, started.elapsed().as_secs());
+    let _ = writeln!(
+        text,
+        "\n## Why the types are `#[non_exhaustive]`\n\n\
+         The same pairs judged again with `#[non_exhaustive]` taken out of the generated types \
+         (`src/types.rs`, `src/string_enum.rs`): what these changes would cost users of a plain \
+         `pub struct` or `pub enum`.\n\n\
+         | pair | as generated | without `#[non_exhaustive]` | its failed lints |\n|---|---|---|---|"
+    );
+    let mut weak_controls = Vec::new();
+    for (name, generated, control) in &controls {
+        let _ = writeln!(
+            text,
+            "| {name} | {} | {} | {} |",
+            level_name(*generated),
+            level_name(control.level),
+            control.lints.join(", ")
+        );
+        if control.level != Some(Level::Major) {
+            weak_controls.push(name.clone());
+        }
+    }
     std::fs::write(&options.out, &text).map_err(|e| format!("{}: {e}", options.out.display()))?;
     for row in &milder {
         eprintln!(
@@ -204,7 +272,12 @@ fn try_run(options: &Options) -> Result<bool, String> {
         options.out.display(),
         started.elapsed().as_secs()
     );
-    Ok(milder.is_empty())
+    for name in &weak_controls {
+        eprintln!(
+            "semver: {name}: without #[non_exhaustive] cargo-semver-checks does not call it major; the control lost its point"
+        );
+    }
+    Ok(milder.is_empty() && weak_controls.is_empty() && controls.len() == CONTROLS.len())
 }
 
 fn level_name(level: Option<Level>) -> &'static str {
