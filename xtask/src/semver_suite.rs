@@ -75,6 +75,7 @@ const CONTROLS: &[&str] = &[
     "parameter-added-optional",
     "request-field-added-optional",
     "response-field-added",
+    "union-variant-added",
 ];
 
 struct Pair {
