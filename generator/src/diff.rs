@@ -210,23 +210,21 @@ struct Differ<'a> {
     old_file: &'a str,
     new_file: &'a str,
     changes: Vec<Change>,
-    /// Parameter structs by type name: the operation's Rust path, and each field's pointer.
-    old_params: BTreeMap<String, (String, BTreeMap<String, String>)>,
-    new_params: BTreeMap<String, (String, BTreeMap<String, String>)>,
+    /// Parameter structs by type name, with each field's pointer (the parameter's).
+    old_params: BTreeMap<String, BTreeMap<String, String>>,
+    new_params: BTreeMap<String, BTreeMap<String, String>>,
 }
 
-fn params_types(model: &Model) -> BTreeMap<String, (String, BTreeMap<String, String>)> {
+fn params_types(model: &Model) -> BTreeMap<String, BTreeMap<String, String>> {
     let mut out = BTreeMap::new();
-    for group in &model.groups {
-        for op in &group.operations {
-            if let Some(params) = &op.params {
-                let pointers = params
-                    .bindings
-                    .iter()
-                    .map(|b| (b.ident.clone(), b.pointer.clone()))
-                    .collect();
-                out.insert(params.type_name.clone(), (op_path(group, op), pointers));
-            }
+    for op in model.operations() {
+        if let Some(params) = &op.params {
+            let pointers = params
+                .bindings
+                .iter()
+                .map(|b| (b.ident.clone(), b.pointer.clone()))
+                .collect();
+            out.insert(params.type_name.clone(), pointers);
         }
     }
     out
@@ -813,7 +811,7 @@ impl Differ<'_> {
                 Side::Old => &old_params_of,
                 Side::New => &params_of,
             };
-            let pointer = match params.as_ref().and_then(|(_, p)| p.get(&field.ident)) {
+            let pointer = match params.as_ref().and_then(|p| p.get(&field.ident)) {
                 Some(pointer) if !pointer.is_empty() => pointer.clone(),
                 _ if field.additional => format!("{}/additionalProperties", def.pointer),
                 _ => format!("{}/properties/{}", def.pointer, escape(&field.wire_name)),
