@@ -53,6 +53,32 @@ enum Command {
     GenOne(generate::OneArgs),
 }
 
+/// The exit code of a suite: success when it met its targets (or `report_only` says misses only
+/// go to the report); its error, prefixed by the suite's name, otherwise.
+pub(crate) fn exit_code(suite: &str, outcome: Result<bool, String>, report_only: bool) -> ExitCode {
+    match outcome {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) if report_only => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(message) => {
+            eprintln!("{suite}: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs `command` (a download, an unpacking) to success, or says which step failed.
+pub(crate) fn run_command(command: &mut std::process::Command, what: &str) -> Result<(), String> {
+    let status = command
+        .status()
+        .map_err(|e| format!("{what}: cannot start: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{what}: {status}"))
+    }
+}
+
 fn main() -> ExitCode {
     if let Some(log) = std::env::var_os(check::TIMING_ENV) {
         return check::rustc_wrapper(&log);

@@ -61,14 +61,7 @@ struct SpecResult {
 }
 
 pub(crate) fn run(options: &Options) -> ExitCode {
-    match try_run(options) {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::FAILURE,
-        Err(message) => {
-            eprintln!("responses: {message}");
-            ExitCode::FAILURE
-        }
-    }
+    crate::exit_code("responses", try_run(options), false)
 }
 
 fn try_run(options: &Options) -> Result<bool, String> {

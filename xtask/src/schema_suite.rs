@@ -257,15 +257,7 @@ struct Outcome {
 
 /// Runs the suite and returns the process's exit code.
 pub(crate) fn run(options: &Options) -> ExitCode {
-    match try_run(options) {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) if options.report_only => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::FAILURE,
-        Err(message) => {
-            eprintln!("schema-suite: {message}");
-            ExitCode::FAILURE
-        }
-    }
+    crate::exit_code("schema-suite", try_run(options), options.report_only)
 }
 
 fn try_run(options: &Options) -> Result<bool, String> {
@@ -345,7 +337,7 @@ fn fetch_suite(work: &Path) -> Result<PathBuf, String> {
     let archive = work.join(format!("{SDIST_DIR}.tar.gz"));
     if !archive.is_file() {
         let python = std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned());
-        run_command(
+        crate::run_command(
             Command::new(python)
                 .args([
                     "-m",
@@ -362,7 +354,7 @@ fn fetch_suite(work: &Path) -> Result<PathBuf, String> {
             "pip download",
         )?;
     }
-    run_command(
+    crate::run_command(
         Command::new("tar")
             .arg("xzf")
             .arg(&archive)
@@ -374,17 +366,6 @@ fn fetch_suite(work: &Path) -> Result<PathBuf, String> {
         Ok(tests)
     } else {
         Err(format!("{} has no json/tests", archive.display()))
-    }
-}
-
-fn run_command(command: &mut Command, what: &str) -> Result<(), String> {
-    let status = command
-        .status()
-        .map_err(|e| format!("{what}: cannot start: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("{what}: {status}"))
     }
 }
 
@@ -645,7 +626,7 @@ fn judge(
     );
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     // The generated crate must be clippy-clean, as every generated crate must.
-    run_command(
+    crate::run_command(
         Command::new(&cargo)
             .args(["clippy", "--quiet", "-p", &crate_name, "--manifest-path"])
             .arg(dir.join("Cargo.toml"))

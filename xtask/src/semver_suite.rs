@@ -103,15 +103,7 @@ struct Row {
 }
 
 pub(crate) fn run(options: &Options) -> ExitCode {
-    match try_run(options) {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) if options.report_only => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::FAILURE,
-        Err(message) => {
-            eprintln!("semver: {message}");
-            ExitCode::FAILURE
-        }
-    }
+    crate::exit_code("semver", try_run(options), options.report_only)
 }
 
 fn try_run(options: &Options) -> Result<bool, String> {
@@ -314,7 +306,7 @@ fn airflow_pairs(work: &Path) -> Result<Vec<Pair>, String> {
         if !spec.is_file() {
             let wheel = dir.join(format!("apache_airflow-{version}-py3-none-any.whl"));
             if !wheel.is_file() {
-                run_command(
+                crate::run_command(
                     Command::new(python())
                         .args(["-m", "pip", "download", "--quiet", "--no-deps"])
                         .args(["--only-binary", ":all:"])
@@ -325,7 +317,7 @@ fn airflow_pairs(work: &Path) -> Result<Vec<Pair>, String> {
                 )?;
             }
             // The one member: the wheel is a zip of 13 MB.
-            run_command(
+            crate::run_command(
                 Command::new(python())
                     .args([
                         "-c",
@@ -366,7 +358,7 @@ fn directory_pairs(work: &Path, corpus: &Path) -> Result<Vec<Pair>, String> {
         }
         let tarball = String::from_utf8_lossy(&output.stdout).trim().to_owned();
         let tarball = tarball.lines().last().unwrap_or_default().to_owned();
-        run_command(
+        crate::run_command(
             Command::new("tar")
                 .arg("-xzf")
                 .arg(dir.join(&tarball))
@@ -445,17 +437,6 @@ fn semver_checks(old: &Path, new: &Path, target: &Path) -> Result<Theirs, String
 
 fn python() -> String {
     std::env::var("PYTHON").unwrap_or_else(|_| "python3".to_owned())
-}
-
-fn run_command(command: &mut Command, what: &str) -> Result<(), String> {
-    let status = command
-        .status()
-        .map_err(|e| format!("{what}: cannot start: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("{what}: {status}"))
-    }
 }
 
 /// Why our verdict is stricter than cargo-semver-checks', from our changes at our level.
