@@ -765,12 +765,13 @@ impl Differ<'_> {
                 what.push("documentation changed".to_owned());
             }
             if old.groups != new.groups {
-                what.push(match new.groups.as_slice() {
-                    _ if self.new.groups.len() < 2 => {
-                        "compiled whatever the cargo features".to_owned()
-                    }
-                    [] => "compiled whatever the cargo features".to_owned(),
-                    groups => format!("compiled with the cargo feature(s) {}", groups.join(", ")),
+                what.push(if compiled_always(self.new, new) {
+                    "compiled whatever the cargo features".to_owned()
+                } else {
+                    format!(
+                        "compiled with the cargo feature(s) {}",
+                        new.groups.join(", ")
+                    )
                 });
             }
             if old.in_request != new.in_request {
@@ -1027,6 +1028,11 @@ impl Differ<'_> {
             );
             return;
         }
+        self.validation_change(rust, at, old, new);
+    }
+
+    /// A change of what `validate()` (or the check before a call is sent) accepts.
+    fn validation_change(&mut self, rust: &str, at: String, old: &Constraints, new: &Constraints) {
         let detail = describe_constraints(old, new);
         match strictness(old, new) {
             Some(Strictness::Looser) => self.push(
@@ -1055,25 +1061,55 @@ impl Differ<'_> {
 
     // --- operations ---------------------------------------------------------------------------
 
+    /// A group that only one side has, with each of its operations.
+    fn whole_group(&mut self, group: &Group, side: Side) {
+        let (level, gone) = match side {
+            Side::Old => (Level::Major, true),
+            Side::New => (Level::Minor, false),
+        };
+        self.push(
+            level,
+            &format!("Client::{}", group.accessor),
+            self.at(side, &group_pointer(group)),
+            format!(
+                "operation group `{}` {}",
+                group.tag,
+                if gone { "removed" } else { "added" }
+            ),
+            if gone {
+                "code calling its operations no longer compiles"
+            } else {
+                "new items"
+            },
+        );
+        for op in &group.operations {
+            self.one_operation(group, op, side);
+        }
+    }
+
+    /// An operation that only one side has.
+    fn one_operation(&mut self, group: &Group, op: &Operation, side: Side) {
+        let (level, what, why) = match side {
+            Side::Old => (
+                Level::Major,
+                "operation removed",
+                "code calling it no longer compiles",
+            ),
+            Side::New => (Level::Minor, "operation added", "a new method"),
+        };
+        self.push(
+            level,
+            &op_path(group, op),
+            self.at(side, &op.pointer),
+            what,
+            why,
+        );
+    }
+
     fn groups(&mut self) {
         for group in &self.old.groups {
             if !self.new.groups.iter().any(|g| g.accessor == group.accessor) {
-                self.push(
-                    Level::Major,
-                    &format!("Client::{}", group.accessor),
-                    self.at(Side::Old, &group_pointer(group)),
-                    format!("operation group `{}` removed", group.tag),
-                    "code calling its operations no longer compiles",
-                );
-                for op in &group.operations {
-                    self.push(
-                        Level::Major,
-                        &op_path(group, op),
-                        self.at(Side::Old, &op.pointer),
-                        "operation removed",
-                        "code calling it no longer compiles",
-                    );
-                }
+                self.whole_group(group, Side::Old);
             }
         }
         for group in &self.new.groups {
@@ -1083,22 +1119,7 @@ impl Differ<'_> {
                 .iter()
                 .find(|g| g.accessor == group.accessor)
             else {
-                self.push(
-                    Level::Minor,
-                    &format!("Client::{}", group.accessor),
-                    self.at(Side::New, &group_pointer(group)),
-                    format!("operation group `{}` added", group.tag),
-                    "new items",
-                );
-                for op in &group.operations {
-                    self.push(
-                        Level::Minor,
-                        &op_path(group, op),
-                        self.at(Side::New, &op.pointer),
-                        "operation added",
-                        "a new method",
-                    );
-                }
+                self.whole_group(group, Side::New);
                 continue;
             };
             if old.type_name != group.type_name || old.feature != group.feature {
@@ -1119,13 +1140,7 @@ impl Differ<'_> {
                     .iter()
                     .any(|o| o.method_name == op.method_name)
                 {
-                    self.push(
-                        Level::Major,
-                        &op_path(old, op),
-                        self.at(Side::Old, &op.pointer),
-                        "operation removed",
-                        "code calling it no longer compiles",
-                    );
+                    self.one_operation(old, op, Side::Old);
                 }
             }
             for op in &group.operations {
@@ -1134,13 +1149,7 @@ impl Differ<'_> {
                     .iter()
                     .find(|o| o.method_name == op.method_name)
                 {
-                    None => self.push(
-                        Level::Minor,
-                        &op_path(group, op),
-                        self.at(Side::New, &op.pointer),
-                        "operation added",
-                        "a new method",
-                    ),
+                    None => self.one_operation(group, op, Side::New),
                     Some(was) => self.operation(group, was, op),
                 }
             }
@@ -1158,13 +1167,6 @@ impl Differ<'_> {
         };
         let before = self.changes.len();
         // Path parameters are the method's positional arguments.
-        let args = |op: &Operation| -> Vec<(String, String)> {
-            op.path_params
-                .iter()
-                .map(|p| (p.ident.clone(), show(&p.shape.ty)))
-                .collect()
-        };
-        let (old_args, new_args) = (args(old), args(new));
         for p in &old.path_params {
             if !new.path_params.iter().any(|q| q.ident == p.ident) {
                 self.push(
@@ -1197,33 +1199,22 @@ impl Differ<'_> {
                     ),
                     "code passing the old type no longer compiles",
                 ),
-                Some(q) => {
-                    let detail = describe_constraints(&q.shape.constraints, &p.shape.constraints);
-                    match strictness(&q.shape.constraints, &p.shape.constraints) {
-                        None => {}
-                        Some(Strictness::Looser) => self.push(
-                            Level::Minor,
-                            &rust,
-                            self.at(Side::New, &p.pointer),
-                            format!("constraint loosened: {detail}"),
-                            "values that were refused before sending may pass now",
-                        ),
-                        Some(_) => self.push(
-                            Level::Major,
-                            &rust,
-                            self.at(Side::New, &p.pointer),
-                            format!("constraint tightened or changed: {detail}"),
-                            "a value that passed may be refused before sending now",
-                        ),
-                    }
-                }
+                Some(q) if q.shape.constraints != p.shape.constraints => self.validation_change(
+                    &rust,
+                    self.at(Side::New, &p.pointer),
+                    &q.shape.constraints,
+                    &p.shape.constraints,
+                ),
+                Some(_) => {}
             }
         }
-        let same_names: Vec<&String> = old_args.iter().map(|(n, _)| n).collect();
-        let new_names: Vec<&String> = new_args.iter().map(|(n, _)| n).collect();
-        if old_args.len() == new_args.len()
-            && same_names != new_names
-            && same_names.iter().all(|n| new_names.contains(n))
+        fn names(op: &Operation) -> Vec<&str> {
+            op.path_params.iter().map(|p| p.ident.as_str()).collect()
+        }
+        let (old_names, new_names) = (names(old), names(new));
+        if old_names.len() == new_names.len()
+            && old_names != new_names
+            && old_names.iter().all(|n| new_names.contains(n))
         {
             self.push(
                 Level::Major,
@@ -1562,12 +1553,16 @@ impl Differ<'_> {
 /// Whether the standalone crate compiles `def` with its default features (see
 /// `emit::feature_list`): types that no operation reaches are behind `other-schemas`.
 fn compiled_by_default(model: &Model, def: &TypeDef) -> bool {
-    model.groups.len() < 2
-        || def.groups.is_empty()
+    compiled_always(model, def)
         || def
             .groups
             .iter()
             .any(|g| g != crate::names::OTHER_SCHEMAS_FEATURE)
+}
+
+/// Whether no cargo feature gates `def`: the crate has none, or every group reaches it.
+fn compiled_always(model: &Model, def: &TypeDef) -> bool {
+    model.groups.len() < 2 || def.groups.is_empty()
 }
 
 /// Whether the generated struct derives `Default` (every field optional; `emit::types`).

@@ -67,6 +67,14 @@ pub(crate) fn exit_code(suite: &str, outcome: Result<bool, String>, report_only:
     }
 }
 
+/// A suite's scratch directory, created if missing, as an absolute path (the suites run
+/// commands in other directories).
+pub(crate) fn work_dir(dir: &std::path::Path) -> Result<std::path::PathBuf, String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    dir.canonicalize()
+        .map_err(|e| format!("{}: {e}", dir.display()))
+}
+
 /// Runs `command` (a download, an unpacking) to success, or says which step failed.
 pub(crate) fn run_command(command: &mut std::process::Command, what: &str) -> Result<(), String> {
     let status = command

@@ -90,12 +90,7 @@ fn try_run(options: &Options) -> Result<bool, String> {
             specs.push((spec.path.clone(), format!("resp_{}", spec.crate_name)));
         }
     }
-    std::fs::create_dir_all(&options.work)
-        .map_err(|e| format!("{}: {e}", options.work.display()))?;
-    let work = options
-        .work
-        .canonicalize()
-        .map_err(|e| format!("{}: {e}", options.work.display()))?;
+    let work = crate::work_dir(&options.work)?;
     let mut prepared = Vec::new();
     let mut results = Vec::new();
     for (path, name) in &specs {

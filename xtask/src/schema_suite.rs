@@ -262,12 +262,7 @@ pub(crate) fn run(options: &Options) -> ExitCode {
 
 fn try_run(options: &Options) -> Result<bool, String> {
     let started = Instant::now();
-    std::fs::create_dir_all(&options.work)
-        .map_err(|e| format!("{}: {e}", options.work.display()))?;
-    let work = options
-        .work
-        .canonicalize()
-        .map_err(|e| format!("{}: {e}", options.work.display()))?;
+    let work = crate::work_dir(&options.work)?;
     let suite = match &options.suite {
         Some(dir) => dir.clone(),
         None => fetch_suite(&work)?,

@@ -119,12 +119,7 @@ fn try_run(options: &Options) -> Result<bool, String> {
         );
     }
     let tool = String::from_utf8_lossy(&version.stdout).trim().to_owned();
-    std::fs::create_dir_all(&options.work)
-        .map_err(|e| format!("{}: {e}", options.work.display()))?;
-    let work = options
-        .work
-        .canonicalize()
-        .map_err(|e| format!("{}: {e}", options.work.display()))?;
+    let work = crate::work_dir(&options.work)?;
     let mut pairs = hand_pairs()?;
     if !options.hand_only {
         pairs.extend(airflow_pairs(&work)?);
@@ -133,17 +128,16 @@ fn try_run(options: &Options) -> Result<bool, String> {
     let lockfile = Path::new("Cargo.lock")
         .canonicalize()
         .map_err(|e| format!("Cargo.lock: {e}"))?;
-    let config = codeqr_codegen::Config::new();
     let mut sdk = codeqr_codegen::Config::new();
     sdk.crate_name("sdk");
     let mut rows = Vec::new();
     let mut controls = Vec::new();
     for (i, pair) in pairs.into_iter().enumerate() {
         let pair_started = Instant::now();
-        let (old_model, _) = config
+        let (old_model, _) = sdk
             .model(&pair.old)
             .map_err(|e| format!("{}: {e}", pair.name))?;
-        let (new_model, _) = config
+        let (new_model, _) = sdk
             .model(&pair.new)
             .map_err(|e| format!("{}: {e}", pair.name))?;
         let report = diff(
@@ -173,10 +167,10 @@ fn try_run(options: &Options) -> Result<bool, String> {
         let theirs = semver_checks(&old_dir, &new_dir, &work.join("target"))
             .map_err(|e| format!("{}: {e}", pair.name))?;
         if CONTROLS.contains(&pair.name.as_str()) {
-            let exhaustive = |dir: &Path| -> Result<PathBuf, String> {
+            let exhaustive = |spec: &Path, dir: &Path| -> Result<PathBuf, String> {
                 let copy = dir.with_extension("exhaustive");
                 let _ = std::fs::remove_dir_all(&copy);
-                sdk.write_crate(if dir == old_dir { &pair.old } else { &pair.new }, &copy)
+                sdk.write_crate(spec, &copy)
                     .map_err(|e| format!("{}: {e}", pair.name))?;
                 std::fs::copy(&lockfile, copy.join("Cargo.lock"))
                     .map_err(|e| format!("{}: {e}", copy.display()))?;
@@ -194,8 +188,8 @@ fn try_run(options: &Options) -> Result<bool, String> {
                 Ok(copy)
             };
             let control = semver_checks(
-                &exhaustive(&old_dir)?,
-                &exhaustive(&new_dir)?,
+                &exhaustive(&pair.old, &old_dir)?,
+                &exhaustive(&pair.new, &new_dir)?,
                 &work.join("target"),
             )
             .map_err(|e| format!("{} without #[non_exhaustive]: {e}", pair.name))?;
