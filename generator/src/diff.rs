@@ -1049,12 +1049,20 @@ impl Differ<'_> {
                 format!("constraint tightened: {detail}"),
                 "a value that passed `validate()` may fail it now",
             ),
-            _ => self.push(
+            Some(Strictness::Both) => self.push(
                 Level::Major,
                 rust,
                 at,
                 format!("constraint changed: {detail}"),
                 "a value that passed `validate()` may fail it now",
+            ),
+            // Written differently, judged alike: an enum's values reordered, `1` for `1.0`.
+            None => self.push(
+                Level::Patch,
+                rust,
+                at,
+                format!("constraint rewritten: {detail}"),
+                "`validate()` accepts the same values",
             ),
         }
     }
@@ -1929,5 +1937,34 @@ mod tests {
             Some(Strictness::Looser)
         );
         assert_eq!(strictness(&min1, &min1), None);
+    }
+
+    /// A request body whose `size` allows the integers `values`.
+    fn sized_body(values: &str) -> Model {
+        let spec = format!(
+            "openapi: 3.0.3\ninfo: {{title: T, version: '1'}}\npaths:\n  /boxes:\n    post:\n      \
+             operationId: createBox\n      requestBody:\n        required: true\n        \
+             content:\n          application/json:\n            schema:\n              \
+             type: object\n              properties:\n                size: {{type: integer, \
+             enum: {values}}}\n      responses:\n        '204': {{description: done}}\n"
+        );
+        crate::Config::new()
+            .model_from_str("t.yaml", &spec)
+            .expect("the spec resolves")
+            .0
+    }
+
+    #[test]
+    fn an_enum_reordered_is_a_patch_and_shrunk_a_major() {
+        let verdict = |old: &str, new: &str| {
+            let report = diff(&sized_body(old), &sized_body(new), "old", "new");
+            (report.level(), report.render(None))
+        };
+        let (level, text) = verdict("[1, 2]", "[2, 1]");
+        assert_eq!(level, Some(Level::Patch), "{text}");
+        assert!(text.contains("constraint rewritten"), "{text}");
+        assert_eq!(verdict("[1, 2]", "[1]").0, Some(Level::Major));
+        assert_eq!(verdict("[1, 2]", "[1, 2, 3]").0, Some(Level::Minor));
+        assert_eq!(verdict("[1, 2]", "[1, 2]").0, None);
     }
 }
