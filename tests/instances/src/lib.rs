@@ -14,6 +14,10 @@ use serde_json::{Map, Value, json};
 const MAX_DEPTH: usize = 6;
 /// Variants kept of a nested value (the first ones: null, each branch, bounds come first).
 const MAX_NESTED_VARIANTS: usize = 32;
+/// The longest string made for a `maxLength`, in characters. Seldon's engine allows 2 MiB
+/// strings in 29 places: at the bound each instance ran to tens of MB and one spec's cases to
+/// 3 GB (a CI run died of a full disk). Past this, the string stays within the bound instead.
+const LONGEST_STRING: usize = 4096;
 
 // ---------------------------------------------------------------------------------------------
 // OpenAPI 3.0 → JSON Schema Draft 4
@@ -512,8 +516,9 @@ fn strings(schema: &Value) -> Vec<Value> {
         out.push(example.clone());
     }
     out.push(json!("x".repeat(min.max(1).min(max.unwrap_or(usize::MAX)))));
+    // Two-byte characters: a bound counted in bytes instead of characters refuses it.
     if let Some(max) = max {
-        out.push(json!("é".repeat(max)));
+        out.push(json!("é".repeat(max.min(LONGEST_STRING))));
     }
     out
 }
@@ -531,7 +536,8 @@ fn matching_string(pattern: &str, min: usize, max: Option<usize>) -> Option<Stri
         Some(rest) if !rest.ends_with('\\') => rest,
         _ => body,
     };
-    let regex = rand_regex::Regex::compile(body, 8).ok()?;
+    let hir = regex_syntax::Parser::new().parse(body).ok()?;
+    let regex = rand_regex::Regex::with_hir(short_repeats(hir), EXTRA_REPEATS).ok()?;
     let mut rng = rand::rngs::StdRng::seed_from_u64(0x5eed);
     (0..16)
         .map(|_| Distribution::<String>::sample(&regex, &mut rng))
@@ -539,6 +545,38 @@ fn matching_string(pattern: &str, min: usize, max: Option<usize>) -> Option<Stri
             let n = s.chars().count();
             n >= min && max.is_none_or(|max| n <= max)
         })
+}
+
+/// Repeats a draw may add past a repetition's minimum: rand_regex's own cap for `*`, `+` and
+/// `{n,}`, given here to bounded ones too. Seldon's engine writes `^.{1,2097152}` in 29 places;
+/// drawn up to its bound, one spec's instances ran to 3 GB and a CI run died of a full disk.
+const EXTRA_REPEATS: u32 = 8;
+
+/// `hir` with every bounded repetition `{n,m}` cut to at most `{n,n+EXTRA_REPEATS}`: the strings
+/// it matches are a subset of the pattern's.
+fn short_repeats(hir: regex_syntax::hir::Hir) -> regex_syntax::hir::Hir {
+    use regex_syntax::hir::{Capture, Hir, HirKind, Repetition};
+    match hir.into_kind() {
+        HirKind::Repetition(rep) => Hir::repetition(Repetition {
+            max: rep
+                .max
+                .map(|max| max.min(rep.min.saturating_add(EXTRA_REPEATS))),
+            sub: Box::new(short_repeats(*rep.sub)),
+            ..rep
+        }),
+        HirKind::Capture(capture) => Hir::capture(Capture {
+            sub: Box::new(short_repeats(*capture.sub)),
+            ..capture
+        }),
+        HirKind::Concat(subs) => Hir::concat(subs.into_iter().map(short_repeats).collect()),
+        HirKind::Alternation(subs) => {
+            Hir::alternation(subs.into_iter().map(short_repeats).collect())
+        }
+        HirKind::Empty => Hir::empty(),
+        HirKind::Literal(literal) => Hir::literal(literal.0),
+        HirKind::Class(class) => Hir::class(class),
+        HirKind::Look(look) => Hir::look(look),
+    }
 }
 
 fn numbers(schema: &Value, integer: bool) -> Vec<Value> {
@@ -800,5 +838,25 @@ mod tests {
         );
         // A lookahead is not in the generator's dialect: no string, as before.
         assert_eq!(matching_string("^(?=a)a$", 0, None), None);
+        // A repetition bounded in megabytes draws near its minimum.
+        let long = matching_string("^.{1,2097152}", 1, Some(2_097_152)).unwrap();
+        assert!((1..=9).contains(&long.chars().count()), "{long:?}");
+    }
+
+    #[test]
+    fn a_max_length_gets_a_string_at_it_unless_it_runs_to_megabytes() {
+        let longest = |schema: Value| {
+            strings(&schema)
+                .iter()
+                .filter_map(|s| s.as_str().map(|s| s.chars().count()))
+                .max()
+                .unwrap_or_default()
+        };
+        assert_eq!(longest(json!({"type": "string", "maxLength": 5})), 5);
+        // Seldon's engine: 2 MiB, in 29 places of one response.
+        assert_eq!(
+            longest(json!({"type": "string", "maxLength": 2_097_152})),
+            LONGEST_STRING
+        );
     }
 }
