@@ -1849,7 +1849,7 @@ fn describe_constraints(old: &Constraints, new: &Constraints) -> String {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used, clippy::panic)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 
