@@ -1056,7 +1056,7 @@ impl Differ<'_> {
                 format!("constraint changed: {detail}"),
                 "a value that passed `validate()` may fail it now",
             ),
-            // Written differently, judged alike: an enum's values reordered, `1` for `1.0`.
+            // Written differently, judged alike: an enum's values reordered, a bound `1` as `1.0`.
             None => self.push(
                 Level::Patch,
                 rust,
@@ -1678,13 +1678,14 @@ fn strictness(old: &Constraints, new: &Constraints) -> Option<Strictness> {
                 // Raising a minimum, or making it exclusive at the same value, tightens.
                 let tighter = if minimum { vy > vx } else { vy < vx };
                 let looser = if minimum { vy < vx } else { vy > vx };
-                Some(if tighter || (vx == vy && y.exclusive && !x.exclusive) {
-                    Tighter
+                if tighter || (vx == vy && y.exclusive && !x.exclusive) {
+                    Some(Tighter)
                 } else if looser || (vx == vy && x.exclusive && !y.exclusive) {
-                    Looser
+                    Some(Looser)
                 } else {
-                    Both
-                })
+                    // The same bound written `1` and `1.0`.
+                    None
+                }
             }
             _ => present(a, b),
         }
@@ -1937,6 +1938,13 @@ mod tests {
             Some(Strictness::Looser)
         );
         assert_eq!(strictness(&min1, &min1), None);
+        let min_float = c(&|c| {
+            c.minimum = Some(Bound {
+                value: Number::Float(0.0),
+                exclusive: false,
+            })
+        });
+        assert_eq!(strictness(&min(0, false), &min_float), None);
     }
 
     /// A request body whose `size` allows the integers `values`.

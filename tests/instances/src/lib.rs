@@ -548,8 +548,7 @@ fn matching_string(pattern: &str, min: usize, max: Option<usize>) -> Option<Stri
 }
 
 /// Repeats a draw may add past a repetition's minimum: rand_regex's own cap for `*`, `+` and
-/// `{n,}`, given here to bounded ones too. Seldon's engine writes `^.{1,2097152}` in 29 places;
-/// drawn up to its bound, one spec's instances ran to 3 GB and a CI run died of a full disk.
+/// `{n,}`, given here to bounded ones too (Seldon's `^.{1,2097152}`: see [`LONGEST_STRING`]).
 const EXTRA_REPEATS: u32 = 8;
 
 /// `hir` with every bounded repetition `{n,m}` cut to at most `{n,n+EXTRA_REPEATS}`: the strings
