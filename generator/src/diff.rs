@@ -1974,5 +1974,8 @@ mod tests {
         assert_eq!(verdict("[1, 2]", "[1]").0, Some(Level::Major));
         assert_eq!(verdict("[1, 2]", "[1, 2, 3]").0, Some(Level::Minor));
         assert_eq!(verdict("[1, 2]", "[1, 2]").0, None);
+        // `1.0` is the integer 1 (the reader makes it one): the same values; `1.5` none.
+        assert_eq!(verdict("[1, 2]", "[1.0, 2]").0, None);
+        assert_eq!(verdict("[1, 2]", "[1.5, 2]").0, Some(Level::Major));
     }
 }

@@ -915,6 +915,22 @@ impl Normaliser<'_> {
             }
             map.insert(key.to_owned(), Value::from(integer));
         }
+        // `enum: [1.0, 2]`: JSON Schema compares numbers by value, so 1.0 is the integer 1, which
+        // `openapiv3` cannot read as an `i64` (the value was lost, and `validate()` refused 1).
+        if let Some(Value::Array(values)) = map.get_mut("enum") {
+            for value in values.iter_mut() {
+                let integral = match value {
+                    Value::Number(n) if !n.is_i64() => {
+                        n.as_f64().filter(|f| f.fract() == 0.0 && in_i64_range(*f))
+                    }
+                    _ => None,
+                };
+                #[allow(clippy::cast_possible_truncation)] // in range and integral, checked above
+                if let Some(f) = integral {
+                    *value = Value::from(f as i64);
+                }
+            }
+        }
     }
 
     /// Moves every `$defs` (3.1), and every entry of a `definitions` (Draft 4's name for them,
@@ -1777,9 +1793,15 @@ mod tests {
                 "Big": {"type": "integer", "minimum": 1.0e30, "maximum": 18446744073709551615u64},
                 "Frac": {"type": "integer", "minimum": 1.5, "exclusiveMinimum": true, "maximum": 9.0, "multipleOf": 0.5},
                 "Number": {"type": "number", "minimum": 1.0e30},
+                "Sizes": {"type": "integer", "enum": [1.0, 2, 1.5, null]},
             }},
         });
         let w = kinds(normalise("t", &mut doc, false));
+        // A whole number written with a fraction is that integer; 1.5 no integer matches.
+        assert_eq!(
+            doc.pointer("/components/schemas/Sizes/enum"),
+            Some(&json!([1, 2, 1.5, null]))
+        );
         assert_eq!(
             doc.pointer("/components/schemas/Big"),
             Some(&json!({"type": "integer"}))
