@@ -790,3 +790,78 @@ components:
         assert!(types.contains(check), "{check} missing from types.rs");
     }
 }
+
+#[test]
+fn enums_of_booleans_are_checked_and_enums_no_value_of_the_type_equals_are_reported() {
+    let generated = generate(
+        r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /flags:
+    put:
+      operationId: setFlags
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Flags'}
+      responses:
+        '204': {description: set}
+components:
+  schemas:
+    Flags:
+      type: object
+      properties:
+        mustBeTrue: {type: boolean, enum: [true]}
+        either: {type: boolean, enum: [true, false]}
+        mixedBools: {type: boolean, enum: ['0', true]}
+        numbersAsStrings: {type: string, enum: [10, 20]}
+        fraction: {type: integer, enum: [1.5]}
+        nullOnly: {type: string, enum: [null]}
+        numberWithText: {type: number, enum: ['1', 2]}
+"#,
+    );
+    let types = &generated.files["src/types.rs"];
+    assert!(
+        types.contains(r#"v.enum_json(&path, &::serde_json::Value::Bool(*value), &["true"]);"#),
+        "{types}"
+    );
+    // One check: `either` allows every boolean; the others are reported instead.
+    assert_eq!(types.matches("v.enum_").count(), 1, "{types}");
+    let warnings: Vec<(&str, &str, &str)> = generated
+        .warnings
+        .iter()
+        .map(|w| (w.kind, w.pointer.as_str(), w.message.as_str()))
+        .collect();
+    let at = |field: &str| format!("/components/schemas/Flags/properties/{field}/enum");
+    let expected = [
+        (
+            "mixedBools",
+            "`enum` not enforced: \"0\" not of type boolean, which no boolean equals",
+        ),
+        (
+            "numbersAsStrings",
+            "`enum` not enforced: 10, 20 not of type string, which no string equals",
+        ),
+        (
+            "fraction",
+            "`enum` not enforced: 1.5 not of type integer, which no integer equals",
+        ),
+        (
+            "nullOnly",
+            "`enum` not enforced: it lists only `null`, which no string equals",
+        ),
+        (
+            "numberWithText",
+            "`enum` not enforced: \"1\" not of type number, which no number equals",
+        ),
+    ];
+    for (field, message) in expected {
+        let pointer = at(field);
+        assert!(
+            warnings.contains(&("skipped-constraint", pointer.as_str(), message)),
+            "{field}: {warnings:#?}"
+        );
+    }
+    assert_eq!(warnings.len(), expected.len(), "{warnings:#?}");
+}

@@ -2191,19 +2191,26 @@ fn items_within_their_limits_pass() {
 // ---------------------------------------------------------------------------------------------
 
 #[test]
-fn integer_and_number_enums_accept_listed_values_only() {
+fn integer_number_and_boolean_enums_accept_listed_values_only() {
     let mut ok = Sizes::default();
     ok.size = Some(4);
     ok.ratio = Some(2.0);
+    // `1.0` in the description is the integer 1.
     ok.sizes = Some(vec![1, 2, 4]);
+    ok.agreed = Some(true);
     ok.validate().expect("listed values");
     let mut bad = Sizes::default();
     bad.size = Some(3);
     bad.ratio = Some(1.0);
     bad.sizes = Some(vec![2, 8]);
-    let e = bad.validate().expect_err("three values not listed");
+    bad.agreed = Some(false);
+    let e = bad.validate().expect_err("four values not listed");
     let violations = e.violations().to_vec();
-    assert_eq!(violation_paths(&violations), ["size", "ratio", "sizes[1]"]);
+    assert_eq!(
+        violation_paths(&violations),
+        ["size", "ratio", "sizes[1]", "agreed"]
+    );
+    assert_eq!(violations[3].rule, Rule::Enum(vec!["true".to_owned()]));
     assert_eq!(
         violations[0].rule,
         Rule::Enum(vec!["1".to_owned(), "2".to_owned(), "4".to_owned()])
@@ -2220,7 +2227,12 @@ fn integer_and_number_enums_accept_listed_values_only() {
         .expect_err("nested");
     assert_eq!(
         violation_paths(e.violations()),
-        ["sizes.size", "sizes.ratio", "sizes.sizes[1]"]
+        [
+            "sizes.size",
+            "sizes.ratio",
+            "sizes.sizes[1]",
+            "sizes.agreed"
+        ]
     );
 }
 

@@ -516,6 +516,13 @@ fn typed_checks(
     if let TypeRef::JsonText { object: true } = ty {
         out.extend(quote! { v.json_object(#path, #value); });
     }
+    // A boolean that must be one value (`enum: [true]`), compared as JSON.
+    if *ty == TypeRef::Boolean && !c.json_enum.is_empty() {
+        let values = &c.json_enum;
+        out.extend(quote! {
+            v.enum_json(#path, &::serde_json::Value::Bool(*#value), &[#(#values),*]);
+        });
+    }
     if let Some(n) = c.min_length {
         let n = lit(n);
         out.extend(quote! { v.min_length(#path, #value, #n); });

@@ -764,6 +764,10 @@ impl<'a> Resolver<'a> {
                 constraints.max_length = s.max_length.map(|n| n as u64);
                 constraints.pattern = s.pattern.clone();
                 constraints.format = self.string_format(&s.format, at);
+                // Strings listed make a string enum, resolved before: `null` alone is left.
+                let values: Vec<serde_json::Value> =
+                    s.enumeration.iter().map(|v| serde_json::json!(v)).collect();
+                self.typed_enum(&values, "string", at);
                 TypeRef::String
             }
             SchemaKind::Type(Type::Integer(i)) => {
@@ -783,6 +787,11 @@ impl<'a> Resolver<'a> {
                     .flatten()
                     .map(|v| Number::Int(*v))
                     .collect();
+                if constraints.number_enum.is_empty() {
+                    let values: Vec<serde_json::Value> =
+                        i.enumeration.iter().map(|v| serde_json::json!(v)).collect();
+                    self.typed_enum(&values, "integer", at);
+                }
                 let width = match &i.format {
                     VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => IntWidth::I32,
                     VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int64) => IntWidth::I64,
@@ -807,9 +816,19 @@ impl<'a> Resolver<'a> {
                     .flatten()
                     .map(|v| Number::Float(*v))
                     .collect();
+                if constraints.number_enum.is_empty() {
+                    let values: Vec<serde_json::Value> =
+                        n.enumeration.iter().map(|v| serde_json::json!(v)).collect();
+                    self.typed_enum(&values, "number", at);
+                }
                 TypeRef::Number
             }
-            SchemaKind::Type(Type::Boolean(_)) => TypeRef::Boolean,
+            SchemaKind::Type(Type::Boolean(b)) => {
+                let values: Vec<serde_json::Value> =
+                    b.enumeration.iter().map(|v| serde_json::json!(v)).collect();
+                constraints.json_enum = self.boolean_enum(&values, at);
+                TypeRef::Boolean
+            }
             _ if schema
                 .schema_data
                 .extensions
@@ -897,6 +916,9 @@ impl<'a> Resolver<'a> {
                 constraints.max_length = a.max_length.map(|n| n as u64);
                 constraints.pattern = a.pattern.clone();
                 constraints.format = a.format.as_deref().and_then(checked_format);
+                // A string enum is a type of its own (`string_enum`): an enum here lists other
+                // values (`enum: [10, 20]`, YAML's unquoted numbers), which `typed_enum` reports.
+                self.typed_enum(&a.enumeration, "string", at);
                 TypeRef::String
             }
             SchemaKind::Any(a) if matches!(a.typ.as_deref(), Some("integer" | "number")) => {
@@ -932,24 +954,27 @@ impl<'a> Resolver<'a> {
                         }
                         m => m,
                     });
-                    constraints.number_enum = a
-                        .enumeration
+                    constraints.number_enum = (self.typed_enum(&a.enumeration, "integer", at))
+                        .unwrap_or_default()
                         .iter()
-                        .filter_map(|v| v.as_i64())
+                        .filter_map(serde_json::Value::as_i64)
                         .map(Number::Int)
                         .collect();
                     TypeRef::Integer(IntWidth::from_format(a.format.as_deref()))
                 } else {
-                    constraints.number_enum = a
-                        .enumeration
+                    constraints.number_enum = (self.typed_enum(&a.enumeration, "number", at))
+                        .unwrap_or_default()
                         .iter()
-                        .filter_map(|v| v.as_f64())
+                        .filter_map(serde_json::Value::as_f64)
                         .map(Number::Float)
                         .collect();
                     TypeRef::Number
                 }
             }
-            SchemaKind::Any(a) if a.typ.as_deref() == Some("boolean") => TypeRef::Boolean,
+            SchemaKind::Any(a) if a.typ.as_deref() == Some("boolean") => {
+                constraints.json_enum = self.boolean_enum(&a.enumeration, at);
+                TypeRef::Boolean
+            }
             // No type and nothing that implies one: any JSON value is valid, which is what
             // `serde_json::Value` says.
             SchemaKind::Any(a) if a.typ.is_none() && a.properties.is_empty() => TypeRef::Any,
@@ -1123,6 +1148,55 @@ impl<'a> Resolver<'a> {
                 }
             }
             _ => (TypeRef::Object, None),
+        }
+    }
+
+    /// The values of a typed schema's `enum`, or `None` when it is not enforced. A value of
+    /// another type (`type: string, enum: [10, 20]`, YAML's unquoted numbers; `1.5` for an
+    /// integer) no value of the type equals, and `null` alone leaves only `null`: JSON Schema
+    /// would refuse what the author most likely meant to allow, so such an enum is not enforced
+    /// and a warning says so. `Some` of nothing when there is no `enum`.
+    pub(super) fn typed_enum(
+        &mut self,
+        values: &[serde_json::Value],
+        json_type: &str,
+        at: &str,
+    ) -> Option<Vec<serde_json::Value>> {
+        let of_type = |v: &serde_json::Value| match json_type {
+            "boolean" => v.is_boolean(),
+            "integer" => v.is_i64() || v.is_u64(),
+            "number" => v.is_number(),
+            _ => v.is_string(),
+        };
+        let others: Vec<String> = values
+            .iter()
+            .filter(|v| !v.is_null() && !of_type(v))
+            .map(serde_json::Value::to_string)
+            .collect();
+        let listed: Vec<serde_json::Value> =
+            values.iter().filter(|v| of_type(v)).cloned().collect();
+        let why = if !others.is_empty() {
+            format!(
+                "{} not of type {json_type}, which no {json_type} equals",
+                others.join(", ")
+            )
+        } else if listed.is_empty() && !values.is_empty() {
+            format!("it lists only `null`, which no {json_type} equals")
+        } else {
+            return Some(listed);
+        };
+        self.skip(&pointer(at, "enum"), "enum", &why);
+        None
+    }
+
+    /// A boolean's `enum` as JSON texts to check: its one value (`enum: [true]`, GitHub's flags
+    /// that must be set); nothing when both are listed, or when it is not enforced.
+    fn boolean_enum(&mut self, values: &[serde_json::Value], at: &str) -> Vec<String> {
+        let mut listed = self.typed_enum(values, "boolean", at).unwrap_or_default();
+        listed.dedup();
+        match listed.as_slice() {
+            [one] => vec![one.to_string()],
+            _ => Vec::new(),
         }
     }
 
