@@ -865,3 +865,39 @@ components:
     }
     assert_eq!(warnings.len(), expected.len(), "{warnings:#?}");
 }
+
+#[test]
+fn constraints_on_a_file_are_reported() {
+    let generated = generate(
+        r#"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /files:
+    post:
+      operationId: upload
+      requestBody:
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              properties:
+                file: {type: string, format: binary, minLength: 1, maxLength: 1000}
+      responses:
+        '204': {description: stored}
+"#,
+    );
+    let warnings: Vec<&str> = generated
+        .warnings
+        .iter()
+        .filter(|w| w.kind == "skipped-constraint")
+        .map(|w| w.pointer.as_str())
+        .collect();
+    let at = "/paths/~1files/post/requestBody/content/multipart~1form-data/schema/properties/file";
+    assert_eq!(
+        warnings,
+        [format!("{at}/minLength"), format!("{at}/maxLength")],
+        "{:#?}",
+        generated.warnings
+    );
+}

@@ -757,6 +757,21 @@ impl<'a> Resolver<'a> {
                     VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary)
                 ) =>
             {
+                // A file is streamed, never held whole: its length or content cannot be checked
+                // before it is sent (Mist's non-empty uploads, `minLength: 1`).
+                for (keyword, given) in [
+                    ("minLength", s.min_length.is_some()),
+                    ("maxLength", s.max_length.is_some()),
+                    ("pattern", s.pattern.is_some()),
+                ] {
+                    if given {
+                        self.skip(
+                            &pointer(at, keyword),
+                            keyword,
+                            "a file (`format: binary`) is sent as a stream, never held whole",
+                        );
+                    }
+                }
                 TypeRef::File
             }
             SchemaKind::Type(Type::String(s)) => {
