@@ -853,9 +853,10 @@ impl Normaliser<'_> {
         }
     }
 
-    /// `openapiv3` reads an `integer` schema whose `minimum`, `maximum` or `multipleOf` is not an
-    /// `i64` as an untyped one: fractional bounds are rounded inwards, bounds beyond 64 bits
-    /// dropped (the Rust integer type bounds the value anyway).
+    /// `openapiv3` reads an `integer` schema whose `minimum`, `maximum`, `multipleOf` or `enum`
+    /// value is not an `i64` as an untyped one: fractional bounds are rounded inwards, bounds
+    /// beyond 64 bits dropped (the Rust integer type bounds the value anyway), and whole numbers
+    /// written with a fraction (`1.0`) become integers.
     fn integer_bounds(&mut self, map: &mut Map<String, Value>, at: &str) {
         if map.get("type").and_then(Value::as_str) != Some("integer") {
             return;
