@@ -780,9 +780,7 @@ impl<'a> Resolver<'a> {
                 constraints.pattern = s.pattern.clone();
                 constraints.format = self.string_format(&s.format, at);
                 // Strings listed make a string enum, resolved before: `null` alone is left.
-                let values: Vec<serde_json::Value> =
-                    s.enumeration.iter().map(|v| serde_json::json!(v)).collect();
-                self.typed_enum(&values, "string", at);
+                self.typed_enum(&json_values(&s.enumeration), "string", at);
                 TypeRef::String
             }
             SchemaKind::Type(Type::Integer(i)) => {
@@ -803,9 +801,7 @@ impl<'a> Resolver<'a> {
                     .map(|v| Number::Int(*v))
                     .collect();
                 if constraints.number_enum.is_empty() {
-                    let values: Vec<serde_json::Value> =
-                        i.enumeration.iter().map(|v| serde_json::json!(v)).collect();
-                    self.typed_enum(&values, "integer", at);
+                    self.typed_enum(&json_values(&i.enumeration), "integer", at);
                 }
                 let width = match &i.format {
                     VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int32) => IntWidth::I32,
@@ -832,16 +828,12 @@ impl<'a> Resolver<'a> {
                     .map(|v| Number::Float(*v))
                     .collect();
                 if constraints.number_enum.is_empty() {
-                    let values: Vec<serde_json::Value> =
-                        n.enumeration.iter().map(|v| serde_json::json!(v)).collect();
-                    self.typed_enum(&values, "number", at);
+                    self.typed_enum(&json_values(&n.enumeration), "number", at);
                 }
                 TypeRef::Number
             }
             SchemaKind::Type(Type::Boolean(b)) => {
-                let values: Vec<serde_json::Value> =
-                    b.enumeration.iter().map(|v| serde_json::json!(v)).collect();
-                constraints.json_enum = self.boolean_enum(&values, at);
+                constraints.json_enum = self.boolean_enum(&json_values(&b.enumeration), at);
                 TypeRef::Boolean
             }
             _ if schema
@@ -1650,6 +1642,12 @@ fn untyped_constraints(a: &openapiv3::AnySchema, data: &openapiv3::SchemaData) -
             .unwrap_or_default(),
         ..Constraints::default()
     }
+}
+
+/// A typed schema's `enum` (`openapiv3` keeps each value as `Option<T>`, `None` for `null`) as
+/// the JSON values `Resolver::typed_enum` reads.
+fn json_values<T: serde::Serialize>(values: &[Option<T>]) -> Vec<serde_json::Value> {
+    values.iter().map(|v| serde_json::json!(v)).collect()
 }
 
 /// The format the SDK checks that `name` names, if it checks it.
